@@ -1,0 +1,12 @@
+//! HTTP entry points: request and response types and thin handlers, a file per
+//! resource. Handlers extract, call the store once, and map to a view.
+
+pub mod body;
+pub mod caller;
+mod merge_patch;
+pub mod operations;
+pub mod organisations;
+pub mod owners;
+pub mod pagination;
+pub mod problems;
+mod rules;

@@ -1,0 +1,287 @@
+//! `/api/v1/organisations`: the partner bodies.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    merge_patch,
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        organisations::{self as query, OrganisationFields, OrganisationFilter, OrganisationRow},
+        Store,
+    },
+    domain::organisation::OrganisationKind,
+    error::ApiError,
+};
+
+const RESOURCE: &str = "organisation";
+
+/// A partner body of the partnership.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000a1",
+    "code": "MKCC",
+    "name": "Milton Keynes City Council",
+    "kind": "local_authority",
+    "website": "https://www.milton-keynes.gov.uk",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Organisation {
+    /// Opaque id.
+    pub id: String,
+    /// Short code, unique: `MKCC`, `BLMK ICB`, `CNWL`, `PACA MK`.
+    pub code: String,
+    pub name: String,
+    pub kind: OrganisationKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Starts at 1 and goes up by one with every change.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(row: OrganisationRow) -> Self {
+        Organisation {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            kind: row.kind,
+            website: row.website,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            created_by: row.created_by,
+            updated_at: row.updated_at.and_utc(),
+            updated_by: row.updated_by,
+        }
+    }
+}
+
+/// The fields a client sets on an organisation (POST and PUT; PATCH merges into them).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "CNWL",
+    "name": "Central and North West London NHS Foundation Trust",
+    "kind": "nhs_trust"
+}))]
+pub struct OrganisationInput {
+    /// 1 to 32 letters, digits, spaces or `& - . '`; unique.
+    #[validate(custom(function = rules::code))]
+    #[schema(min_length = 1, max_length = 32, example = "CNWL")]
+    pub code: String,
+    #[validate(length(min = 1, max = 200), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    pub kind: OrganisationKind,
+    #[validate(url, length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Uri, max_length = 500)]
+    pub website: Option<String>,
+}
+
+impl Input for OrganisationInput {}
+
+impl From<OrganisationInput> for OrganisationFields {
+    fn from(input: OrganisationInput) -> Self {
+        OrganisationFields {
+            code: input.code,
+            name: input.name.trim().to_string(),
+            kind: input.kind,
+            website: input.website,
+        }
+    }
+}
+
+impl From<&OrganisationRow> for OrganisationInput {
+    fn from(row: &OrganisationRow) -> Self {
+        OrganisationInput {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            kind: row.kind,
+            website: row.website.clone(),
+        }
+    }
+}
+
+/// Filters of the organisation list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationQuery {
+    /// Only organisations of this kind.
+    pub kind: Option<OrganisationKind>,
+    /// Only the organisation with this code.
+    #[param(example = "MKCC")]
+    pub code: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations",
+    operation_id = "organisation_list",
+    tag = "organisations",
+    summary = "List organisations",
+    params(PageQuery, OrganisationQuery),
+    responses((status = 200, description = "A page of organisations, oldest first", body = Paginated<Organisation>), ListErrors)
+)]
+pub async fn list_organisations(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<OrganisationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = OrganisationFilter {
+        kind: filter.kind,
+        code: filter.code.clone(),
+    };
+    let rows = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, rows, Organisation::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/{id}",
+    operation_id = "organisation_view",
+    tag = "organisations",
+    summary = "Get one organisation",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses((status = 200, description = "The organisation", body = Organisation), ViewErrors)
+)]
+pub async fn find_organisation(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Organisation>, ApiError> {
+    let id = id.into_inner();
+    let lookup = id.clone();
+    let row = store
+        .read(move |conn| query::get(conn, &lookup))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(web::Json(row.into()))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/organisations",
+    operation_id = "organisation_create",
+    tag = "organisations",
+    summary = "Create an organisation",
+    request_body = OrganisationInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new organisation", body = Organisation,
+            headers(("Location" = String, description = "URL of the new organisation"))),
+        CreateErrors
+    )
+)]
+pub async fn create_organisation(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: Valid<OrganisationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = OrganisationFields::from(body.0);
+    let row = store
+        .write(caller.actor(), move |tx| query::insert(tx, fields))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/organisations/{}", row.id)))
+        .json(Organisation::from(row)))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/organisations/{id}",
+    operation_id = "organisation_replace",
+    tag = "organisations",
+    summary = "Replace an organisation's fields",
+    params(("id" = String, Path, description = "Organisation id")),
+    request_body = OrganisationInput,
+    responses((status = 200, description = "The organisation as stored", body = Organisation), UpdateErrors)
+)]
+pub async fn replace_organisation(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<OrganisationInput>,
+) -> Result<web::Json<Organisation>, ApiError> {
+    let id = id.into_inner();
+    let fields = OrganisationFields::from(body.0);
+    let target = id.clone();
+    let row = store
+        .write(caller.actor(), move |tx| query::update(tx, &target, fields))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(web::Json(row.into()))
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/organisations/{id}",
+    operation_id = "organisation_update",
+    tag = "organisations",
+    summary = "Change some of an organisation's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Organisation id")),
+    request_body(content = OrganisationInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change; `null` removes an optional field",
+        example = json!({"website": "https://www.cnwl.nhs.uk"})),
+    responses((status = 200, description = "The organisation as stored", body = Organisation), UpdateErrors)
+)]
+pub async fn update_organisation(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Organisation>, ApiError> {
+    let id = id.into_inner();
+    let target = id.clone();
+    let row = store
+        .write(caller.actor(), move |tx| {
+            let not_found = ApiError::from_store(RESOURCE, &target);
+            let current = query::get(tx.conn, &target).map_err(not_found)?;
+            let input = merge_patch::apply(&OrganisationInput::from(&current), patch.0)?;
+            Ok::<_, ApiError>(query::update(tx, &target, input.into())?)
+        })
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organisations/{id}",
+    operation_id = "organisation_delete",
+    tag = "organisations",
+    summary = "Delete an organisation nothing refers to",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_organisation(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let target = id.clone();
+    store
+        .write(caller.actor(), move |tx| query::delete(tx, &target))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,372 @@
+//! `/api/v1/owners`: posts, teams and people who own plans, actions and measures.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    merge_patch,
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        owners::{self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter},
+        Store,
+    },
+    domain::owner::OwnerKind,
+    error::{ApiError, FieldError},
+};
+
+const RESOURCE: &str = "owner";
+
+/// A post, team or person that owns things in the plans.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000b2",
+    "kind": "post",
+    "name": "Director of Children's Services",
+    "organisation_id": "019ab3c4-5e6f-7a00-8b00-0000000000a1",
+    "holders": [{"name": "Mac Heath", "from": "2021-04-01"}],
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Owner {
+    pub id: String,
+    pub kind: OwnerKind,
+    /// The post's title, the team's name or the person's name.
+    pub name: String,
+    /// The organisation it belongs to; absent for a partnership-wide team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Who has held the post, oldest first (posts only).
+    pub holders: Vec<Holder>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+/// A person holding a post for a period; no `to` means they still hold it.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Mac Heath", "from": "2021-04-01"}))]
+pub struct Holder {
+    #[validate(length(min = 1, max = 200), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[validate(email)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    /// First day in the post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day in the post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+impl From<OwnerRecord> for Owner {
+    fn from(owner: OwnerRecord) -> Self {
+        let row = owner.row;
+        Owner {
+            id: row.id,
+            kind: row.kind,
+            name: row.name,
+            organisation_id: row.organisation_id,
+            email: row.email,
+            description: row.description,
+            holders: owner.holders.into_iter().map(Holder::from).collect(),
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            created_by: row.created_by,
+            updated_at: row.updated_at.and_utc(),
+            updated_by: row.updated_by,
+        }
+    }
+}
+
+impl From<HolderRow> for Holder {
+    fn from(row: HolderRow) -> Self {
+        Holder {
+            name: row.name,
+            email: row.email,
+            from: row.started_on,
+            to: row.ended_on,
+        }
+    }
+}
+
+/// The fields a client sets on an owner (POST and PUT; PATCH merges into them).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "post",
+    "name": "CAMHS Transformation lead",
+    "organisation_id": "019ab3c4-5e6f-7a00-8b00-0000000000a3",
+    "holders": [{"name": "Jo Bloggs", "from": "2024-03-01"}]
+}))]
+pub struct OwnerInput {
+    pub kind: OwnerKind,
+    #[validate(length(min = 1, max = 200), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Id of an existing organisation; leave out for a partnership-wide team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
+    #[validate(email)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    #[validate(length(max = 2000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
+    pub description: Option<String>,
+    /// Posts only: who held the post and when.
+    #[validate(length(max = 100), nested)]
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub holders: Vec<Holder>,
+}
+
+impl Input for OwnerInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.kind != OwnerKind::Post && !self.holders.is_empty() {
+            errors.push(FieldError {
+                field: "holders".into(),
+                code: "not_allowed".into(),
+                message: format!("only a post has holders, not a {}", self.kind),
+            });
+        }
+        for (i, holder) in self.holders.iter().enumerate() {
+            if let (Some(from), Some(to)) = (holder.from, holder.to) {
+                if to < from {
+                    errors.push(FieldError {
+                        field: format!("holders[{i}].to"),
+                        code: "date_order".into(),
+                        message: "must not be before from".into(),
+                    });
+                }
+            }
+        }
+        errors
+    }
+}
+
+impl OwnerInput {
+    fn into_fields(self) -> (OwnerFields, Vec<HolderFields>) {
+        let holders = self
+            .holders
+            .into_iter()
+            .map(|h| HolderFields {
+                name: h.name.trim().to_string(),
+                email: h.email,
+                started_on: h.from,
+                ended_on: h.to,
+            })
+            .collect();
+        let fields = OwnerFields {
+            kind: self.kind,
+            name: self.name.trim().to_string(),
+            organisation_id: self.organisation_id,
+            email: self.email,
+            description: self.description,
+        };
+        (fields, holders)
+    }
+}
+
+impl From<&OwnerRecord> for OwnerInput {
+    fn from(owner: &OwnerRecord) -> Self {
+        OwnerInput {
+            kind: owner.row.kind,
+            name: owner.row.name.clone(),
+            organisation_id: owner.row.organisation_id.clone(),
+            email: owner.row.email.clone(),
+            description: owner.row.description.clone(),
+            holders: owner.holders.iter().cloned().map(Holder::from).collect(),
+        }
+    }
+}
+
+/// Filters of the owner list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OwnerQuery {
+    /// Only owners of this kind.
+    pub kind: Option<OwnerKind>,
+    /// Only owners belonging to this organisation.
+    pub organisation_id: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/owners",
+    operation_id = "owner_list",
+    tag = "owners",
+    summary = "List owners",
+    params(PageQuery, OwnerQuery),
+    responses((status = 200, description = "A page of owners, oldest first", body = Paginated<Owner>), ListErrors)
+)]
+pub async fn list_owners(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<OwnerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = OwnerFilter {
+        kind: filter.kind,
+        organisation_id: filter.organisation_id.clone(),
+    };
+    let owners = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, owners, Owner::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/owners/{id}",
+    operation_id = "owner_view",
+    tag = "owners",
+    summary = "Get one owner",
+    params(("id" = String, Path, description = "Owner id")),
+    responses((status = 200, description = "The owner", body = Owner), ViewErrors)
+)]
+pub async fn find_owner(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Owner>, ApiError> {
+    let id = id.into_inner();
+    let lookup = id.clone();
+    let owner = store
+        .read(move |conn| query::get(conn, &lookup))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(web::Json(owner.into()))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/owners",
+    operation_id = "owner_create",
+    tag = "owners",
+    summary = "Create an owner",
+    request_body = OwnerInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new owner", body = Owner,
+            headers(("Location" = String, description = "URL of the new owner"))),
+        CreateErrors
+    )
+)]
+pub async fn create_owner(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: Valid<OwnerInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (fields, holders) = body.0.into_fields();
+    let owner = store
+        .write(caller.actor(), move |tx| query::insert(tx, fields, &holders))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/owners/{}", owner.row.id)))
+        .json(Owner::from(owner)))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/owners/{id}",
+    operation_id = "owner_replace",
+    tag = "owners",
+    summary = "Replace an owner's fields and holders",
+    params(("id" = String, Path, description = "Owner id")),
+    request_body = OwnerInput,
+    responses((status = 200, description = "The owner as stored", body = Owner), UpdateErrors)
+)]
+pub async fn replace_owner(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<OwnerInput>,
+) -> Result<web::Json<Owner>, ApiError> {
+    let id = id.into_inner();
+    let (fields, holders) = body.0.into_fields();
+    let target = id.clone();
+    let owner = store
+        .write(caller.actor(), move |tx| query::update(tx, &target, fields, &holders))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(web::Json(owner.into()))
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/owners/{id}",
+    operation_id = "owner_update",
+    tag = "owners",
+    summary = "Change some of an owner's fields (JSON Merge Patch)",
+    description = "`holders` is replaced as a whole when given, as JSON Merge Patch does with arrays.",
+    params(("id" = String, Path, description = "Owner id")),
+    request_body(content = OwnerInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change; `null` removes an optional field",
+        example = json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]})),
+    responses((status = 200, description = "The owner as stored", body = Owner), UpdateErrors)
+)]
+pub async fn update_owner(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Owner>, ApiError> {
+    let id = id.into_inner();
+    let target = id.clone();
+    let owner = store
+        .write(caller.actor(), move |tx| {
+            let not_found = ApiError::from_store(RESOURCE, &target);
+            let current = query::get(tx.conn, &target).map_err(not_found)?;
+            let input = merge_patch::apply(&OwnerInput::from(&current), patch.0)?;
+            let (fields, holders) = input.into_fields();
+            Ok::<_, ApiError>(query::update(tx, &target, fields, &holders)?)
+        })
+        .await?;
+    Ok(web::Json(owner.into()))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/owners/{id}",
+    operation_id = "owner_delete",
+    tag = "owners",
+    summary = "Delete an owner",
+    params(("id" = String, Path, description = "Owner id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_owner(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let target = id.clone();
+    store
+        .write(caller.actor(), move |tx| query::delete(tx, &target))
+        .await
+        .map_err(ApiError::from_store(RESOURCE, &id))?;
+    Ok(HttpResponse::NoContent().finish())
+}

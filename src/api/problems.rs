@@ -1,0 +1,92 @@
+//! The error responses each kind of operation can give, for the OpenAPI spec.
+//! Declared once here and named in each handler's `responses(...)`.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use utoipa::{
+    openapi::{
+        content::ContentBuilder, header::HeaderBuilder, response::ResponseBuilder, schema::Ref,
+        ObjectBuilder, RefOr, Response, Type,
+    },
+    IntoResponses,
+};
+
+use crate::error::PROBLEM_JSON;
+
+fn problem(status: u16, code: &str, description: &str) -> Response {
+    let example = json!({
+        "type": format!("urn:waymark:problem:{code}"),
+        "title": actix_web::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Error"),
+        "status": status,
+        "detail": description,
+        "code": code,
+    });
+    let mut response = ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .example(Some(example))
+            .build(),
+    );
+    let header = |description: &str| {
+        HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(description))
+            .build()
+    };
+    match status {
+        405 => response = response.header("Allow", header("The methods this path supports")),
+        503 => response = response.header("Retry-After", header("Seconds to wait before retrying")),
+        _ => {}
+    }
+    response.build()
+}
+
+fn responses(items: &[(u16, &str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    items
+        .iter()
+        .map(|(status, code, description)| {
+            (status.to_string(), RefOr::T(problem(*status, code, description)))
+        })
+        .collect()
+}
+
+const BAD_QUERY: (u16, &str, &str) = (400, "invalid_query", "A query parameter or the cursor is invalid");
+const MALFORMED: (u16, &str, &str) = (400, "malformed_json", "The body is not valid JSON");
+const NOT_FOUND: (u16, &str, &str) = (404, "not_found", "No such resource");
+const DUPLICATE: (u16, &str, &str) = (409, "duplicate", "A unique value is already in use");
+const REFERENCED: (u16, &str, &str) = (409, "still_referenced", "Other resources still refer to this one");
+const TOO_LARGE: (u16, &str, &str) = (413, "payload_too_large", "The body is larger than the configured limit");
+const NOT_JSON: (u16, &str, &str) = (415, "unsupported_media_type", "The body is not application/json");
+const INVALID: (u16, &str, &str) = (422, "validation_failed", "One or more fields are invalid; one entry per field");
+const INTERNAL: (u16, &str, &str) = (500, "internal_error", "An unexpected fault; details are in the server log");
+const UNAVAILABLE: (u16, &str, &str) = (503, "database_unavailable", "The database is unreachable or busy; retry later");
+
+macro_rules! problem_set {
+    ($(#[$meta:meta])* $name:ident: $($item:expr),+) => {
+        $(#[$meta])*
+        pub struct $name;
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                responses(&[$($item),+])
+            }
+        }
+    };
+}
+
+problem_set!(/// Errors of a list.
+    ListErrors: BAD_QUERY, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of reading one resource.
+    ViewErrors: NOT_FOUND, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of creating a resource.
+    CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of changing a resource.
+    UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of deleting a resource.
+    DeleteErrors: NOT_FOUND, REFERENCED, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of the readiness probe.
+    ReadyErrors: UNAVAILABLE);

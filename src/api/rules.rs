@@ -1,0 +1,58 @@
+//! Field rules shared by several inputs, for `#[validate(custom(function = …))]`.
+
+use std::borrow::Cow;
+
+use validator::ValidationError;
+
+fn error(code: &'static str, message: &'static str) -> ValidationError {
+    let mut e = ValidationError::new(code);
+    e.message = Some(Cow::Borrowed(message));
+    e
+}
+
+/// Text that is more than white space.
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be blank"));
+    }
+    Ok(())
+}
+
+/// A short code such as `MKCC` or `BLMK ICB`: letters, digits, spaces, `&`, `-`,
+/// `.`, `'`, starting with a letter or digit, at most 32 characters.
+pub fn code(value: &str) -> Result<(), ValidationError> {
+    let ok = value.chars().count() <= 32
+        && value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " &-.'".contains(c))
+        && !value.ends_with(' ');
+    if !ok {
+        return Err(error(
+            "format",
+            "must be 1 to 32 letters, digits, spaces or & - . ' starting with a letter or digit",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_codes_from_the_plans_are_accepted() {
+        for ok in ["MKCC", "BLMK ICB", "CNWL", "PACA MK", "MK-ICB"] {
+            assert!(code(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", " MKCC", "MKCC ", "a/b", "x".repeat(33).as_str()] {
+            assert!(code(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn blank_text_is_refused() {
+        assert!(not_blank("  \t").is_err());
+        assert!(not_blank(" x ").is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! The command line: `waymark [serve|migrate|openapi]`, `--help` listing every
+//! environment variable with its default. Failures print one line and exit 1.
+
+use std::{io::Write, process::ExitCode};
+
+use crate::{
+    config::{Config, VARIABLES},
+    openapi, startup,
+};
+
+const COMMANDS: &[(&str, &str)] = &[
+    ("serve", "apply pending migrations, then serve HTTP (the default)"),
+    ("migrate", "apply pending database migrations and exit"),
+    ("openapi", "print the OpenAPI document as JSON and exit"),
+];
+
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help" || a == "help") {
+        print!("{}", help());
+        return ExitCode::SUCCESS;
+    }
+    if args.iter().any(|a| a == "-V" || a == "--version") {
+        println!("waymark {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let result = match args.as_slice() {
+        [] => serve(),
+        [command] => match command.as_str() {
+            "serve" => serve(),
+            "migrate" => migrate(),
+            "openapi" => print_openapi(),
+            other => {
+                eprintln!("waymark: unknown command {other:?}; try waymark --help");
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("waymark: expected at most one command; try waymark --help");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("waymark: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn help() -> String {
+    let mut text = format!(
+        "Waymark {}: a partnership's shared plans as a versioned REST/JSON API.\n\n\
+         Usage: waymark [COMMAND]\n\nCommands:\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for (name, what) in COMMANDS {
+        text.push_str(&format!("  {name:<9} {what}\n"));
+    }
+    text.push_str("\nOptions:\n  -h, --help     print this help\n  -V, --version  print the version\n");
+    text.push_str("\nEnvironment variables:\n");
+    for v in VARIABLES {
+        text.push_str(&format!("  {:<24} {} (default: {})\n", v.name, v.help, v.default));
+    }
+    text
+}
+
+fn init_logging() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+}
+
+fn serve() -> Result<(), String> {
+    init_logging();
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    actix_web::rt::System::new().block_on(async move {
+        let app = startup::Application::build(&config).map_err(|e| e.to_string())?;
+        let host = if config.host.is_unspecified() {
+            "127.0.0.1".to_string()
+        } else if config.host.is_ipv6() {
+            format!("[{}]", config.host)
+        } else {
+            config.host.to_string()
+        };
+        let base = format!("http://{host}:{}", app.port());
+        println!("Waymark is listening on {base} ({} database)", config.database.backend());
+        println!("Swagger UI: {base}/docs/");
+        println!("OpenAPI document: {base}/api-docs/openapi.json");
+        let _ = std::io::stdout().flush();
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn migrate() -> Result<(), String> {
+    init_logging();
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    startup::prepare_database(&config).map_err(|e| e.to_string())?;
+    println!("migrations are up to date ({} database)", config.database.backend());
+    Ok(())
+}
+
+fn print_openapi() -> Result<(), String> {
+    let text = openapi::document().map_err(|e| e.to_string())?;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())
+}

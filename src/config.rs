@@ -1,0 +1,228 @@
+//! Configuration from environment variables (12-factor): one table of variables
+//! drives both parsing and the `--help` text, so the two cannot disagree.
+
+use std::{collections::HashMap, fmt, net::IpAddr, path::PathBuf, time::Duration};
+
+use crate::db::DatabaseUrl;
+
+/// One environment variable the service reads.
+pub struct Variable {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: "WAYMARK_HOST",
+        default: "127.0.0.1",
+        help: "IP address to listen on (0.0.0.0 in containers)",
+    },
+    Variable {
+        name: "WAYMARK_PORT",
+        default: "8080",
+        help: "TCP port to listen on (0 picks a free one)",
+    },
+    Variable {
+        name: "DATABASE_URL",
+        default: "sqlite://data/waymark.db",
+        help: "sqlite://PATH, a plain file path, or postgres://USER@HOST/DB",
+    },
+    Variable {
+        name: "WAYMARK_DB_POOL_SIZE",
+        default: "8",
+        help: "database connections kept in the pool (1-256)",
+    },
+    Variable {
+        name: "WAYMARK_DB_TIMEOUT_MS",
+        default: "5000",
+        help: "longest wait for a database connection or a SQLite lock, in ms",
+    },
+    Variable {
+        name: "WAYMARK_MAX_BODY_BYTES",
+        default: "2097152",
+        help: "largest request body accepted; larger ones get 413",
+    },
+    Variable {
+        name: "WAYMARK_WORKERS",
+        default: "0",
+        help: "HTTP worker threads (0 means one per CPU core)",
+    },
+    Variable {
+        name: "RUST_LOG",
+        default: "info",
+        help: "log filter for env_logger, e.g. info or waymark=debug,actix_web=info",
+    },
+];
+
+/// A configuration value that cannot be used; names the variable so the operator
+/// knows what to fix.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Clone)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    pub database: DatabaseUrl,
+    pub pool_size: u32,
+    pub db_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub workers: usize,
+}
+
+// The database URL may hold a password: Debug shows only its backend.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database.backend())
+            .field("pool_size", &self.pool_size)
+            .field("db_timeout", &self.db_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads from a map, as tests do.
+    pub fn from_map(values: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| values.get(name).cloned())
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env { lookup };
+        let database_url = env.raw("DATABASE_URL");
+        let database = DatabaseUrl::parse(&database_url).map_err(|message| ConfigError {
+            variable: "DATABASE_URL",
+            message,
+        })?;
+        Ok(Config {
+            host: env.parse("WAYMARK_HOST", "an IP address such as 127.0.0.1")?,
+            port: env.parse("WAYMARK_PORT", "a port number from 0 to 65535")?,
+            database,
+            pool_size: env.ranged("WAYMARK_DB_POOL_SIZE", 1, 256)?,
+            db_timeout: Duration::from_millis(env.ranged("WAYMARK_DB_TIMEOUT_MS", 1, 600_000)?),
+            max_body_bytes: env.ranged("WAYMARK_MAX_BODY_BYTES", 1024, 1 << 30)?,
+            workers: env.ranged("WAYMARK_WORKERS", 0, 1024)?,
+        })
+    }
+
+    /// The directory that holds the SQLite file and, later, generated secrets.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.database.sqlite_path().and_then(|p| p.parent().map(PathBuf::from))
+    }
+}
+
+struct Env<F> {
+    lookup: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn raw(&self, name: &'static str) -> String {
+        match (self.lookup)(name) {
+            Some(value) if !value.trim().is_empty() => value.trim().to_string(),
+            _ => default_of(name).to_string(),
+        }
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        expected: &str,
+    ) -> Result<T, ConfigError> {
+        let value = self.raw(name);
+        value.parse().map_err(|_| ConfigError {
+            variable: name,
+            message: format!("{value:?} is not {expected}"),
+        })
+    }
+
+    fn ranged<T>(&self, name: &'static str, min: T, max: T) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+    {
+        let expected = format!("a whole number from {min} to {max}");
+        let value: T = self.parse(name, &expected)?;
+        if value < min || value > max {
+            return Err(ConfigError {
+                variable: name,
+                message: format!("{value} is not {expected}"),
+            });
+        }
+        Ok(value)
+    }
+}
+
+fn default_of(name: &str) -> &'static str {
+    VARIABLES
+        .iter()
+        .find(|v| v.name == name)
+        .map(|v| v.default)
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_map(&map)
+    }
+
+    #[test]
+    fn defaults_give_a_sqlite_service_on_loopback() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.port, 8080);
+        assert_eq!(c.host.to_string(), "127.0.0.1");
+        assert_eq!(c.database.backend(), "sqlite");
+        assert_eq!(c.data_dir(), Some(PathBuf::from("data")));
+    }
+
+    #[test]
+    fn a_bad_port_names_its_variable() {
+        let e = config(&[("WAYMARK_PORT", "eighty")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_PORT");
+        assert!(e.to_string().starts_with("WAYMARK_PORT: \"eighty\""));
+    }
+
+    #[test]
+    fn an_out_of_range_pool_is_refused() {
+        let e = config(&[("WAYMARK_DB_POOL_SIZE", "0")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_DB_POOL_SIZE");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let e = config(&[("DATABASE_URL", "mysql://x/y")]).unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let c = config(&[("DATABASE_URL", "postgres://u:secret@h/db")]).unwrap();
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+}

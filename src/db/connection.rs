@@ -1,0 +1,185 @@
+//! One connection type for both backends, and the pool that hands them out.
+//!
+//! The backend is picked from the URL scheme by us, not by diesel's
+//! `MultiConnection::establish` (which tries each variant in turn, and SQLite takes
+//! any string as a file name, hiding the real PostgreSQL error).
+
+use std::{path::PathBuf, time::Duration};
+
+use diesel::{connection::SimpleConnection, prelude::*};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// A validated `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() {
+            return Err("the SQLite path is empty".into());
+        }
+        if path.contains("://") {
+            return Err(format!(
+                "{:?} is neither sqlite://PATH nor postgres://…",
+                scheme_of(url)
+            ));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match self {
+            DatabaseUrl::Sqlite(p) => Some(p),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
+    pub fn connect(&self, timeout: Duration) -> ConnectionResult<DbConnection> {
+        match self {
+            DatabaseUrl::Postgres(url) => {
+                diesel::PgConnection::establish(&with_connect_timeout(url, timeout))
+                    .map(DbConnection::Postgres)
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                // Per connection: SQLite forgets these on close. WAL is set once, in
+                // `prepare_sqlite`, because switching it from many new connections
+                // at once makes them fail with "database is locked".
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    timeout.as_millis()
+                ))
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split("://").next().unwrap_or(url)
+}
+
+/// libpq waits for a dead host as long as the kernel lets it; bound it so a
+/// request fails within the configured timeout instead of hanging.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let seconds = timeout.as_secs().max(2);
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout={seconds}")
+}
+
+/// Opens the SQLite file once before the pool exists: creates its directory and
+/// switches the journal to WAL, which is a property of the file and persists.
+pub fn prepare_sqlite(url: &DatabaseUrl, timeout: Duration) -> Result<(), String> {
+    let Some(path) = url.sqlite_path() else {
+        return Ok(());
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create directory {}: {e}", dir.display()))?;
+    }
+    let mut conn = url.connect(timeout).map_err(|e| e.to_string())?;
+    conn.batch_execute("PRAGMA journal_mode = WAL;")
+        .map_err(|e| e.to_string())
+}
+
+/// r2d2 manager that opens connections for one `DatabaseUrl`.
+pub struct Manager {
+    url: DatabaseUrl,
+    timeout: Duration,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        self.url.connect(self.timeout)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool without connecting: a database that is down at start is
+/// reported by the first checkout, with its real error.
+pub fn build_pool(url: &DatabaseUrl, size: u32, timeout: Duration) -> Pool {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(timeout)
+        .error_handler(Box::new(LogPoolErrors))
+        .build_unchecked(Manager {
+            url: url.clone(),
+            timeout,
+        })
+}
+
+#[derive(Debug)]
+struct LogPoolErrors;
+
+impl r2d2::HandleError<ConnectionError> for LogPoolErrors {
+    fn handle_error(&self, error: ConnectionError) {
+        log::warn!("database connection failed: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_their_backend_by_scheme() {
+        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(), "postgres");
+        assert_eq!(DatabaseUrl::parse("postgresql://h/db").unwrap().backend(), "postgres");
+        let sqlite = DatabaseUrl::parse("sqlite://data/w.db").unwrap();
+        assert_eq!(sqlite.sqlite_path(), Some(std::path::Path::new("data/w.db")));
+        let plain = DatabaseUrl::parse("/tmp/w.db").unwrap();
+        assert_eq!(plain.sqlite_path(), Some(std::path::Path::new("/tmp/w.db")));
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout() {
+        let t = Duration::from_secs(5);
+        assert_eq!(with_connect_timeout("postgres://h/db", t), "postgres://h/db?connect_timeout=5");
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?sslmode=disable", t),
+            "postgres://h/db?sslmode=disable&connect_timeout=5"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! Persistence: the connection type for both backends, embedded migrations, the
+//! read and write paths every resource goes through, and per-resource queries.
+
+mod connection;
+mod error;
+pub mod migrations;
+pub mod organisations;
+pub mod owners;
+pub mod schema;
+mod store;
+
+pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
+pub use error::StoreError;
+pub use store::{Page, PageRequest, Store, WriteTx};
+
+/// A new opaque id. UUID v7 ids sort by creation time, which keyset pagination
+/// relies on for a stable order.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,7 @@
+//! The partnership's vocabulary: closed sets of values (kinds, statuses) and the
+//! rules on them that hold whatever the transport or the database.
+
+#[macro_use]
+mod text_enum;
+pub mod organisation;
+pub mod owner;

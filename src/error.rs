@@ -1,0 +1,262 @@
+//! One error type for the whole API and its one mapping to RFC 9457
+//! `application/problem+json`. Clients see a stable `code` and a safe message;
+//! internal detail goes to the log only.
+
+use actix_web::{
+    http::{header, StatusCode},
+    HttpResponse, ResponseError,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Seconds a client should wait before retrying when the database is unavailable.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request could not be read (bad JSON syntax, query or cursor).
+    #[error("{detail}")]
+    BadRequest {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// 404: the resource does not exist (or the caller may not learn that it does).
+    #[error("{resource} {id} was not found")]
+    NotFound { resource: &'static str, id: String },
+    /// 404: no route has this path.
+    #[error("no route matches {path}")]
+    RouteNotFound { path: String },
+    /// 405: the path exists but not with this method; `Allow` lists the methods.
+    #[error("{method} is not allowed here")]
+    MethodNotAllowed { method: String, allow: String },
+    /// 409: the write conflicts with stored data.
+    #[error("{detail}")]
+    Conflict {
+        code: &'static str,
+        detail: String,
+        references: Vec<Reference>,
+    },
+    /// 413: the body is larger than the configured limit.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// 415: the body is not JSON.
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
+    /// 422: the body is well-formed but some fields are invalid.
+    #[error("the request has {} invalid field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    /// 503: the database cannot be reached or is busy; retry later.
+    #[error("the database is unavailable")]
+    Unavailable(String),
+    /// 500: a fault of ours; detail is logged, never returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({"field": "code", "code": "length", "message": "must be 1 to 32 characters"}))]
+pub struct FieldError {
+    /// Where the field is, as a path into the body: `holders[0].name`.
+    pub field: String,
+    /// A stable machine code for the rule broken (`required`, `length`, `format` …).
+    pub code: String,
+    pub message: String,
+}
+
+/// What still refers to a resource that cannot be deleted.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Reference {
+    /// The kind of resource that refers to it, e.g. `owners`.
+    pub resource: String,
+    /// How many of them do.
+    pub count: i64,
+}
+
+/// An RFC 9457 problem details document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:waymark:problem:validation_failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "the request has 1 invalid field(s)",
+    "code": "validation_failed",
+    "errors": [{"field": "code", "code": "length", "message": "must be 1 to 32 characters"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem; `urn:waymark:problem:` followed by `code`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// The HTTP reason phrase of `status`.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a person to read.
+    pub detail: String,
+    /// A stable machine code; branch on this, not on `detail`.
+    pub code: String,
+    /// One entry per invalid field (validation failures only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// What still refers to the resource (deletes refused with `still_referenced`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::RouteNotFound { .. } => "route_not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::Unavailable(_) => "database_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn not_found(resource: &'static str, id: impl Into<String>) -> Self {
+        ApiError::NotFound {
+            resource,
+            id: id.into(),
+        }
+    }
+
+    /// Maps a store error for one resource: "not found" names what was looked for.
+    pub fn from_store(resource: &'static str, id: &str) -> impl FnOnce(StoreError) -> ApiError {
+        let id = id.to_string();
+        move |e| match e {
+            StoreError::NotFound => ApiError::not_found(resource, id),
+            other => other.into(),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let (errors, references) = match self {
+            ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => {
+                (errors.clone(), Vec::new())
+            }
+            ApiError::Conflict { references, .. } => (Vec::new(), references.clone()),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Problem {
+            problem_type: format!("urn:waymark:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_string(),
+            errors,
+            references,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::Internal("a row vanished during a request".into()),
+            StoreError::Conflict(detail) => {
+                // The database's own wording names tables and constraints: log only.
+                log::info!("write refused by a database constraint: {detail}");
+                ApiError::Conflict {
+                    code: "conflict",
+                    detail: "the change conflicts with stored data".into(),
+                    references: Vec::new(),
+                }
+            }
+            StoreError::Duplicate { field, value } => ApiError::Conflict {
+                code: "duplicate",
+                detail: format!("{field} {value:?} is already in use"),
+                references: Vec::new(),
+            },
+            StoreError::UnknownReference { field, id } => {
+                ApiError::invalid(field, "unknown_reference", format!("{id:?} does not exist"))
+            }
+            StoreError::Referenced(by) => ApiError::Conflict {
+                code: "still_referenced",
+                detail: format!(
+                    "still referred to by {}",
+                    by.iter()
+                        .map(|(what, n)| format!("{n} {what}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                references: by
+                    .into_iter()
+                    .map(|(resource, count)| Reference {
+                        resource: resource.to_string(),
+                        count,
+                    })
+                    .collect(),
+            },
+            StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
+            StoreError::Internal(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(detail) => log::error!("internal error: {detail}"),
+            ApiError::Unavailable(detail) => log::warn!("database unavailable: {detail}"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_JSON);
+        match self {
+            ApiError::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}

@@ -1,0 +1,28 @@
+//! Waymark: a partnership's shared plans as a versioned REST/JSON API.
+//!
+//! A request flows: `telemetry::middleware` (request id, metrics, access log) →
+//! `routes` (the one route table) → a handler in `api` (parse and validate the
+//! input, then one call into `db::Store`) → `db` (queries on SQLite or PostgreSQL,
+//! writes in one transaction) → a view serialised as JSON, or an `error::ApiError`
+//! rendered as RFC 9457 problem+json.
+
+/// Command line: subcommands and `--help`.
+pub mod cli;
+/// Environment variables, parsed once at start.
+pub mod config;
+/// Everything that touches the database.
+pub mod db;
+/// Closed sets of values and rules that do not depend on HTTP or SQL.
+pub mod domain;
+/// The HTTP handlers and their request and response types.
+pub mod api;
+/// The one error type and its problem+json rendering.
+pub mod error;
+/// The OpenAPI document.
+pub mod openapi;
+/// The route table.
+pub mod routes;
+/// Assembling the server from configuration.
+pub mod startup;
+/// Request ids, access log and metrics.
+pub mod telemetry;

@@ -1,0 +1,74 @@
+//! The OpenAPI document, generated from the handlers' own annotations. The
+//! committed `openapi/v1.json` must equal what this produces (a test checks).
+
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify, OpenApi,
+};
+
+use crate::{
+    api::{operations, organisations, owners, pagination::Paginated},
+    error::{FieldError, Problem, Reference},
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Waymark",
+        description = "The shared record of a local-area partnership's plans for children and \
+            families: plans, priorities, outcomes, actions with BRAG status, measures, owners and \
+            governance bodies, as versioned resources.\n\nErrors are RFC 9457 \
+            `application/problem+json` with a stable `code`. Lists are paginated with `limit` and \
+            an opaque `cursor`; the next page's URL is in `next` and in the `Link` header.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    paths(
+        operations::healthz,
+        operations::readyz,
+        operations::metrics,
+        organisations::list_organisations,
+        organisations::create_organisation,
+        organisations::find_organisation,
+        organisations::replace_organisation,
+        organisations::update_organisation,
+        organisations::delete_organisation,
+        owners::list_owners,
+        owners::create_owner,
+        owners::find_owner,
+        owners::replace_owner,
+        owners::update_owner,
+        owners::delete_owner,
+    ),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
+        (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
+        (name = "operations", description = "Liveness, readiness and metrics for operators")
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the bearer-token scheme that partner systems and people authenticate with.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer_auth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A JWT from the partnership's identity provider"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as the server serves it and `waymark openapi` prints it.
+pub fn document() -> Result<String, serde_json::Error> {
+    ApiDoc::openapi().to_pretty_json().map(|text| text + "\n")
+}

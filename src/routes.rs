@@ -1,0 +1,153 @@
+//! The one route table. Every path is declared once with its methods; a method the
+//! path lacks answers 405 with `Allow`, an unknown path 404, both as problem+json.
+
+use actix_web::{
+    http::Method, web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder,
+};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    api::{operations, organisations, owners},
+    error::ApiError,
+    openapi::ApiDoc,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(Endpoint::new("/healthz").get(operations::healthz).finish())
+        .service(Endpoint::new("/readyz").get(operations::readyz).finish())
+        .service(Endpoint::new("/metrics").get(operations::metrics).finish())
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    Endpoint::new("/organisations")
+                        .get(organisations::list_organisations)
+                        .post(organisations::create_organisation)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/organisations/{id}")
+                        .get(organisations::find_organisation)
+                        .put(organisations::replace_organisation)
+                        .patch(organisations::update_organisation)
+                        .delete(organisations::delete_organisation)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/owners")
+                        .get(owners::list_owners)
+                        .post(owners::create_owner)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/owners/{id}")
+                        .get(owners::find_owner)
+                        .put(owners::replace_owner)
+                        .patch(owners::update_owner)
+                        .delete(owners::delete_owner)
+                        .finish(),
+                ),
+        )
+        .service(
+            web::resource("/docs").route(web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            })),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()));
+}
+
+/// Answers requests no route matches.
+pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::RouteNotFound {
+        path: req.path().to_string(),
+    })
+}
+
+/// A path with its methods, which knows what to put in `Allow`.
+struct Endpoint {
+    resource: Resource,
+    allow: Vec<Method>,
+}
+
+impl Endpoint {
+    fn new(path: &str) -> Self {
+        Endpoint {
+            resource: web::resource(path),
+            allow: Vec::new(),
+        }
+    }
+
+    fn method<F, Args>(mut self, method: Method, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.allow.push(method.clone());
+        self.resource = self.resource.route(web::method(method).to(handler));
+        self
+    }
+
+    fn get<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::GET, handler)
+    }
+
+    fn post<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::POST, handler)
+    }
+
+    fn put<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::PUT, handler)
+    }
+
+    fn patch<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::PATCH, handler)
+    }
+
+    fn delete<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::DELETE, handler)
+    }
+
+    fn finish(self) -> Resource {
+        let allow = self
+            .allow
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.resource.default_service(web::to(move |req: HttpRequest| {
+            let error = ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allow: allow.clone(),
+            };
+            async move { Err::<HttpResponse, _>(error) }
+        }))
+    }
+}

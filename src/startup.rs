@@ -1,0 +1,94 @@
+//! Builds the running service: database ready (migrated), pool, HTTP server bound.
+//! Tests build it the same way on port 0.
+
+use std::net::TcpListener;
+
+use actix_web::{dev::Server, middleware, web, App, HttpServer};
+
+use crate::{
+    api::body::BodyLimit,
+    config::{Config, ConfigError},
+    db::{self, Store},
+    error::ApiError,
+    routes,
+    telemetry::{metrics::Metrics, middleware::observe},
+};
+
+/// The access log line: client, request line, status, bytes, time, request id.
+const ACCESS_LOG: &str = r#"%a "%r" %s %b %Dms request_id=%{x-request-id}o"#;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Migrates the database, binds the port and builds the server (not yet running).
+    pub fn build(config: &Config) -> Result<Self, ConfigError> {
+        let store = Store::new(prepare_database(config)?);
+        let address = (config.host, config.port);
+        let listener = TcpListener::bind(address).map_err(|e| ConfigError {
+            variable: "WAYMARK_PORT",
+            message: format!("cannot listen on {}:{}: {e}", config.host, config.port),
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(config.port);
+        let server = server(listener, store, config).map_err(|e| ConfigError {
+            variable: "WAYMARK_HOST",
+            message: format!("cannot start the HTTP server: {e}"),
+        })?;
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the database, applies pending migrations and returns a pool on it.
+pub fn prepare_database(config: &Config) -> Result<db::Pool, ConfigError> {
+    let failed = |message: String| ConfigError {
+        variable: "DATABASE_URL",
+        message,
+    };
+    db::prepare_sqlite(&config.database, config.db_timeout).map_err(failed)?;
+    let mut conn = config
+        .database
+        .connect(config.db_timeout)
+        .map_err(|e| failed(format!("cannot connect: {}", e.to_string().trim())))?;
+    let applied = db::migrations::run(&mut conn).map_err(|e| failed(format!("migration failed: {e}")))?;
+    if !applied.is_empty() {
+        log::info!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+    }
+    Ok(db::build_pool(&config.database, config.pool_size, config.db_timeout))
+}
+
+fn server(listener: TcpListener, store: Store, config: &Config) -> std::io::Result<Server> {
+    let store = web::Data::new(store);
+    let metrics = web::Data::new(Metrics::default());
+    let limit = web::Data::new(BodyLimit(config.max_body_bytes));
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::from_fn(observe))
+            .wrap(middleware::Logger::new(ACCESS_LOG))
+            .app_data(store.clone())
+            .app_data(metrics.clone())
+            .app_data(limit.clone())
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|e, _| {
+                ApiError::bad_request("invalid_path", format!("the path is invalid: {e}")).into()
+            }))
+            .configure(routes::configure)
+            .default_service(web::to(routes::route_not_found))
+    })
+    .listen(listener)?;
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    Ok(server.run())
+}
