@@ -9,14 +9,20 @@ use crate::{
 };
 
 const COMMANDS: &[(&str, &str)] = &[
-    ("serve", "apply pending migrations, then serve HTTP (the default)"),
+    (
+        "serve",
+        "apply pending migrations, then serve HTTP (the default)",
+    ),
     ("migrate", "apply pending database migrations and exit"),
     ("openapi", "print the OpenAPI document as JSON and exit"),
 ];
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help" || a == "help") {
+    if args
+        .iter()
+        .any(|a| a == "-h" || a == "--help" || a == "help")
+    {
         print!("{}", help());
         return ExitCode::SUCCESS;
     }
@@ -58,10 +64,15 @@ pub fn help() -> String {
     for (name, what) in COMMANDS {
         text.push_str(&format!("  {name:<9} {what}\n"));
     }
-    text.push_str("\nOptions:\n  -h, --help     print this help\n  -V, --version  print the version\n");
+    text.push_str(
+        "\nOptions:\n  -h, --help     print this help\n  -V, --version  print the version\n",
+    );
     text.push_str("\nEnvironment variables:\n");
     for v in VARIABLES {
-        text.push_str(&format!("  {:<24} {} (default: {})\n", v.name, v.help, v.default));
+        text.push_str(&format!(
+            "  {:<24} {} (default: {})\n",
+            v.name, v.help, v.default
+        ));
     }
     text
 }
@@ -83,7 +94,10 @@ fn serve() -> Result<(), String> {
             config.host.to_string()
         };
         let base = format!("http://{host}:{}", app.port());
-        println!("Waymark is listening on {base} ({} database)", config.database.backend());
+        println!(
+            "Waymark is listening on {base} ({} database)",
+            config.database.backend()
+        );
         println!("Swagger UI: {base}/docs/");
         println!("OpenAPI document: {base}/api-docs/openapi.json");
         let _ = std::io::stdout().flush();
@@ -95,7 +109,10 @@ fn migrate() -> Result<(), String> {
     init_logging();
     let config = Config::from_env().map_err(|e| e.to_string())?;
     startup::prepare_database(&config).map_err(|e| e.to_string())?;
-    println!("migrations are up to date ({} database)", config.database.backend());
+    println!(
+        "migrations are up to date ({} database)",
+        config.database.backend()
+    );
     Ok(())
 }
 

@@ -63,9 +63,16 @@ pub struct ConfigError {
     pub message: String,
 }
 
+// One line whatever the cause says: libpq, for one, explains over several.
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.variable, self.message)
+        let message: Vec<&str> = self
+            .message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        write!(f, "{}: {}", self.variable, message.join(" "))
     }
 }
 
@@ -128,7 +135,9 @@ impl Config {
 
     /// The directory that holds the SQLite file and, later, generated secrets.
     pub fn data_dir(&self) -> Option<PathBuf> {
-        self.database.sqlite_path().and_then(|p| p.parent().map(PathBuf::from))
+        self.database
+            .sqlite_path()
+            .and_then(|p| p.parent().map(PathBuf::from))
     }
 }
 

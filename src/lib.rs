@@ -6,6 +6,8 @@
 //! writes in one transaction) → a view serialised as JSON, or an `error::ApiError`
 //! rendered as RFC 9457 problem+json.
 
+/// The HTTP handlers and their request and response types.
+pub mod api;
 /// Command line: subcommands and `--help`.
 pub mod cli;
 /// Environment variables, parsed once at start.
@@ -14,8 +16,6 @@ pub mod config;
 pub mod db;
 /// Closed sets of values and rules that do not depend on HTTP or SQL.
 pub mod domain;
-/// The HTTP handlers and their request and response types.
-pub mod api;
 /// The one error type and its problem+json rendering.
 pub mod error;
 /// The OpenAPI document.

@@ -48,13 +48,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .finish(),
                 ),
         )
-        .service(
-            web::resource("/docs").route(web::get().to(|| async {
-                HttpResponse::PermanentRedirect()
-                    .insert_header(("Location", "/docs/"))
-                    .finish()
-            })),
-        )
+        .service(web::resource("/docs").route(web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/docs/"))
+                .finish()
+        })))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()));
 }
 
@@ -142,12 +140,13 @@ impl Endpoint {
             .map(Method::as_str)
             .collect::<Vec<_>>()
             .join(", ");
-        self.resource.default_service(web::to(move |req: HttpRequest| {
-            let error = ApiError::MethodNotAllowed {
-                method: req.method().to_string(),
-                allow: allow.clone(),
-            };
-            async move { Err::<HttpResponse, _>(error) }
-        }))
+        self.resource
+            .default_service(web::to(move |req: HttpRequest| {
+                let error = ApiError::MethodNotAllowed {
+                    method: req.method().to_string(),
+                    allow: allow.clone(),
+                };
+                async move { Err::<HttpResponse, _>(error) }
+            }))
     }
 }

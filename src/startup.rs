@@ -31,7 +31,10 @@ impl Application {
             variable: "WAYMARK_PORT",
             message: format!("cannot listen on {}:{}: {e}", config.host, config.port),
         })?;
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or(config.port);
+        let port = listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or(config.port);
         let server = server(listener, store, config).map_err(|e| ConfigError {
             variable: "WAYMARK_HOST",
             message: format!("cannot start the HTTP server: {e}"),
@@ -41,6 +44,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server from elsewhere (tests stop theirs when they finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -59,11 +67,20 @@ pub fn prepare_database(config: &Config) -> Result<db::Pool, ConfigError> {
         .database
         .connect(config.db_timeout)
         .map_err(|e| failed(format!("cannot connect: {}", e.to_string().trim())))?;
-    let applied = db::migrations::run(&mut conn).map_err(|e| failed(format!("migration failed: {e}")))?;
+    let applied =
+        db::migrations::run(&mut conn).map_err(|e| failed(format!("migration failed: {e}")))?;
     if !applied.is_empty() {
-        log::info!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+        log::info!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
     }
-    Ok(db::build_pool(&config.database, config.pool_size, config.db_timeout))
+    Ok(db::build_pool(
+        &config.database,
+        config.pool_size,
+        config.db_timeout,
+    ))
 }
 
 fn server(listener: TcpListener, store: Store, config: &Config) -> std::io::Result<Server> {

@@ -32,14 +32,17 @@ impl FromRequest for JsonBody {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map_or(1 << 20, |l| l.0);
         let checked = check_content_type(req).and_then(|()| check_length(req, limit));
         let mut payload = payload.take();
         Box::pin(async move {
             checked?;
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+                let chunk =
+                    chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge { limit });
                 }
@@ -71,7 +74,9 @@ pub fn parse_input<T: Input>(value: serde_json::Value) -> Result<T, ApiError> {
     if errors.is_empty() {
         Ok(input)
     } else {
+        // One entry per field: the first rule it breaks, in a stable order.
         errors.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+        errors.dedup_by(|later, first| later.field == first.field);
         Err(ApiError::Validation(errors))
     }
 }
@@ -82,7 +87,12 @@ fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let is_json = essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"));
     if is_json {
@@ -112,10 +122,7 @@ fn check_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
 
 fn parse_syntax(body: &[u8]) -> Result<serde_json::Value, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(
-            "malformed_json",
-            format!("the body is not valid JSON: {e}"),
-        )
+        ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
     })
 }
 
@@ -134,7 +141,13 @@ fn type_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let (field, code) = if let Some(name) = quoted_after(&message, "missing field `") {
         (join(name), "required")
     } else if let Some(name) = quoted_after(&message, "unknown field `") {
-        (join(name), "unknown_field")
+        // The path already ends at the unknown field.
+        let field = if path == "." {
+            name.to_string()
+        } else {
+            path.clone()
+        };
+        (field, "unknown_field")
     } else if path == "." {
         (String::new(), "invalid_type")
     } else {
@@ -163,13 +176,15 @@ fn flatten_into(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldErro
             format!("{prefix}.{field}")
         };
         match kind {
-            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| FieldError {
-                field: path.clone(),
-                code: e.code.to_string(),
-                message: e
-                    .message
-                    .as_ref()
-                    .map_or_else(|| default_message(e), ToString::to_string),
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
+                FieldError {
+                    field: path.clone(),
+                    code: e.code.to_string(),
+                    message: e
+                        .message
+                        .as_ref()
+                        .map_or_else(|| default_message(e), ToString::to_string),
+                }
             })),
             ValidationErrorsKind::Struct(inner) => flatten_into(inner, &path, out),
             ValidationErrorsKind::List(items) => {

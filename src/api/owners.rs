@@ -16,7 +16,9 @@ use super::{
 };
 use crate::{
     db::{
-        owners::{self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter},
+        owners::{
+            self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter,
+        },
         Store,
     },
     domain::owner::OwnerKind,
@@ -282,7 +284,9 @@ pub async fn create_owner(
 ) -> Result<HttpResponse, ApiError> {
     let (fields, holders) = body.0.into_fields();
     let owner = store
-        .write(caller.actor(), move |tx| query::insert(tx, fields, &holders))
+        .write(caller.actor(), move |tx| {
+            query::insert(tx, fields, &holders)
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/owners/{}", owner.row.id)))
@@ -309,7 +313,9 @@ pub async fn replace_owner(
     let (fields, holders) = body.0.into_fields();
     let target = id.clone();
     let owner = store
-        .write(caller.actor(), move |tx| query::update(tx, &target, fields, &holders))
+        .write(caller.actor(), move |tx| {
+            query::update(tx, &target, fields, &holders)
+        })
         .await
         .map_err(ApiError::from_store(RESOURCE, &id))?;
     Ok(web::Json(owner.into()))

@@ -50,21 +50,52 @@ fn responses(items: &[(u16, &str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     items
         .iter()
         .map(|(status, code, description)| {
-            (status.to_string(), RefOr::T(problem(*status, code, description)))
+            (
+                status.to_string(),
+                RefOr::T(problem(*status, code, description)),
+            )
         })
         .collect()
 }
 
-const BAD_QUERY: (u16, &str, &str) = (400, "invalid_query", "A query parameter or the cursor is invalid");
+const BAD_QUERY: (u16, &str, &str) = (
+    400,
+    "invalid_query",
+    "A query parameter or the cursor is invalid",
+);
 const MALFORMED: (u16, &str, &str) = (400, "malformed_json", "The body is not valid JSON");
 const NOT_FOUND: (u16, &str, &str) = (404, "not_found", "No such resource");
 const DUPLICATE: (u16, &str, &str) = (409, "duplicate", "A unique value is already in use");
-const REFERENCED: (u16, &str, &str) = (409, "still_referenced", "Other resources still refer to this one");
-const TOO_LARGE: (u16, &str, &str) = (413, "payload_too_large", "The body is larger than the configured limit");
-const NOT_JSON: (u16, &str, &str) = (415, "unsupported_media_type", "The body is not application/json");
-const INVALID: (u16, &str, &str) = (422, "validation_failed", "One or more fields are invalid; one entry per field");
-const INTERNAL: (u16, &str, &str) = (500, "internal_error", "An unexpected fault; details are in the server log");
-const UNAVAILABLE: (u16, &str, &str) = (503, "database_unavailable", "The database is unreachable or busy; retry later");
+const REFERENCED: (u16, &str, &str) = (
+    409,
+    "still_referenced",
+    "Other resources still refer to this one",
+);
+const TOO_LARGE: (u16, &str, &str) = (
+    413,
+    "payload_too_large",
+    "The body is larger than the configured limit",
+);
+const NOT_JSON: (u16, &str, &str) = (
+    415,
+    "unsupported_media_type",
+    "The body is not application/json",
+);
+const INVALID: (u16, &str, &str) = (
+    422,
+    "validation_failed",
+    "One or more fields are invalid; one entry per field",
+);
+const INTERNAL: (u16, &str, &str) = (
+    500,
+    "internal_error",
+    "An unexpected fault; details are in the server log",
+);
+const UNAVAILABLE: (u16, &str, &str) = (
+    503,
+    "database_unavailable",
+    "The database is unreachable or busy; retry later",
+);
 
 macro_rules! problem_set {
     ($(#[$meta:meta])* $name:ident: $($item:expr),+) => {

@@ -22,7 +22,10 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
 /// `.`, `'`, starting with a letter or digit, at most 32 characters.
 pub fn code(value: &str) -> Result<(), ValidationError> {
     let ok = value.chars().count() <= 32
-        && value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || " &-.'".contains(c))

@@ -163,10 +163,19 @@ mod tests {
 
     #[test]
     fn urls_pick_their_backend_by_scheme() {
-        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(), "postgres");
-        assert_eq!(DatabaseUrl::parse("postgresql://h/db").unwrap().backend(), "postgres");
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://h/db").unwrap().backend(),
+            "postgres"
+        );
         let sqlite = DatabaseUrl::parse("sqlite://data/w.db").unwrap();
-        assert_eq!(sqlite.sqlite_path(), Some(std::path::Path::new("data/w.db")));
+        assert_eq!(
+            sqlite.sqlite_path(),
+            Some(std::path::Path::new("data/w.db"))
+        );
         let plain = DatabaseUrl::parse("/tmp/w.db").unwrap();
         assert_eq!(plain.sqlite_path(), Some(std::path::Path::new("/tmp/w.db")));
         assert!(DatabaseUrl::parse("mysql://h/db").is_err());
@@ -176,7 +185,10 @@ mod tests {
     #[test]
     fn postgres_urls_get_a_connect_timeout() {
         let t = Duration::from_secs(5);
-        assert_eq!(with_connect_timeout("postgres://h/db", t), "postgres://h/db?connect_timeout=5");
+        assert_eq!(
+            with_connect_timeout("postgres://h/db", t),
+            "postgres://h/db?connect_timeout=5"
+        );
         assert_eq!(
             with_connect_timeout("postgres://h/db?sslmode=disable", t),
             "postgres://h/db?sslmode=disable&connect_timeout=5"

@@ -11,7 +11,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// An arbitrary constant, so that several processes starting on one PostgreSQL
 /// database apply the migrations one after another instead of colliding.
-const MIGRATION_LOCK: i64 = 0x5761_796d_6172_6b;
+const MIGRATION_LOCK: i64 = 0x0057_6179_6d61_726b;
 
 /// Applies pending migrations; returns the versions applied.
 pub fn run(conn: &mut DbConnection) -> Result<Vec<String>, String> {

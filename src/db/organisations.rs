@@ -75,7 +75,11 @@ pub fn exists(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
 }
 
 /// The organisation using `code`, other than `except`.
-fn code_taken(conn: &mut DbConnection, code: &str, except: Option<&str>) -> Result<bool, StoreError> {
+fn code_taken(
+    conn: &mut DbConnection,
+    code: &str,
+    except: Option<&str>,
+) -> Result<bool, StoreError> {
     let mut query = organisations::table
         .filter(organisations::code.eq(code))
         .select(organisations::id)
@@ -86,7 +90,10 @@ fn code_taken(conn: &mut DbConnection, code: &str, except: Option<&str>) -> Resu
     Ok(query.first::<String>(conn).optional()?.is_some())
 }
 
-pub fn insert(tx: &mut WriteTx<'_>, fields: OrganisationFields) -> Result<OrganisationRow, StoreError> {
+pub fn insert(
+    tx: &mut WriteTx<'_>,
+    fields: OrganisationFields,
+) -> Result<OrganisationRow, StoreError> {
     if code_taken(tx.conn, &fields.code, None)? {
         return Err(duplicate_code(&fields.code));
     }

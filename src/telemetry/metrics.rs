@@ -57,9 +57,16 @@ impl Metrics {
         out.push_str("# HELP waymark_http_requests_total HTTP requests answered.\n");
         out.push_str("# TYPE waymark_http_requests_total counter\n");
         for (key, s) in series.iter() {
-            let _ = writeln!(out, "waymark_http_requests_total{{{}}} {}", labels(key), s.count);
+            let _ = writeln!(
+                out,
+                "waymark_http_requests_total{{{}}} {}",
+                labels(key),
+                s.count
+            );
         }
-        out.push_str("# HELP waymark_http_request_duration_seconds Time to answer HTTP requests.\n");
+        out.push_str(
+            "# HELP waymark_http_request_duration_seconds Time to answer HTTP requests.\n",
+        );
         out.push_str("# TYPE waymark_http_request_duration_seconds histogram\n");
         for (key, s) in series.iter() {
             let labels = labels(key);
@@ -76,8 +83,16 @@ impl Metrics {
                 "waymark_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                 s.count
             );
-            let _ = writeln!(out, "waymark_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
-            let _ = writeln!(out, "waymark_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "waymark_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "waymark_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         out
     }
@@ -93,7 +108,10 @@ fn labels(key: &Key) -> String {
 }
 
 fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

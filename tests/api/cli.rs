@@ -1,0 +1,126 @@
+//! The binary itself: its help, its one-line failures and its subcommands.
+
+use std::process::{Command, Output};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_waymark");
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BINARY);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_lists_every_variable_with_its_default() {
+    let out = run(&["--help"], &[]);
+
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in ["serve", "migrate", "openapi"] {
+        assert!(help.contains(command), "{command} in\n{help}");
+    }
+    for variable in waymark::config::VARIABLES {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(variable.name))
+            .unwrap_or_else(|| panic!("{} is listed", variable.name));
+        assert!(
+            line.contains(&format!("(default: {})", variable.default)),
+            "{line}"
+        );
+    }
+}
+
+fn assert_one_line_failure(out: &Output, variable: &str) {
+    assert_eq!(out.status.code(), Some(1), "exit status");
+    let stderr = text(&out.stderr);
+    let lines: Vec<_> = stderr.lines().filter(|l| !l.contains(" INFO ")).collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(
+        lines[0].starts_with(&format!("waymark: {variable}: ")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_bad_setting_stops_the_process_with_one_line_naming_the_variable() {
+    for (variable, value) in [
+        ("WAYMARK_PORT", "eighty"),
+        ("WAYMARK_HOST", "localhost:80"),
+        ("WAYMARK_DB_POOL_SIZE", "0"),
+        ("WAYMARK_MAX_BODY_BYTES", "lots"),
+        ("DATABASE_URL", "mysql://db/waymark"),
+    ] {
+        let out = run(&["serve"], &[(variable, value)]);
+        assert_one_line_failure(&out, variable);
+    }
+}
+
+#[test]
+fn an_unreachable_database_stops_the_process_with_one_line() {
+    let out = run(
+        &["migrate"],
+        &[
+            ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/waymark"),
+            ("WAYMARK_DB_TIMEOUT_MS", "2000"),
+        ],
+    );
+
+    assert_one_line_failure(&out, "DATABASE_URL");
+    assert!(text(&out.stderr).contains("cannot connect"));
+}
+
+#[test]
+fn a_port_in_use_stops_the_process_with_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/w.db", dir.path().display());
+
+    let out = run(
+        &["serve"],
+        &[("WAYMARK_PORT", &port), ("DATABASE_URL", &url)],
+    );
+
+    assert_one_line_failure(&out, "WAYMARK_PORT");
+}
+
+#[test]
+fn migrate_creates_and_migrates_a_new_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nested").join("waymark.db");
+    let url = format!("sqlite://{}", file.display());
+
+    let out = run(&["migrate"], &[("DATABASE_URL", &url)]);
+
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("migrations are up to date (sqlite database)"));
+    assert!(file.exists());
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let out = run(&["openapi"], &[]);
+
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), include_str!("../../openapi/v1.json"));
+}
+
+#[test]
+fn an_unknown_command_is_refused() {
+    let out = run(&["launch"], &[]);
+
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown command"));
+}

@@ -1,0 +1,199 @@
+use serde_json::json;
+
+use crate::helpers::{problem, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn an_unknown_route_answers_404_as_problem_json() {
+    let app = spawn_app().await;
+
+    let body = problem(app.get("/api/v1/castles").await, 404, "route_not_found").await;
+
+    assert!(body["detail"].as_str().unwrap().contains("/api/v1/castles"));
+}
+
+#[tokio::test]
+async fn a_wrong_method_answers_405_with_allow() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .delete(app.url("/api/v1/organisations"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, POST");
+    problem(response, 405, "method_not_allowed").await;
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/owners/some-id"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PUT, PATCH, DELETE");
+    problem(response, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn malformed_json_answers_400() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/organisations"))
+        .header("Content-Type", "application/json")
+        .body(r#"{"code": "MKCC", "name": "#)
+        .send()
+        .await
+        .unwrap();
+
+    let body = problem(response, 400, "malformed_json").await;
+    assert!(body["detail"].as_str().unwrap().contains("line 1"));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_answers_415() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/organisations"))
+        .header("Content-Type", "text/plain")
+        .body("code=MKCC")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 415, "unsupported_media_type").await;
+
+    let without_type = app
+        .client
+        .post(app.url("/api/v1/organisations"))
+        .body(r#"{"code": "MKCC"}"#)
+        .send()
+        .await
+        .unwrap();
+    problem(without_type, 415, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_answers_413_and_stores_nothing() {
+    let app = spawn_app_with(&[("WAYMARK_MAX_BODY_BYTES", "1024")]).await;
+    let big = json!({"code": "BIG", "name": "x".repeat(2000), "kind": "other"});
+
+    problem(
+        app.post("/api/v1/organisations", &big).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+
+    // Sent in chunks without a Content-Length, the limit still holds.
+    let chunks: Vec<Result<String, std::io::Error>> = vec![
+        Ok(big.to_string()[..600].to_string()),
+        Ok(big.to_string()[600..].to_string()),
+    ];
+    let streamed = app
+        .client
+        .post(app.url("/api/v1/organisations"))
+        .header("Content-Type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    problem(streamed, 413, "payload_too_large").await;
+
+    let list: serde_json::Value = app.get("/api/v1/organisations").await.json().await.unwrap();
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_missing_field_is_reported_as_required() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"code": "MKCC", "kind": "local_authority"}),
+        )
+        .await;
+
+    let body = problem(response, 422, "validation_failed").await;
+    assert_eq!(
+        body["errors"],
+        json!([{"field": "name", "code": "required", "message": "missing field `name`"}])
+    );
+}
+
+#[tokio::test]
+async fn every_invalid_field_gets_its_own_entry() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"code": "no/slashes", "name": "", "kind": "other", "website": "not a url"}),
+        )
+        .await;
+
+    let body = problem(response, 422, "validation_failed").await;
+    let errors = body["errors"].as_array().unwrap();
+    let pairs: Vec<(String, String)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("code", "format"), ("name", "blank"), ("website", "url")]
+            .map(|(f, c)| (f.to_string(), c.to_string()))
+    );
+    assert!(errors
+        .iter()
+        .all(|e| !e["message"].as_str().unwrap().is_empty()));
+}
+
+#[tokio::test]
+async fn a_wrong_json_type_is_named() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"code": 42, "name": "X", "kind": "other"}),
+        )
+        .await;
+    let body = problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "code");
+    assert_eq!(body["errors"][0]["code"], "invalid_type");
+
+    let response = app
+        .post("/api/v1/organisations", &json!(["not", "an", "object"]))
+        .await;
+    problem(response, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_bad_page_size_or_cursor_answers_400() {
+    let app = spawn_app().await;
+
+    for limit in ["0", "201", "-1", "many"] {
+        let response = app
+            .get(&format!("/api/v1/organisations?limit={limit}"))
+            .await;
+        problem(response, 400, "invalid_query").await;
+    }
+    let body = problem(
+        app.get("/api/v1/owners?cursor=forged").await,
+        400,
+        "invalid_cursor",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "cursor");
+    assert_eq!(app.get("/api/v1/owners?limit=200").await.status(), 200);
+}

@@ -1,0 +1,215 @@
+//! Starts the real service on a free port against a fresh database of its own:
+//! a new SQLite file, or a new PostgreSQL database when
+//! `WAYMARK_TEST_DATABASE_URL` names a server (an admin URL such as
+//! `postgres://postgres@127.0.0.1:5432/postgres`).
+
+use std::collections::HashMap;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use reqwest::{Client, Response};
+use serde_json::{json, Value};
+use waymark::{config::Config, startup::Application};
+
+pub const PG_ENV: &str = "WAYMARK_TEST_DATABASE_URL";
+
+/// A database that exists for one test only.
+pub enum TestDatabase {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var(PG_ENV) {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("waymark_test_{}", uuid_simple());
+                let mut admin = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("{PG_ENV} does not connect: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create the test database");
+                TestDatabase::Postgres { admin_url, name }
+            }
+            _ => TestDatabase::Sqlite(tempfile::tempdir().expect("a temporary directory")),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDatabase::Sqlite(dir) => format!("sqlite://{}/waymark.db", dir.path().display()),
+            TestDatabase::Postgres { admin_url, name } => with_database(admin_url, name),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDatabase::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+fn uuid_simple() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    _db: TestDatabase,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the server winds down in the background.
+        drop(self.handle.stop(false));
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the service with some configuration variables set.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let db = TestDatabase::create();
+    spawn_app_on(db, vars).await
+}
+
+pub async fn spawn_app_on(db: TestDatabase, vars: &[(&str, &str)]) -> TestApp {
+    let mut env: HashMap<String, String> = [
+        ("DATABASE_URL", db.url()),
+        ("WAYMARK_PORT", "0".to_string()),
+        ("WAYMARK_WORKERS", "1".to_string()),
+        ("WAYMARK_DB_POOL_SIZE", "4".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (k, v) in vars {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_map(&env).expect("valid test configuration");
+    let app = Application::build(&config).expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: Client::new(),
+        _db: db,
+        handle,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    /// Creates an organisation and returns it as stored.
+    pub async fn organisation(&self, code: &str, kind: &str) -> Value {
+        let body = json!({"code": code, "name": format!("{code} in full"), "kind": kind});
+        let response = self.post("/api/v1/organisations", &body).await;
+        assert_eq!(response.status(), 201, "creating organisation {code}");
+        response.json().await.expect("organisation JSON")
+    }
+
+    /// Creates an owner and returns it as stored.
+    pub async fn owner(&self, body: Value) -> Value {
+        let response = self.post("/api/v1/owners", &body).await;
+        assert_eq!(response.status(), 201, "creating owner {body}");
+        response.json().await.expect("owner JSON")
+    }
+}
+
+/// Reads a problem+json answer, checking its status, content type and code.
+pub async fn problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status of a {code} problem");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem JSON");
+    assert_eq!(body["code"], code, "problem body {body}");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["type"], format!("urn:waymark:problem:{code}"));
+    body
+}
+
+/// The `field` of each entry of a problem's `errors`.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

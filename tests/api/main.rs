@@ -1,0 +1,12 @@
+//! Black-box tests: each starts the real service and talks HTTP to it. They run on
+//! SQLite by default and on PostgreSQL when `WAYMARK_TEST_DATABASE_URL` is set.
+
+mod cli;
+mod errors;
+mod helpers;
+mod migrations;
+mod openapi;
+mod operations;
+mod organisations;
+mod outage;
+mod owners;
