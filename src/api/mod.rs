@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod caller;
+mod crud;
 mod merge_patch;
 pub mod operations;
 pub mod organisations;

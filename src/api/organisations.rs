@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    merge_patch,
+    crud::{self, Resource},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -17,13 +17,53 @@ use super::{
 use crate::{
     db::{
         organisations::{self as query, OrganisationFields, OrganisationFilter, OrganisationRow},
-        Store,
+        DbConnection, Store, StoreError, WriteTx,
     },
     domain::organisation::OrganisationKind,
     error::ApiError,
 };
 
-const RESOURCE: &str = "organisation";
+/// How organisations are loaded and stored, for the shared operations in `crud`.
+pub struct Organisations;
+
+impl Resource for Organisations {
+    const NAME: &'static str = "organisation";
+    const COLLECTION: &'static str = "/api/v1/organisations";
+    type Record = OrganisationRow;
+    type Input = OrganisationInput;
+    type View = Organisation;
+
+    fn id(record: &OrganisationRow) -> &str {
+        &record.id
+    }
+
+    fn input_of(record: &OrganisationRow) -> OrganisationInput {
+        OrganisationInput::from(record)
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<OrganisationRow, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn insert(
+        tx: &mut WriteTx<'_>,
+        input: OrganisationInput,
+    ) -> Result<OrganisationRow, StoreError> {
+        query::insert(tx, input.into())
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: OrganisationInput,
+    ) -> Result<OrganisationRow, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
 
 /// A partner body of the partnership.
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,13 +210,7 @@ pub async fn find_organisation(
     store: web::Data<Store>,
     id: web::Path<String>,
 ) -> Result<web::Json<Organisation>, ApiError> {
-    let id = id.into_inner();
-    let lookup = id.clone();
-    let row = store
-        .read(move |conn| query::get(conn, &lookup))
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(web::Json(row.into()))
+    crud::find::<Organisations>(&store, id.into_inner()).await
 }
 
 #[utoipa::path(
@@ -197,13 +231,7 @@ pub async fn create_organisation(
     caller: Caller,
     body: Valid<OrganisationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = OrganisationFields::from(body.0);
-    let row = store
-        .write(caller.actor(), move |tx| query::insert(tx, fields))
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/organisations/{}", row.id)))
-        .json(Organisation::from(row)))
+    crud::create::<Organisations>(&store, caller, body.0).await
 }
 
 #[utoipa::path(
@@ -222,14 +250,7 @@ pub async fn replace_organisation(
     id: web::Path<String>,
     body: Valid<OrganisationInput>,
 ) -> Result<web::Json<Organisation>, ApiError> {
-    let id = id.into_inner();
-    let fields = OrganisationFields::from(body.0);
-    let target = id.clone();
-    let row = store
-        .write(caller.actor(), move |tx| query::update(tx, &target, fields))
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(web::Json(row.into()))
+    crud::replace::<Organisations>(&store, caller, id.into_inner(), body.0).await
 }
 
 #[utoipa::path(
@@ -250,17 +271,7 @@ pub async fn update_organisation(
     id: web::Path<String>,
     patch: JsonBody,
 ) -> Result<web::Json<Organisation>, ApiError> {
-    let id = id.into_inner();
-    let target = id.clone();
-    let row = store
-        .write(caller.actor(), move |tx| {
-            let not_found = ApiError::from_store(RESOURCE, &target);
-            let current = query::get(tx.conn, &target).map_err(not_found)?;
-            let input = merge_patch::apply(&OrganisationInput::from(&current), patch.0)?;
-            Ok::<_, ApiError>(query::update(tx, &target, input.into())?)
-        })
-        .await?;
-    Ok(web::Json(row.into()))
+    crud::update::<Organisations>(&store, caller, id.into_inner(), patch.0).await
 }
 
 #[utoipa::path(
@@ -277,11 +288,5 @@ pub async fn delete_organisation(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let target = id.clone();
-    store
-        .write(caller.actor(), move |tx| query::delete(tx, &target))
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(HttpResponse::NoContent().finish())
+    crud::delete::<Organisations>(&store, caller, id.into_inner()).await
 }

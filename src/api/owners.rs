@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    merge_patch,
+    crud::{self, Resource},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -19,13 +19,52 @@ use crate::{
         owners::{
             self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter,
         },
-        Store,
+        DbConnection, Store, StoreError, WriteTx,
     },
     domain::owner::OwnerKind,
     error::{ApiError, FieldError},
 };
 
-const RESOURCE: &str = "owner";
+/// How owners are loaded and stored, for the shared operations in `crud`.
+pub struct Owners;
+
+impl Resource for Owners {
+    const NAME: &'static str = "owner";
+    const COLLECTION: &'static str = "/api/v1/owners";
+    type Record = OwnerRecord;
+    type Input = OwnerInput;
+    type View = Owner;
+
+    fn id(record: &OwnerRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(record: &OwnerRecord) -> OwnerInput {
+        OwnerInput::from(record)
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<OwnerRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn insert(tx: &mut WriteTx<'_>, input: OwnerInput) -> Result<OwnerRecord, StoreError> {
+        let (fields, holders) = input.into_fields();
+        query::insert(tx, fields, &holders)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: OwnerInput,
+    ) -> Result<OwnerRecord, StoreError> {
+        let (fields, holders) = input.into_fields();
+        query::update(tx, id, fields, &holders)
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
 
 /// A post, team or person that owns things in the plans.
 #[derive(Debug, Serialize, ToSchema)]
@@ -255,13 +294,7 @@ pub async fn find_owner(
     store: web::Data<Store>,
     id: web::Path<String>,
 ) -> Result<web::Json<Owner>, ApiError> {
-    let id = id.into_inner();
-    let lookup = id.clone();
-    let owner = store
-        .read(move |conn| query::get(conn, &lookup))
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(web::Json(owner.into()))
+    crud::find::<Owners>(&store, id.into_inner()).await
 }
 
 #[utoipa::path(
@@ -282,15 +315,7 @@ pub async fn create_owner(
     caller: Caller,
     body: Valid<OwnerInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (fields, holders) = body.0.into_fields();
-    let owner = store
-        .write(caller.actor(), move |tx| {
-            query::insert(tx, fields, &holders)
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/owners/{}", owner.row.id)))
-        .json(Owner::from(owner)))
+    crud::create::<Owners>(&store, caller, body.0).await
 }
 
 #[utoipa::path(
@@ -309,16 +334,7 @@ pub async fn replace_owner(
     id: web::Path<String>,
     body: Valid<OwnerInput>,
 ) -> Result<web::Json<Owner>, ApiError> {
-    let id = id.into_inner();
-    let (fields, holders) = body.0.into_fields();
-    let target = id.clone();
-    let owner = store
-        .write(caller.actor(), move |tx| {
-            query::update(tx, &target, fields, &holders)
-        })
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(web::Json(owner.into()))
+    crud::replace::<Owners>(&store, caller, id.into_inner(), body.0).await
 }
 
 #[utoipa::path(
@@ -340,18 +356,7 @@ pub async fn update_owner(
     id: web::Path<String>,
     patch: JsonBody,
 ) -> Result<web::Json<Owner>, ApiError> {
-    let id = id.into_inner();
-    let target = id.clone();
-    let owner = store
-        .write(caller.actor(), move |tx| {
-            let not_found = ApiError::from_store(RESOURCE, &target);
-            let current = query::get(tx.conn, &target).map_err(not_found)?;
-            let input = merge_patch::apply(&OwnerInput::from(&current), patch.0)?;
-            let (fields, holders) = input.into_fields();
-            Ok::<_, ApiError>(query::update(tx, &target, fields, &holders)?)
-        })
-        .await?;
-    Ok(web::Json(owner.into()))
+    crud::update::<Owners>(&store, caller, id.into_inner(), patch.0).await
 }
 
 #[utoipa::path(
@@ -368,11 +373,5 @@ pub async fn delete_owner(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let target = id.clone();
-    store
-        .write(caller.actor(), move |tx| query::delete(tx, &target))
-        .await
-        .map_err(ApiError::from_store(RESOURCE, &id))?;
-    Ok(HttpResponse::NoContent().finish())
+    crud::delete::<Owners>(&store, caller, id.into_inner()).await
 }

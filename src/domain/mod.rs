@@ -5,3 +5,4 @@
 mod text_enum;
 pub mod organisation;
 pub mod owner;
+pub mod when;
