@@ -196,6 +196,11 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownReference { field, id } => {
                 ApiError::invalid(field, "unknown_reference", format!("{id:?} does not exist"))
             }
+            StoreError::Invalid {
+                field,
+                code,
+                message,
+            } => ApiError::invalid(field, code, message),
             StoreError::Referenced(by) => ApiError::Conflict {
                 code: "still_referenced",
                 detail: format!(

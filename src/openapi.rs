@@ -7,7 +7,7 @@ use utoipa::{
 };
 
 use crate::{
-    api::{operations, organisations, owners, pagination::Paginated},
+    api::{bodies, operations, organisations, owners, pagination::Paginated},
     error::{FieldError, Problem, Reference},
 };
 
@@ -38,12 +38,19 @@ use crate::{
         owners::replace_owner,
         owners::update_owner,
         owners::delete_owner,
+        bodies::list_bodies,
+        bodies::create_body,
+        bodies::find_body,
+        bodies::replace_body,
+        bodies::update_body,
+        bodies::delete_body,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>)),
     modifiers(&BearerAuth),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
+        (name = "governance-bodies", description = "Boards, executives and groups; their chairs, member organisations and direct or dotted reporting lines"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    api::{operations, organisations, owners},
+    api::{bodies, operations, organisations, owners},
     error::ApiError,
     openapi::ApiDoc,
 };
@@ -31,6 +31,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .put(organisations::replace_organisation)
                         .patch(organisations::update_organisation)
                         .delete(organisations::delete_organisation)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/governance-bodies")
+                        .get(bodies::list_bodies)
+                        .post(bodies::create_body)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/governance-bodies/{id}")
+                        .get(bodies::find_body)
+                        .put(bodies::replace_body)
+                        .patch(bodies::update_body)
+                        .delete(bodies::delete_body)
                         .finish(),
                 )
                 .service(

@@ -1,6 +1,7 @@
 //! HTTP entry points: request and response types and thin handlers, a file per
 //! resource. Handlers extract, call the store once, and map to a view.
 
+pub mod bodies;
 pub mod body;
 pub mod caller;
 mod crud;

@@ -39,6 +39,18 @@ pub fn code(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// An entry for the first id a list names twice.
+pub fn repeated(field: &str, ids: &[String]) -> Option<crate::error::FieldError> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter()
+        .position(|id| !seen.insert(id))
+        .map(|i| crate::error::FieldError {
+            field: format!("{field}[{i}]"),
+            code: "duplicate".into(),
+            message: "names the same item twice".into(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,15 @@ pub enum StoreError {
     Duplicate { field: &'static str, value: String },
     /// A field names a resource that does not exist.
     #[error("{field} {id:?} does not exist")]
-    UnknownReference { field: &'static str, id: String },
+    UnknownReference { field: String, id: String },
+    /// The write breaks a rule that needs the stored data to check (a cycle, a
+    /// reference into another plan).
+    #[error("{field}: {message}")]
+    Invalid {
+        field: String,
+        code: &'static str,
+        message: String,
+    },
     /// Other resources still refer to this one: (resource, how many).
     #[error("still referenced by {0:?}")]
     Referenced(Vec<(&'static str, i64)>),

@@ -1,8 +1,10 @@
 //! Persistence: the connection type for both backends, embedded migrations, the
 //! read and write paths every resource goes through, and per-resource queries.
 
+pub mod bodies;
 mod connection;
 mod error;
+pub mod links;
 pub mod migrations;
 pub mod organisations;
 pub mod owners;

@@ -140,8 +140,12 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(owners::organisation_id.eq(id))
         .count()
         .get_result(tx.conn)?;
+    let mut refs = super::links::referrers(tx.conn, id)?;
     if owner_count > 0 {
-        return Err(StoreError::Referenced(vec![("owners", owner_count)]));
+        refs.insert(0, ("owners", owner_count));
+    }
+    if !refs.is_empty() {
+        return Err(StoreError::Referenced(refs));
     }
     match diesel::delete(organisations::table.find(id)).execute(tx.conn)? {
         0 => Err(StoreError::NotFound),

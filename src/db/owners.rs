@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::{
     organisations,
-    schema::{owner_holders, owners},
+    schema::{measures, owner_holders, owners, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::owner::OwnerKind;
@@ -172,7 +172,25 @@ pub fn update(
     get(tx.conn, id)
 }
 
+/// Deletes an owner nothing refers to; otherwise says what does.
 pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+    let mut refs = super::links::referrers(tx.conn, id)?;
+    let teams: i64 = measures::table
+        .filter(measures::team_responsible_id.eq(id))
+        .count()
+        .get_result(tx.conn)?;
+    let risks_owned: i64 = risks::table
+        .filter(risks::owner_id.eq(id))
+        .count()
+        .get_result(tx.conn)?;
+    for (what, n) in [("measures", teams), ("risks", risks_owned)] {
+        if n > 0 {
+            refs.push((what, n));
+        }
+    }
+    if !refs.is_empty() {
+        return Err(StoreError::Referenced(refs));
+    }
     diesel::delete(owner_holders::table.filter(owner_holders::owner_id.eq(id))).execute(tx.conn)?;
     match diesel::delete(owners::table.find(id)).execute(tx.conn)? {
         0 => Err(StoreError::NotFound),
@@ -183,7 +201,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
 fn check_organisation(conn: &mut DbConnection, id: Option<&str>) -> Result<(), StoreError> {
     match id {
         Some(id) if !organisations::exists(conn, id)? => Err(StoreError::UnknownReference {
-            field: "organisation_id",
+            field: "organisation_id".into(),
             id: id.to_string(),
         }),
         _ => Ok(()),

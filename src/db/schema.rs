@@ -50,6 +50,231 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    links (relation, parent_id, target_id) {
+        relation -> Text,
+        parent_id -> Text,
+        target_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    governance_bodies (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        cadence -> Nullable<Text>,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    reporting_lines (body_id, parent_body_id) {
+        body_id -> Text,
+        parent_body_id -> Text,
+        line -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        #[sql_name = "ref"]
+        ref_ -> Text,
+        title -> Text,
+        kind -> Text,
+        summary -> Nullable<Text>,
+        vision -> Nullable<Text>,
+        period_label -> Nullable<Text>,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+        status -> Text,
+        lead_body_id -> Nullable<Text>,
+        published -> Bool,
+        source_document -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    priorities (id) {
+        id -> Text,
+        plan_id -> Text,
+        #[sql_name = "ref"]
+        ref_ -> Text,
+        kind -> Text,
+        title -> Text,
+        recommendation -> Nullable<Text>,
+        description -> Nullable<Text>,
+        position -> Integer,
+        working_group_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    outcomes (id) {
+        id -> Text,
+        plan_id -> Text,
+        priority_id -> Text,
+        #[sql_name = "ref"]
+        ref_ -> Text,
+        statement -> Text,
+        workstream -> Nullable<Text>,
+        previous_refs -> Text,
+        position -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> Text,
+        plan_id -> Text,
+        priority_id -> Text,
+        outcome_id -> Nullable<Text>,
+        #[sql_name = "ref"]
+        ref_ -> Text,
+        description -> Text,
+        start_text -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        due_text -> Nullable<Text>,
+        due_date -> Nullable<Date>,
+        recurring -> Bool,
+        brag -> Nullable<Text>,
+        monitored_in_type -> Nullable<Text>,
+        monitored_in_id -> Nullable<Text>,
+        completed_on -> Nullable<Date>,
+        previous_refs -> Text,
+        position -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> Text,
+        plan_id -> Text,
+        priority_id -> Nullable<Text>,
+        #[sql_name = "ref"]
+        ref_ -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        kind -> Text,
+        unit -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        tolerance -> Nullable<Double>,
+        frequency -> Nullable<Text>,
+        approach -> Nullable<Text>,
+        data_source -> Nullable<Text>,
+        national_indicator -> Nullable<Text>,
+        team_responsible_id -> Nullable<Text>,
+        corporate_dashboard -> Bool,
+        position -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    measure_values (measure_id, role, period, cohort) {
+        measure_id -> Text,
+        role -> Text,
+        period -> Text,
+        cohort -> Text,
+        value -> Nullable<Double>,
+        note -> Nullable<Text>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    readings (id) {
+        id -> Text,
+        measure_id -> Text,
+        period -> Text,
+        cohort -> Text,
+        value -> Nullable<Double>,
+        text_value -> Nullable<Text>,
+        status -> Text,
+        comment -> Nullable<Text>,
+        source_system -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    risks (id) {
+        id -> Text,
+        plan_id -> Text,
+        #[sql_name = "ref"]
+        ref_ -> Nullable<Text>,
+        title -> Text,
+        description -> Nullable<Text>,
+        likelihood -> Integer,
+        impact -> Integer,
+        owner_id -> Nullable<Text>,
+        mitigation -> Nullable<Text>,
+        status -> Text,
+        review_date -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
 diesel::joinable!(owners -> organisations (organisation_id));
 diesel::joinable!(owner_holders -> owners (owner_id));
-diesel::allow_tables_to_appear_in_same_query!(write_lock, organisations, owners, owner_holders);
+diesel::joinable!(priorities -> plans (plan_id));
+diesel::joinable!(outcomes -> priorities (priority_id));
+diesel::joinable!(actions -> priorities (priority_id));
+diesel::joinable!(readings -> measures (measure_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    write_lock,
+    organisations,
+    owners,
+    owner_holders,
+    links,
+    governance_bodies,
+    reporting_lines,
+    plans,
+    priorities,
+    outcomes,
+    actions,
+    measures,
+    measure_values,
+    readings,
+    risks,
+);

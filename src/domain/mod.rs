@@ -3,6 +3,9 @@
 
 #[macro_use]
 mod text_enum;
+pub mod governance;
+pub mod links;
 pub mod organisation;
 pub mod owner;
+pub mod plan;
 pub mod when;

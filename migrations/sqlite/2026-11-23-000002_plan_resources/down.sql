@@ -1,0 +1,11 @@
+DROP TABLE risks;
+DROP TABLE readings;
+DROP TABLE measure_values;
+DROP TABLE measures;
+DROP TABLE actions;
+DROP TABLE outcomes;
+DROP TABLE priorities;
+DROP TABLE plans;
+DROP TABLE reporting_lines;
+DROP TABLE governance_bodies;
+DROP TABLE links;

@@ -1,0 +1,354 @@
+//! `/api/v1/governance-bodies`: boards, executives and groups, their chairs,
+//! member organisations and reporting lines.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        bodies::{self as query, Body as BodyRecord, BodyFields, BodyFilter, BodyWrite},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::governance::{BodyKind, Cadence, LineKind},
+    error::{ApiError, FieldError},
+};
+
+/// A line from this body up to one it reports to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c1", "line": "direct"}))]
+pub struct ReportingLine {
+    pub body_id: String,
+    pub line: LineKind,
+}
+
+/// A board, executive or group that governs plans.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000c2",
+    "name": "Best Start in Life Delivery Group",
+    "kind": "working_group",
+    "cadence": "monthly",
+    "chair_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b2"],
+    "member_organisation_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000a1"],
+    "reports_to": [
+        {"body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c1", "line": "direct"},
+        {"body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c3", "line": "dotted"}
+    ],
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct GovernanceBody {
+    pub id: String,
+    pub name: String,
+    pub kind: BodyKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<Cadence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Owners who chair it, in order.
+    pub chair_ids: Vec<String>,
+    /// Organisations that sit on it.
+    pub member_organisation_ids: Vec<String>,
+    /// Bodies it reports to: `direct` for accountability, `dotted` to keep informed.
+    pub reports_to: Vec<ReportingLine>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+impl From<BodyRecord> for GovernanceBody {
+    fn from(body: BodyRecord) -> Self {
+        let row = body.row;
+        GovernanceBody {
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            cadence: row.cadence,
+            description: row.description,
+            chair_ids: body.chairs,
+            member_organisation_ids: body.members,
+            reports_to: body
+                .reports_to
+                .into_iter()
+                .map(|(body_id, line)| ReportingLine { body_id, line })
+                .collect(),
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            created_by: row.created_by,
+            updated_at: row.updated_at.and_utc(),
+            updated_by: row.updated_by,
+        }
+    }
+}
+
+/// The fields a client sets on a governance body.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "SEND Executive Board",
+    "kind": "executive",
+    "cadence": "quarterly",
+    "description": "Leads from the ICB, provider trust, parent carer forum, school leaders and the City Council",
+    "reports_to": [{"body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c1", "line": "direct"}]
+}))]
+pub struct GovernanceBodyInput {
+    /// Unique.
+    #[validate(length(min = 1, max = 200), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    pub kind: BodyKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<Cadence>,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub chair_ids: Vec<String>,
+    #[validate(length(max = 100))]
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub member_organisation_ids: Vec<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub reports_to: Vec<ReportingLine>,
+}
+
+impl Input for GovernanceBodyInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        let parents: Vec<String> = self.reports_to.iter().map(|l| l.body_id.clone()).collect();
+        [
+            rules::repeated("chair_ids", &self.chair_ids),
+            rules::repeated("member_organisation_ids", &self.member_organisation_ids),
+            rules::repeated("reports_to", &parents),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+impl From<GovernanceBodyInput> for BodyWrite {
+    fn from(input: GovernanceBodyInput) -> Self {
+        BodyWrite {
+            fields: BodyFields {
+                name: input.name.trim().to_string(),
+                kind: input.kind,
+                cadence: input.cadence,
+                description: input.description,
+            },
+            chairs: input.chair_ids,
+            members: input.member_organisation_ids,
+            reports_to: input
+                .reports_to
+                .into_iter()
+                .map(|l| (l.body_id, l.line))
+                .collect(),
+        }
+    }
+}
+
+/// How governance bodies are loaded and stored, for the shared operations in `crud`.
+pub struct GovernanceBodies;
+
+impl Resource for GovernanceBodies {
+    const NAME: &'static str = "governance body";
+    const COLLECTION: &'static str = "/api/v1/governance-bodies";
+    type Record = BodyRecord;
+    type Input = GovernanceBodyInput;
+    type View = GovernanceBody;
+
+    fn id(record: &BodyRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(body: &BodyRecord) -> GovernanceBodyInput {
+        GovernanceBodyInput {
+            name: body.row.name.clone(),
+            kind: body.row.kind,
+            cadence: body.row.cadence,
+            description: body.row.description.clone(),
+            chair_ids: body.chairs.clone(),
+            member_organisation_ids: body.members.clone(),
+            reports_to: body
+                .reports_to
+                .iter()
+                .map(|(body_id, line)| ReportingLine {
+                    body_id: body_id.clone(),
+                    line: *line,
+                })
+                .collect(),
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<BodyRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn insert(tx: &mut WriteTx<'_>, input: GovernanceBodyInput) -> Result<BodyRecord, StoreError> {
+        query::insert(tx, input.into())
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: GovernanceBodyInput,
+    ) -> Result<BodyRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+/// Filters of the governance body list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GovernanceBodyQuery {
+    /// Only bodies of this kind.
+    pub kind: Option<BodyKind>,
+    /// Only bodies with a reporting line (direct or dotted) to this body.
+    pub reports_to: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/governance-bodies",
+    operation_id = "governance_body_list",
+    tag = "governance-bodies",
+    summary = "List governance bodies",
+    params(PageQuery, GovernanceBodyQuery),
+    responses((status = 200, description = "A page of governance bodies, oldest first", body = Paginated<GovernanceBody>), ListErrors)
+)]
+pub async fn list_bodies(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<GovernanceBodyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = BodyFilter {
+        kind: filter.kind,
+        reports_to: filter.reports_to.clone(),
+    };
+    let bodies = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, bodies, GovernanceBody::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/governance-bodies/{id}",
+    operation_id = "governance_body_view",
+    tag = "governance-bodies",
+    summary = "Get one governance body",
+    params(("id" = String, Path, description = "Governance body id")),
+    responses((status = 200, description = "The governance body", body = GovernanceBody), ViewErrors)
+)]
+pub async fn find_body(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<GovernanceBody>, ApiError> {
+    crud::find::<GovernanceBodies>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/governance-bodies",
+    operation_id = "governance_body_create",
+    tag = "governance-bodies",
+    summary = "Create a governance body",
+    description = "A reporting line that would make a body report to itself, directly or through others, is refused with 422 `cycle`.",
+    request_body = GovernanceBodyInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new body", body = GovernanceBody,
+            headers(("Location" = String, description = "URL of the new body"))),
+        CreateErrors
+    )
+)]
+pub async fn create_body(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: Valid<GovernanceBodyInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create::<GovernanceBodies>(&store, caller, body.0).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/governance-bodies/{id}",
+    operation_id = "governance_body_replace",
+    tag = "governance-bodies",
+    summary = "Replace a governance body's fields and links",
+    params(("id" = String, Path, description = "Governance body id")),
+    request_body = GovernanceBodyInput,
+    responses((status = 200, description = "The body as stored", body = GovernanceBody), UpdateErrors)
+)]
+pub async fn replace_body(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<GovernanceBodyInput>,
+) -> Result<web::Json<GovernanceBody>, ApiError> {
+    crud::replace::<GovernanceBodies>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/governance-bodies/{id}",
+    operation_id = "governance_body_update",
+    tag = "governance-bodies",
+    summary = "Change some of a governance body's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Governance body id")),
+    request_body(content = GovernanceBodyInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change; a list given replaces the whole list",
+        example = json!({"cadence": "monthly"})),
+    responses((status = 200, description = "The body as stored", body = GovernanceBody), UpdateErrors)
+)]
+pub async fn update_body(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<GovernanceBody>, ApiError> {
+    crud::update::<GovernanceBodies>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/governance-bodies/{id}",
+    operation_id = "governance_body_delete",
+    tag = "governance-bodies",
+    summary = "Delete a governance body nothing refers to",
+    params(("id" = String, Path, description = "Governance body id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_body(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<GovernanceBodies>(&store, caller, id.into_inner()).await
+}

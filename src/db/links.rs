@@ -1,0 +1,113 @@
+//! Ordered many-to-many links (chairs, members, senior responsible owners, leads,
+//! partners, measure-outcome links) in one table. Integrity is kept here: targets
+//! must exist when linked, and a target still linked cannot be deleted.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::{
+    schema::{links, organisations, outcomes, owners},
+    DbConnection, StoreError,
+};
+use crate::domain::links::{Relation, Target};
+
+/// Replaces the links of `parent` in `relation` with `targets`, in order. `field`
+/// names the input field, for the error when a target does not exist.
+pub fn replace(
+    conn: &mut DbConnection,
+    relation: Relation,
+    parent: &str,
+    targets: &[String],
+    field: &str,
+) -> Result<(), StoreError> {
+    for (i, target) in targets.iter().enumerate() {
+        if !exists(conn, relation.target(), target)? {
+            return Err(StoreError::UnknownReference {
+                field: format!("{field}[{i}]"),
+                id: target.clone(),
+            });
+        }
+    }
+    diesel::delete(
+        links::table
+            .filter(links::relation.eq(relation.as_str()))
+            .filter(links::parent_id.eq(parent)),
+    )
+    .execute(conn)?;
+    for (position, target) in (0..).zip(targets) {
+        diesel::insert_into(links::table)
+            .values((
+                links::relation.eq(relation.as_str()),
+                links::parent_id.eq(parent),
+                links::target_id.eq(target),
+                links::position.eq::<i32>(position),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The targets of each parent in `relation`, in order.
+pub fn load(
+    conn: &mut DbConnection,
+    relation: Relation,
+    parents: &[&str],
+) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let rows: Vec<(String, String)> = links::table
+        .filter(links::relation.eq(relation.as_str()))
+        .filter(links::parent_id.eq_any(parents))
+        .order((links::parent_id, links::position))
+        .select((links::parent_id, links::target_id))
+        .load(conn)?;
+    let mut grouped: HashMap<String, Vec<String>> = HashMap::new();
+    for (parent, target) in rows {
+        grouped.entry(parent).or_default().push(target);
+    }
+    Ok(grouped)
+}
+
+/// The targets of one parent in `relation`.
+pub fn of(
+    conn: &mut DbConnection,
+    relation: Relation,
+    parent: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(load(conn, relation, &[parent])?
+        .remove(parent)
+        .unwrap_or_default())
+}
+
+/// How many links of each relation point at `target`.
+pub fn referrers(
+    conn: &mut DbConnection,
+    target: &str,
+) -> Result<Vec<(&'static str, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = links::table
+        .filter(links::target_id.eq(target))
+        .group_by(links::relation)
+        .select((links::relation, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(relation, n)| Relation::parse(&relation).map(|r| (r.referrer(), n)))
+        .collect())
+}
+
+/// Removes every link a deleted parent had.
+pub fn remove_parent(conn: &mut DbConnection, parent: &str) -> Result<(), StoreError> {
+    diesel::delete(links::table.filter(links::parent_id.eq(parent))).execute(conn)?;
+    Ok(())
+}
+
+fn exists(conn: &mut DbConnection, target: Target, id: &str) -> Result<bool, StoreError> {
+    use diesel::dsl::exists;
+    let found = match target {
+        Target::Owner => diesel::select(exists(owners::table.find(id))).get_result(conn)?,
+        Target::Organisation => {
+            diesel::select(exists(organisations::table.find(id))).get_result(conn)?
+        }
+        Target::Outcome => diesel::select(exists(outcomes::table.find(id))).get_result(conn)?,
+    };
+    Ok(found)
+}
