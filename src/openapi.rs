@@ -7,7 +7,7 @@ use utoipa::{
 };
 
 use crate::{
-    api::{bodies, operations, organisations, owners, pagination::Paginated},
+    api::{bodies, operations, organisations, owners, pagination::Paginated, plans},
     error::{FieldError, Problem, Reference},
 };
 
@@ -44,13 +44,20 @@ use crate::{
         bodies::replace_body,
         bodies::update_body,
         bodies::delete_body,
+        plans::list_plans,
+        plans::create_plan,
+        plans::find_plan,
+        plans::replace_plan,
+        plans::update_plan,
+        plans::delete_plan,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>)),
     modifiers(&BearerAuth),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
         (name = "governance-bodies", description = "Boards, executives and groups; their chairs, member organisations and direct or dotted reporting lines"),
+        (name = "plans", description = "Strategies and action plans: period, status, lead body, senior responsible owners, partners"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

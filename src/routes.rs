@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    api::{bodies, operations, organisations, owners},
+    api::{bodies, operations, organisations, owners, plans},
     error::ApiError,
     openapi::ApiDoc,
 };
@@ -45,6 +45,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .put(bodies::replace_body)
                         .patch(bodies::update_body)
                         .delete(bodies::delete_body)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans")
+                        .get(plans::list_plans)
+                        .post(plans::create_plan)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}")
+                        .get(plans::find_plan)
+                        .put(plans::replace_plan)
+                        .patch(plans::update_plan)
+                        .delete(plans::delete_plan)
                         .finish(),
                 )
                 .service(

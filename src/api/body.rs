@@ -170,6 +170,8 @@ pub fn flatten(errors: &ValidationErrors) -> Vec<FieldError> {
 
 fn flatten_into(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
+        // Fields named with a raw identifier (`r#ref`) are `ref` on the wire.
+        let field = field.trim_start_matches("r#");
         let path = if prefix.is_empty() {
             field.to_string()
         } else {

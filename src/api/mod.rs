@@ -1,6 +1,7 @@
 //! HTTP entry points: request and response types and thin handlers, a file per
 //! resource. Handlers extract, call the store once, and map to a view.
 
+mod audit;
 pub mod bodies;
 pub mod body;
 pub mod caller;
@@ -10,5 +11,6 @@ pub mod operations;
 pub mod organisations;
 pub mod owners;
 pub mod pagination;
+pub mod plans;
 pub mod problems;
 mod rules;

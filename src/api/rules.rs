@@ -39,6 +39,43 @@ pub fn code(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A business reference such as `Afl3.3`, `Afl3.3/1` or `SEND-LAIAP-2025`: up to 64
+/// letters, digits, spaces or `. - _ / ( ) &`, starting with a letter or digit.
+pub fn reference(value: &str) -> Result<(), ValidationError> {
+    let ok = (1..=64).contains(&value.chars().count())
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && !value.ends_with(' ')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " .-_/()&".contains(c));
+    if !ok {
+        return Err(error(
+            "format",
+            "must be 1 to 64 letters, digits, spaces or . - _ / ( ) & starting with a letter or digit",
+        ));
+    }
+    Ok(())
+}
+
+/// An entry when a period ends before it starts.
+pub fn in_order(
+    field: &str,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) -> Option<crate::error::FieldError> {
+    match (start, end) {
+        (Some(s), Some(e)) if e < s => Some(crate::error::FieldError {
+            field: field.into(),
+            code: "date_order".into(),
+            message: "must not be before the start".into(),
+        }),
+        _ => None,
+    }
+}
+
 /// An entry for the first id a list names twice.
 pub fn repeated(field: &str, ids: &[String]) -> Option<crate::error::FieldError> {
     let mut seen = std::collections::HashSet::new();

@@ -8,6 +8,7 @@ pub mod links;
 pub mod migrations;
 pub mod organisations;
 pub mod owners;
+pub mod plans;
 pub mod schema;
 mod store;
 

@@ -11,3 +11,4 @@ mod operations;
 mod organisations;
 mod outage;
 mod owners;
+mod plans;

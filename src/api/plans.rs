@@ -1,0 +1,404 @@
+//! `/api/v1/plans`: strategies and action plans, with their senior responsible
+//! owners and partner organisations.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::plan::{PlanKind, PlanStatus},
+    error::{ApiError, FieldError},
+};
+
+/// The period a plan covers, in its own words and as dates where known.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"label": "2025 to 2028", "start": "2025-01-01", "end": "2028-03-31"}))]
+pub struct Period {
+    #[validate(length(max = 100))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100)]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+}
+
+/// A strategy or action plan of the partnership.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "ref": "SEND-LAIAP-2025",
+    "title": "SEND Local Area Inspection Action Plan",
+    "kind": "inspection_action_plan",
+    "period": {"label": "January 2025"},
+    "status": "active",
+    "lead_body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c1",
+    "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b2"],
+    "partner_organisation_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000a1"],
+    "published": true,
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Plan {
+    pub id: String,
+    /// Unique business reference.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub kind: PlanKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vision: Option<String>,
+    pub period: Period,
+    pub status: PlanStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_body_id: Option<String>,
+    pub senior_responsible_owner_ids: Vec<String>,
+    pub partner_organisation_ids: Vec<String>,
+    /// Published plans may be read without a token where the deployment allows it.
+    pub published: bool,
+    /// The document the plan came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_document: Option<String>,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<PlanRecord> for Plan {
+    fn from(plan: PlanRecord) -> Self {
+        let row = plan.row;
+        Plan {
+            period: Period {
+                label: row.period_label.clone(),
+                start: row.period_start,
+                end: row.period_end,
+            },
+            id: row.id.clone(),
+            reference: row.ref_.clone(),
+            title: row.title.clone(),
+            kind: row.kind,
+            summary: row.summary.clone(),
+            vision: row.vision.clone(),
+            status: row.status,
+            lead_body_id: row.lead_body_id.clone(),
+            senior_responsible_owner_ids: plan.sros,
+            partner_organisation_ids: plan.partners,
+            published: row.published,
+            source_document: row.source_document.clone(),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on a plan.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "ref": "BSIL-2026",
+    "title": "Best Start in Life Plan",
+    "kind": "strategy",
+    "vision": "Every child grows up healthy, confident and ready to learn",
+    "period": {"label": "to 2028", "end": "2028-08-31"},
+    "status": "active",
+    "published": true
+}))]
+pub struct PlanInput {
+    #[validate(custom(function = rules::reference))]
+    #[schema(min_length = 1, max_length = 64, example = "BSIL-2026")]
+    pub r#ref: String,
+    #[validate(length(min = 1, max = 300), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: String,
+    pub kind: PlanKind,
+    #[validate(length(max = 20000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 20000)]
+    pub summary: Option<String>,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub vision: Option<String>,
+    #[validate(nested)]
+    #[serde(default)]
+    pub period: Period,
+    /// `draft` when left out.
+    #[serde(default = "draft")]
+    pub status: PlanStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_body_id: Option<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub senior_responsible_owner_ids: Vec<String>,
+    #[validate(length(max = 100))]
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub partner_organisation_ids: Vec<String>,
+    /// `false` when left out.
+    #[serde(default)]
+    pub published: bool,
+    #[validate(length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
+    pub source_document: Option<String>,
+}
+
+fn draft() -> PlanStatus {
+    PlanStatus::Draft
+}
+
+impl Input for PlanInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        [
+            rules::in_order("period.end", self.period.start, self.period.end),
+            rules::repeated(
+                "senior_responsible_owner_ids",
+                &self.senior_responsible_owner_ids,
+            ),
+            rules::repeated("partner_organisation_ids", &self.partner_organisation_ids),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+impl From<PlanInput> for PlanWrite {
+    fn from(input: PlanInput) -> Self {
+        PlanWrite {
+            fields: PlanFields {
+                ref_: input.r#ref,
+                title: input.title.trim().to_string(),
+                kind: input.kind,
+                summary: input.summary,
+                vision: input.vision,
+                period_label: input.period.label,
+                period_start: input.period.start,
+                period_end: input.period.end,
+                status: input.status,
+                lead_body_id: input.lead_body_id,
+                published: input.published,
+                source_document: input.source_document,
+            },
+            sros: input.senior_responsible_owner_ids,
+            partners: input.partner_organisation_ids,
+        }
+    }
+}
+
+/// How plans are loaded and stored, for the shared operations in `crud`.
+pub struct Plans;
+
+impl Resource for Plans {
+    const NAME: &'static str = "plan";
+    const COLLECTION: &'static str = "/api/v1/plans";
+    type Record = PlanRecord;
+    type Input = PlanInput;
+    type View = Plan;
+
+    fn id(record: &PlanRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(plan: &PlanRecord) -> PlanInput {
+        let row = &plan.row;
+        PlanInput {
+            r#ref: row.ref_.clone(),
+            title: row.title.clone(),
+            kind: row.kind,
+            summary: row.summary.clone(),
+            vision: row.vision.clone(),
+            period: Period {
+                label: row.period_label.clone(),
+                start: row.period_start,
+                end: row.period_end,
+            },
+            status: row.status,
+            lead_body_id: row.lead_body_id.clone(),
+            senior_responsible_owner_ids: plan.sros.clone(),
+            partner_organisation_ids: plan.partners.clone(),
+            published: row.published,
+            source_document: row.source_document.clone(),
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<PlanRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn insert(tx: &mut WriteTx<'_>, input: PlanInput) -> Result<PlanRecord, StoreError> {
+        query::insert(tx, input.into())
+    }
+
+    fn update(tx: &mut WriteTx<'_>, id: &str, input: PlanInput) -> Result<PlanRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+/// Filters of the plan list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    pub status: Option<PlanStatus>,
+    pub kind: Option<PlanKind>,
+    pub published: Option<bool>,
+    /// Only plans led by this governance body.
+    pub lead_body_id: Option<String>,
+    /// Only plans this organisation is a partner in.
+    pub organisation_id: Option<String>,
+    /// Only the plan with this business reference.
+    #[serde(rename = "ref")]
+    #[param(rename = "ref", example = "SEND-LAIAP-2025")]
+    pub reference: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans",
+    operation_id = "plan_list",
+    tag = "plans",
+    summary = "List plans",
+    params(PageQuery, PlanQuery),
+    responses((status = 200, description = "A page of plans, oldest first", body = Paginated<Plan>), ListErrors)
+)]
+pub async fn list_plans(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<PlanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner();
+    let filter = PlanFilter {
+        status: filter.status,
+        kind: filter.kind,
+        published: filter.published,
+        lead_body_id: filter.lead_body_id,
+        partner: filter.organisation_id,
+        ref_: filter.reference,
+    };
+    let plans = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, plans, Plan::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}",
+    operation_id = "plan_view",
+    tag = "plans",
+    summary = "Get one plan",
+    params(("id" = String, Path, description = "Plan id")),
+    responses((status = 200, description = "The plan", body = Plan), ViewErrors)
+)]
+pub async fn find_plan(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Plan>, ApiError> {
+    crud::find::<Plans>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans",
+    operation_id = "plan_create",
+    tag = "plans",
+    summary = "Create a plan",
+    request_body = PlanInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new plan", body = Plan,
+            headers(("Location" = String, description = "URL of the new plan"))),
+        CreateErrors
+    )
+)]
+pub async fn create_plan(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: Valid<PlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create::<Plans>(&store, caller, body.0).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/plans/{id}",
+    operation_id = "plan_replace",
+    tag = "plans",
+    summary = "Replace a plan's fields",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = PlanInput,
+    responses((status = 200, description = "The plan as stored", body = Plan), UpdateErrors)
+)]
+pub async fn replace_plan(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<PlanInput>,
+) -> Result<web::Json<Plan>, ApiError> {
+    crud::replace::<Plans>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/plans/{id}",
+    operation_id = "plan_update",
+    tag = "plans",
+    summary = "Change some of a plan's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body(content = PlanInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change; `null` removes an optional field",
+        example = json!({"status": "active", "published": true})),
+    responses((status = 200, description = "The plan as stored", body = Plan), UpdateErrors)
+)]
+pub async fn update_plan(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Plan>, ApiError> {
+    crud::update::<Plans>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/plans/{id}",
+    operation_id = "plan_delete",
+    tag = "plans",
+    summary = "Delete an empty plan",
+    description = "A plan that still has priorities, outcomes, actions, measures or risks answers 409 `still_referenced` with their counts.",
+    params(("id" = String, Path, description = "Plan id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_plan(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Plans>(&store, caller, id.into_inner()).await
+}
