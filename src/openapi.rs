@@ -7,7 +7,10 @@ use utoipa::{
 };
 
 use crate::{
-    api::{bodies, operations, organisations, owners, pagination::Paginated, plans},
+    api::{
+        actions, bodies, operations, organisations, outcomes, owners, pagination::Paginated, plans,
+        priorities,
+    },
     error::{FieldError, Problem, Reference},
 };
 
@@ -50,14 +53,38 @@ use crate::{
         plans::replace_plan,
         plans::update_plan,
         plans::delete_plan,
+        priorities::list_plan_priorities,
+        priorities::create_priority,
+        priorities::list_priorities,
+        priorities::find_priority,
+        priorities::replace_priority,
+        priorities::update_priority,
+        priorities::delete_priority,
+        outcomes::list_plan_outcomes,
+        outcomes::create_outcome,
+        outcomes::list_outcomes,
+        outcomes::find_outcome,
+        outcomes::replace_outcome,
+        outcomes::update_outcome,
+        outcomes::delete_outcome,
+        actions::list_plan_actions,
+        actions::create_action,
+        actions::list_actions,
+        actions::find_action,
+        actions::replace_action,
+        actions::update_action,
+        actions::delete_action,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>)),
     modifiers(&BearerAuth),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
         (name = "governance-bodies", description = "Boards, executives and groups; their chairs, member organisations and direct or dotted reporting lines"),
         (name = "plans", description = "Strategies and action plans: period, status, lead body, senior responsible owners, partners"),
+        (name = "priorities", description = "Sections of a plan: areas for improvement, aims, workstreams, enablers"),
+        (name = "outcomes", description = "What each section aims for, with a ref unique in the plan and accountable leads"),
+        (name = "actions", description = "Numbered actions with leads, start and due wording, BRAG status, overdue flag and cross-references"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

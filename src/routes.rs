@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    api::{bodies, operations, organisations, owners, plans},
+    api::{actions, bodies, operations, organisations, outcomes, owners, plans, priorities},
     error::ApiError,
     openapi::ApiDoc,
 };
@@ -59,6 +59,63 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .put(plans::replace_plan)
                         .patch(plans::update_plan)
                         .delete(plans::delete_plan)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/priorities")
+                        .get(priorities::list_plan_priorities)
+                        .post(priorities::create_priority)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/outcomes")
+                        .get(outcomes::list_plan_outcomes)
+                        .post(outcomes::create_outcome)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/actions")
+                        .get(actions::list_plan_actions)
+                        .post(actions::create_action)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/priorities")
+                        .get(priorities::list_priorities)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/priorities/{id}")
+                        .get(priorities::find_priority)
+                        .put(priorities::replace_priority)
+                        .patch(priorities::update_priority)
+                        .delete(priorities::delete_priority)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/outcomes")
+                        .get(outcomes::list_outcomes)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/outcomes/{id}")
+                        .get(outcomes::find_outcome)
+                        .put(outcomes::replace_outcome)
+                        .patch(outcomes::update_outcome)
+                        .delete(outcomes::delete_outcome)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/actions")
+                        .get(actions::list_actions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/actions/{id}")
+                        .get(actions::find_action)
+                        .put(actions::replace_action)
+                        .patch(actions::update_action)
+                        .delete(actions::delete_action)
                         .finish(),
                 )
                 .service(

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource},
+    crud::{self, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -205,10 +205,6 @@ impl Resource for GovernanceBodies {
         query::get(conn, id)
     }
 
-    fn insert(tx: &mut WriteTx<'_>, input: GovernanceBodyInput) -> Result<BodyRecord, StoreError> {
-        query::insert(tx, input.into())
-    }
-
     fn update(
         tx: &mut WriteTx<'_>,
         id: &str,
@@ -219,6 +215,12 @@ impl Resource for GovernanceBodies {
 
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         query::delete(tx, id)
+    }
+}
+
+impl TopLevel for GovernanceBodies {
+    fn insert(tx: &mut WriteTx<'_>, input: GovernanceBodyInput) -> Result<BodyRecord, StoreError> {
+        query::insert(tx, input.into())
     }
 }
 

@@ -27,13 +27,30 @@ pub trait Resource: 'static {
     fn id(record: &Self::Record) -> &str;
     fn input_of(record: &Self::Record) -> Self::Input;
     fn get(conn: &mut DbConnection, id: &str) -> Result<Self::Record, StoreError>;
-    fn insert(tx: &mut WriteTx<'_>, input: Self::Input) -> Result<Self::Record, StoreError>;
     fn update(
         tx: &mut WriteTx<'_>,
         id: &str,
         input: Self::Input,
     ) -> Result<Self::Record, StoreError>;
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError>;
+}
+
+/// A resource created at the top level (`POST /api/v1/organisations`).
+pub trait TopLevel: Resource {
+    fn insert(tx: &mut WriteTx<'_>, input: Self::Input) -> Result<Self::Record, StoreError>;
+}
+
+/// A resource created inside a parent (a plan's priorities, outcomes, actions …).
+pub trait Child: Resource {
+    /// Singular name of the parent, for "not found" problems: `plan`.
+    const PARENT: &'static str;
+
+    /// Stores a new record in `parent`; `StoreError::NotFound` when the parent is missing.
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        parent: &str,
+        input: Self::Input,
+    ) -> Result<Self::Record, StoreError>;
 }
 
 pub async fn find<R: Resource>(store: &Store, id: String) -> Result<web::Json<R::View>, ApiError> {
@@ -45,7 +62,7 @@ pub async fn find<R: Resource>(store: &Store, id: String) -> Result<web::Json<R:
     Ok(web::Json(record.into()))
 }
 
-pub async fn create<R: Resource>(
+pub async fn create<R: TopLevel>(
     store: &Store,
     caller: Caller,
     input: R::Input,
@@ -53,6 +70,22 @@ pub async fn create<R: Resource>(
     let record = store
         .write(caller.actor(), move |tx| R::insert(tx, input))
         .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("{}/{}", R::COLLECTION, R::id(&record))))
+        .json(R::View::from(record)))
+}
+
+pub async fn create_in<R: Child>(
+    store: &Store,
+    caller: Caller,
+    parent: String,
+    input: R::Input,
+) -> Result<HttpResponse, ApiError> {
+    let target = parent.clone();
+    let record = store
+        .write(caller.actor(), move |tx| R::insert_in(tx, &target, input))
+        .await
+        .map_err(ApiError::from_store(R::PARENT, &parent))?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("{}/{}", R::COLLECTION, R::id(&record))))
         .json(R::View::from(record)))
@@ -101,4 +134,23 @@ pub async fn delete<R: Resource>(
         .await
         .map_err(ApiError::from_store(R::NAME, &id))?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Runs a read of a plan's children, answering 404 when the plan does not exist
+/// rather than an empty list.
+pub async fn in_plan<T, F>(store: &Store, plan: String, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    let target = plan.clone();
+    store
+        .read(move |conn| {
+            if !crate::db::plans::exists(conn, &target)? {
+                return Err(StoreError::NotFound);
+            }
+            f(conn)
+        })
+        .await
+        .map_err(ApiError::from_store("plan", &plan))
 }

@@ -1,6 +1,7 @@
 //! HTTP entry points: request and response types and thin handlers, a file per
 //! resource. Handlers extract, call the store once, and map to a view.
 
+pub mod actions;
 mod audit;
 pub mod bodies;
 pub mod body;
@@ -9,8 +10,10 @@ mod crud;
 mod merge_patch;
 pub mod operations;
 pub mod organisations;
+pub mod outcomes;
 pub mod owners;
 pub mod pagination;
 pub mod plans;
+pub mod priorities;
 pub mod problems;
 mod rules;

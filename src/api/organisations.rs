@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource},
+    crud::{self, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -45,13 +45,6 @@ impl Resource for Organisations {
         query::get(conn, id)
     }
 
-    fn insert(
-        tx: &mut WriteTx<'_>,
-        input: OrganisationInput,
-    ) -> Result<OrganisationRow, StoreError> {
-        query::insert(tx, input.into())
-    }
-
     fn update(
         tx: &mut WriteTx<'_>,
         id: &str,
@@ -62,6 +55,15 @@ impl Resource for Organisations {
 
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         query::delete(tx, id)
+    }
+}
+
+impl TopLevel for Organisations {
+    fn insert(
+        tx: &mut WriteTx<'_>,
+        input: OrganisationInput,
+    ) -> Result<OrganisationRow, StoreError> {
+        query::insert(tx, input.into())
     }
 }
 

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource},
+    crud::{self, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -47,11 +47,6 @@ impl Resource for Owners {
         query::get(conn, id)
     }
 
-    fn insert(tx: &mut WriteTx<'_>, input: OwnerInput) -> Result<OwnerRecord, StoreError> {
-        let (fields, holders) = input.into_fields();
-        query::insert(tx, fields, &holders)
-    }
-
     fn update(
         tx: &mut WriteTx<'_>,
         id: &str,
@@ -63,6 +58,13 @@ impl Resource for Owners {
 
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         query::delete(tx, id)
+    }
+}
+
+impl TopLevel for Owners {
+    fn insert(tx: &mut WriteTx<'_>, input: OwnerInput) -> Result<OwnerRecord, StoreError> {
+        let (fields, holders) = input.into_fields();
+        query::insert(tx, fields, &holders)
     }
 }
 

@@ -11,7 +11,7 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource},
+    crud::{self, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
@@ -247,16 +247,18 @@ impl Resource for Plans {
         query::get(conn, id)
     }
 
-    fn insert(tx: &mut WriteTx<'_>, input: PlanInput) -> Result<PlanRecord, StoreError> {
-        query::insert(tx, input.into())
-    }
-
     fn update(tx: &mut WriteTx<'_>, id: &str, input: PlanInput) -> Result<PlanRecord, StoreError> {
         query::update(tx, id, input.into())
     }
 
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         query::delete(tx, id)
+    }
+}
+
+impl TopLevel for Plans {
+    fn insert(tx: &mut WriteTx<'_>, input: PlanInput) -> Result<PlanRecord, StoreError> {
+        query::insert(tx, input.into())
     }
 }
 

@@ -60,6 +60,20 @@ pub fn reference(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// One entry for each malformed reference in a list.
+pub fn each_reference(field: &str, refs: &[String]) -> Vec<crate::error::FieldError> {
+    refs.iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            reference(r).err().map(|e| crate::error::FieldError {
+                field: format!("{field}[{i}]"),
+                code: e.code.to_string(),
+                message: e.message.map(|m| m.to_string()).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 /// An entry when a period ends before it starts.
 pub fn in_order(
     field: &str,

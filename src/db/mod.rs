@@ -1,14 +1,17 @@
 //! Persistence: the connection type for both backends, embedded migrations, the
 //! read and write paths every resource goes through, and per-resource queries.
 
+pub mod actions;
 pub mod bodies;
 mod connection;
 mod error;
 pub mod links;
 pub mod migrations;
 pub mod organisations;
+pub mod outcomes;
 pub mod owners;
 pub mod plans;
+pub mod priorities;
 pub mod schema;
 mod store;
 

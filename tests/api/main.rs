@@ -11,4 +11,5 @@ mod operations;
 mod organisations;
 mod outage;
 mod owners;
+mod plan_items;
 mod plans;

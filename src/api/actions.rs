@@ -1,0 +1,492 @@
+//! `/api/v1/actions` and `/api/v1/plans/{id}/actions`: the numbered actions of a
+//! plan, with leads, start and due wording, BRAG status and cross-references.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    outcomes::{refs_from_text, refs_to_text},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::{
+        plan::{Brag, RefTarget},
+        when,
+    },
+    error::{ApiError, FieldError},
+};
+
+/// Where an action is monitored instead: another outcome, action or priority.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"type": "outcome", "id": "019ab3c4-5e6f-7a00-8b00-0000000000f4", "ref": "Afl4.1"}))]
+pub struct MonitoredIn {
+    #[serde(rename = "type")]
+    pub target: RefTarget,
+    pub id: String,
+    pub r#ref: String,
+}
+
+/// A specific action of a plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000106",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "priority_id": "019ab3c4-5e6f-7a00-8b00-0000000000e3",
+    "outcome_id": "019ab3c4-5e6f-7a00-8b00-0000000000f3",
+    "ref": "Afl3.3/6",
+    "description": "Review of the CAMHS pathway for neurodivergent children",
+    "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"],
+    "start": "July 2025",
+    "start_date": "2025-07-01",
+    "due": "TBD",
+    "recurring": false,
+    "brag": "grey",
+    "overdue": false,
+    "previous_refs": [],
+    "position": 6,
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Action {
+    pub id: String,
+    pub plan_id: String,
+    pub priority_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome_id: Option<String>,
+    /// Unique among the plan's actions, e.g. `Afl3.3/6`.
+    pub r#ref: String,
+    pub description: String,
+    /// Leads (owners), in order.
+    pub lead_ids: Vec<String>,
+    /// The start as the plan words it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// The first day `start` covers, where it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// The due date as the plan words it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// The last day `due` covers, where it names one ("September 2024" is due by 2024-09-30).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
+    /// The wording describes something that repeats ("Termly from Sep 2024").
+    pub recurring: bool,
+    /// Absent when the plan gives no status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brag: Option<Brag>,
+    /// Due date passed and BRAG neither blue nor green.
+    pub overdue: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitored_in: Option<MonitoredIn>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+    pub previous_refs: Vec<String>,
+    pub position: i32,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+/// Whether an action due by `due` with status `brag` is overdue on `today`.
+pub fn is_overdue(due: Option<NaiveDate>, brag: Option<Brag>, today: NaiveDate) -> bool {
+    due.is_some_and(|d| d < today) && !brag.is_some_and(Brag::is_complete)
+}
+
+impl From<ActionRecord> for Action {
+    fn from(a: ActionRecord) -> Self {
+        let row = a.row;
+        let today = Utc::now().date_naive();
+        Action {
+            overdue: is_overdue(row.due_date, row.brag, today),
+            monitored_in: match (
+                row.monitored_in_type,
+                row.monitored_in_id.clone(),
+                a.monitored_in_ref,
+            ) {
+                (Some(target), Some(id), Some(r#ref)) => Some(MonitoredIn { target, id, r#ref }),
+                _ => None,
+            },
+            id: row.id.clone(),
+            plan_id: row.plan_id.clone(),
+            priority_id: row.priority_id.clone(),
+            outcome_id: row.outcome_id.clone(),
+            r#ref: row.ref_.clone(),
+            description: row.description.clone(),
+            lead_ids: a.leads,
+            start: row.start_text.clone(),
+            start_date: row.start_date,
+            due: row.due_text.clone(),
+            due_date: row.due_date,
+            recurring: row.recurring,
+            brag: row.brag,
+            completed_on: row.completed_on,
+            previous_refs: refs_from_text(&row.previous_refs),
+            position: row.position,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on an action.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "outcome_id": "019ab3c4-5e6f-7a00-8b00-0000000000f3",
+    "ref": "Afl3.3/7",
+    "description": "Implement the CAMHS waiting list initiative",
+    "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"],
+    "start": "Termly from Sep 2024",
+    "due": "July 2025",
+    "brag": "amber"
+}))]
+pub struct ActionInput {
+    /// The outcome it serves, in the same plan; sets the priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_id: Option<String>,
+    /// The priority it serves directly (when it has no outcome).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_id: Option<String>,
+    #[validate(custom(function = rules::reference))]
+    #[schema(min_length = 1, max_length = 64, example = "Afl3.3/7")]
+    pub r#ref: String,
+    #[validate(length(min = 1, max = 8000), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 8000)]
+    pub description: String,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub lead_ids: Vec<String>,
+    /// The start as the plan words it: `July 2024`, `Termly from Sep 2024`, `TBD`.
+    #[validate(length(max = 200))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
+    pub start: Option<String>,
+    /// The due date as the plan words it: `September 2024`, `Before each quarterly board`.
+    #[validate(length(max = 200))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brag: Option<Brag>,
+    /// The ref of an outcome, action or priority of the same plan that monitors this one.
+    #[validate(custom(function = rules::reference))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Afl4.1")]
+    pub monitored_in: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub previous_refs: Vec<String>,
+    #[validate(range(min = 0, max = 10000))]
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub position: i32,
+}
+
+impl Input for ActionInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> = rules::repeated("lead_ids", &self.lead_ids)
+            .into_iter()
+            .collect();
+        errors.extend(rules::each_reference("previous_refs", &self.previous_refs));
+        errors
+    }
+}
+
+impl From<ActionInput> for ActionWrite {
+    fn from(input: ActionInput) -> Self {
+        let start = input.start.as_deref().map(when::read).unwrap_or_default();
+        let due = input.due.as_deref().map(when::read).unwrap_or_default();
+        ActionWrite {
+            priority_id: input.priority_id,
+            outcome_id: input.outcome_id,
+            monitored_in: input.monitored_in,
+            fields: ActionFields {
+                priority_id: String::new(),
+                outcome_id: None,
+                ref_: input.r#ref,
+                description: input.description.trim().to_string(),
+                start_date: start.from,
+                due_date: if due.recurring { None } else { due.to },
+                recurring: start.recurring || due.recurring,
+                start_text: input.start,
+                due_text: input.due,
+                brag: input.brag,
+                monitored_in_type: None,
+                monitored_in_id: None,
+                completed_on: input.completed_on,
+                previous_refs: refs_to_text(&input.previous_refs),
+                position: input.position,
+            },
+            leads: input.lead_ids,
+        }
+    }
+}
+
+/// How actions are loaded and stored, for the shared operations in `crud`.
+pub struct Actions;
+
+impl Resource for Actions {
+    const NAME: &'static str = "action";
+    const COLLECTION: &'static str = "/api/v1/actions";
+    type Record = ActionRecord;
+    type Input = ActionInput;
+    type View = Action;
+
+    fn id(record: &ActionRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(a: &ActionRecord) -> ActionInput {
+        let row = &a.row;
+        ActionInput {
+            outcome_id: row.outcome_id.clone(),
+            priority_id: Some(row.priority_id.clone()).filter(|_| row.outcome_id.is_none()),
+            r#ref: row.ref_.clone(),
+            description: row.description.clone(),
+            lead_ids: a.leads.clone(),
+            start: row.start_text.clone(),
+            due: row.due_text.clone(),
+            brag: row.brag,
+            monitored_in: a.monitored_in_ref.clone(),
+            completed_on: row.completed_on,
+            previous_refs: refs_from_text(&row.previous_refs),
+            position: row.position,
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<ActionRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: ActionInput,
+    ) -> Result<ActionRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Actions {
+    const PARENT: &'static str = "plan";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        plan: &str,
+        input: ActionInput,
+    ) -> Result<ActionRecord, StoreError> {
+        query::insert(tx, plan, input.into())
+    }
+}
+
+/// Filters of the action list; all given filters apply together.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActionQuery {
+    pub plan_id: Option<String>,
+    pub priority_id: Option<String>,
+    pub outcome_id: Option<String>,
+    pub brag: Option<Brag>,
+    /// Only actions this owner leads.
+    pub lead_id: Option<String>,
+    /// Only actions led by an owner of this organisation.
+    pub organisation_id: Option<String>,
+    /// Only actions of plans this governance body leads, or of priorities it works on.
+    pub body_id: Option<String>,
+    /// `true`: only actions past their due date and not blue or green.
+    pub overdue: Option<bool>,
+    /// Only actions due before this day.
+    pub due_before: Option<NaiveDate>,
+    /// Only actions due after this day.
+    pub due_after: Option<NaiveDate>,
+    /// Only actions changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Only the action with this business reference.
+    #[param(example = "Afl3.3/6")]
+    pub r#ref: Option<String>,
+}
+
+impl ActionQuery {
+    fn into_filter(self) -> ActionFilter {
+        ActionFilter {
+            plan_id: self.plan_id,
+            priority_id: self.priority_id,
+            outcome_id: self.outcome_id,
+            brag: self.brag,
+            lead_id: self.lead_id,
+            organisation_id: self.organisation_id,
+            body_id: self.body_id,
+            overdue_on: self.overdue.filter(|o| *o).map(|_| Utc::now().date_naive()),
+            due_before: self.due_before,
+            due_after: self.due_after,
+            updated_since: self.updated_since.map(|t| t.naive_utc()),
+            ref_: self.r#ref,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/actions",
+    operation_id = "action_list",
+    tag = "actions",
+    summary = "List actions across plans, filtered",
+    params(PageQuery, ActionQuery),
+    responses((status = 200, description = "A page of actions, oldest first", body = Paginated<Action>), ListErrors)
+)]
+pub async fn list_actions(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<ActionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Action::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/actions",
+    operation_id = "plan_action_list",
+    tag = "actions",
+    summary = "List a plan's actions, filtered",
+    params(("id" = String, Path, description = "Plan id"), PageQuery, ActionQuery),
+    responses((status = 200, description = "A page of the plan's actions, oldest first", body = Paginated<Action>), ListErrors, ViewErrors)
+)]
+pub async fn list_plan_actions(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    plan: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<ActionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let plan = plan.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.plan_id = Some(plan.clone());
+    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
+    Ok(pagination::respond(&req, items, Action::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/actions",
+    operation_id = "plan_action_create",
+    tag = "actions",
+    summary = "Add an action to a plan",
+    description = "`start` and `due` keep the plan's wording; `start_date` and `due_date` are read from it where it names a month or a day.",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = ActionInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new action", body = Action,
+            headers(("Location" = String, description = "URL of the new action"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_action(
+    store: web::Data<Store>,
+    caller: Caller,
+    plan: web::Path<String>,
+    body: Valid<ActionInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Actions>(&store, caller, plan.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/actions/{id}",
+    operation_id = "action_view",
+    tag = "actions",
+    summary = "Get one action",
+    params(("id" = String, Path, description = "Action id")),
+    responses((status = 200, description = "The action", body = Action), ViewErrors)
+)]
+pub async fn find_action(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Action>, ApiError> {
+    crud::find::<Actions>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/actions/{id}",
+    operation_id = "action_replace",
+    tag = "actions",
+    summary = "Replace an action's fields",
+    params(("id" = String, Path, description = "Action id")),
+    request_body = ActionInput,
+    responses((status = 200, description = "The action as stored", body = Action), UpdateErrors)
+)]
+pub async fn replace_action(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<ActionInput>,
+) -> Result<web::Json<Action>, ApiError> {
+    crud::replace::<Actions>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/actions/{id}",
+    operation_id = "action_update",
+    tag = "actions",
+    summary = "Change some of an action's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Action id")),
+    request_body(content = ActionInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change", example = json!({"brag": "green", "completed_on": "2025-07-15"})),
+    responses((status = 200, description = "The action as stored", body = Action), UpdateErrors)
+)]
+pub async fn update_action(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Action>, ApiError> {
+    crud::update::<Actions>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/actions/{id}",
+    operation_id = "action_delete",
+    tag = "actions",
+    summary = "Delete an action nothing is monitored in",
+    params(("id" = String, Path, description = "Action id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_action(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Actions>(&store, caller, id.into_inner()).await
+}

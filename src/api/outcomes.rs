@@ -1,0 +1,374 @@
+//! `/api/v1/outcomes` and `/api/v1/plans/{id}/outcomes`: what each section of a
+//! plan means to achieve, with accountable leads.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        outcomes::{
+            self as query, Outcome as OutcomeRecord, OutcomeFields, OutcomeFilter, OutcomeWrite,
+        },
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    error::{ApiError, FieldError},
+};
+
+/// An outcome a plan's section aims for.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000f3",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "priority_id": "019ab3c4-5e6f-7a00-8b00-0000000000e3",
+    "ref": "Afl3.3",
+    "statement": "Reduce waiting time for assessment and treatment in MK-Child and Adolescent Mental Health Services (CAMHS)",
+    "previous_refs": ["EWMH3.1"],
+    "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"],
+    "position": 3,
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Outcome {
+    pub id: String,
+    pub plan_id: String,
+    pub priority_id: String,
+    /// Unique among the plan's outcomes.
+    pub r#ref: String,
+    pub statement: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workstream: Option<String>,
+    /// Refs this outcome had in earlier plans.
+    pub previous_refs: Vec<String>,
+    /// Accountable leads (owners), in order.
+    pub lead_ids: Vec<String>,
+    pub position: i32,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+/// Reads the JSON list of previous refs stored in a text column.
+pub fn refs_from_text(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Stores a list of refs as JSON text.
+pub fn refs_to_text(refs: &[String]) -> String {
+    serde_json::Value::from(refs.to_vec()).to_string()
+}
+
+impl From<OutcomeRecord> for Outcome {
+    fn from(o: OutcomeRecord) -> Self {
+        let row = o.row;
+        Outcome {
+            id: row.id.clone(),
+            plan_id: row.plan_id.clone(),
+            priority_id: row.priority_id.clone(),
+            r#ref: row.ref_.clone(),
+            statement: row.statement.clone(),
+            workstream: row.workstream.clone(),
+            previous_refs: refs_from_text(&row.previous_refs),
+            lead_ids: o.leads,
+            position: row.position,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on an outcome.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "priority_id": "019ab3c4-5e6f-7a00-8b00-0000000000e3",
+    "ref": "Afl3.3",
+    "statement": "Reduce waiting time for assessment and treatment in MK-CAMHS",
+    "previous_refs": ["EWMH3.1"],
+    "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"]
+}))]
+pub struct OutcomeInput {
+    /// A priority of the same plan.
+    pub priority_id: String,
+    #[validate(custom(function = rules::reference))]
+    #[schema(min_length = 1, max_length = 64, example = "Afl3.3")]
+    pub r#ref: String,
+    #[validate(length(min = 1, max = 4000), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub statement: String,
+    #[validate(length(max = 200))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
+    pub workstream: Option<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub previous_refs: Vec<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub lead_ids: Vec<String>,
+    #[validate(range(min = 0, max = 10000))]
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub position: i32,
+}
+
+impl Input for OutcomeInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> = rules::repeated("lead_ids", &self.lead_ids)
+            .into_iter()
+            .collect();
+        errors.extend(rules::each_reference("previous_refs", &self.previous_refs));
+        errors
+    }
+}
+
+impl From<OutcomeInput> for OutcomeWrite {
+    fn from(input: OutcomeInput) -> Self {
+        OutcomeWrite {
+            fields: OutcomeFields {
+                priority_id: input.priority_id,
+                ref_: input.r#ref,
+                statement: input.statement.trim().to_string(),
+                workstream: input.workstream,
+                previous_refs: refs_to_text(&input.previous_refs),
+                position: input.position,
+            },
+            leads: input.lead_ids,
+        }
+    }
+}
+
+/// How outcomes are loaded and stored, for the shared operations in `crud`.
+pub struct Outcomes;
+
+impl Resource for Outcomes {
+    const NAME: &'static str = "outcome";
+    const COLLECTION: &'static str = "/api/v1/outcomes";
+    type Record = OutcomeRecord;
+    type Input = OutcomeInput;
+    type View = Outcome;
+
+    fn id(record: &OutcomeRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(o: &OutcomeRecord) -> OutcomeInput {
+        let row = &o.row;
+        OutcomeInput {
+            priority_id: row.priority_id.clone(),
+            r#ref: row.ref_.clone(),
+            statement: row.statement.clone(),
+            workstream: row.workstream.clone(),
+            previous_refs: refs_from_text(&row.previous_refs),
+            lead_ids: o.leads.clone(),
+            position: row.position,
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<OutcomeRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: OutcomeInput,
+    ) -> Result<OutcomeRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Outcomes {
+    const PARENT: &'static str = "plan";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        plan: &str,
+        input: OutcomeInput,
+    ) -> Result<OutcomeRecord, StoreError> {
+        query::insert(tx, plan, input.into())
+    }
+}
+
+/// Filters of the outcome list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutcomeQuery {
+    pub plan_id: Option<String>,
+    pub priority_id: Option<String>,
+    /// Only outcomes this owner leads.
+    pub lead_id: Option<String>,
+    /// Only the outcome with this business reference.
+    #[param(example = "Afl3.3")]
+    pub r#ref: Option<String>,
+}
+
+impl OutcomeQuery {
+    fn into_filter(self) -> OutcomeFilter {
+        OutcomeFilter {
+            plan_id: self.plan_id,
+            priority_id: self.priority_id,
+            lead_id: self.lead_id,
+            ref_: self.r#ref,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/outcomes",
+    operation_id = "outcome_list",
+    tag = "outcomes",
+    summary = "List outcomes across plans",
+    params(PageQuery, OutcomeQuery),
+    responses((status = 200, description = "A page of outcomes, oldest first", body = Paginated<Outcome>), ListErrors)
+)]
+pub async fn list_outcomes(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<OutcomeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Outcome::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/outcomes",
+    operation_id = "plan_outcome_list",
+    tag = "outcomes",
+    summary = "List a plan's outcomes",
+    params(("id" = String, Path, description = "Plan id"), PageQuery, OutcomeQuery),
+    responses((status = 200, description = "A page of the plan's outcomes, oldest first", body = Paginated<Outcome>), ListErrors, ViewErrors)
+)]
+pub async fn list_plan_outcomes(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    plan: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<OutcomeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let plan = plan.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.plan_id = Some(plan.clone());
+    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
+    Ok(pagination::respond(&req, items, Outcome::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/outcomes",
+    operation_id = "plan_outcome_create",
+    tag = "outcomes",
+    summary = "Add an outcome to a plan",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = OutcomeInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new outcome", body = Outcome,
+            headers(("Location" = String, description = "URL of the new outcome"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_outcome(
+    store: web::Data<Store>,
+    caller: Caller,
+    plan: web::Path<String>,
+    body: Valid<OutcomeInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Outcomes>(&store, caller, plan.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/outcomes/{id}",
+    operation_id = "outcome_view",
+    tag = "outcomes",
+    summary = "Get one outcome",
+    params(("id" = String, Path, description = "Outcome id")),
+    responses((status = 200, description = "The outcome", body = Outcome), ViewErrors)
+)]
+pub async fn find_outcome(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Outcome>, ApiError> {
+    crud::find::<Outcomes>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/outcomes/{id}",
+    operation_id = "outcome_replace",
+    tag = "outcomes",
+    summary = "Replace an outcome's fields",
+    params(("id" = String, Path, description = "Outcome id")),
+    request_body = OutcomeInput,
+    responses((status = 200, description = "The outcome as stored", body = Outcome), UpdateErrors)
+)]
+pub async fn replace_outcome(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<OutcomeInput>,
+) -> Result<web::Json<Outcome>, ApiError> {
+    crud::replace::<Outcomes>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/outcomes/{id}",
+    operation_id = "outcome_update",
+    tag = "outcomes",
+    summary = "Change some of an outcome's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Outcome id")),
+    request_body(content = OutcomeInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change", example = json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]})),
+    responses((status = 200, description = "The outcome as stored", body = Outcome), UpdateErrors)
+)]
+pub async fn update_outcome(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Outcome>, ApiError> {
+    crud::update::<Outcomes>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/outcomes/{id}",
+    operation_id = "outcome_delete",
+    tag = "outcomes",
+    summary = "Delete an outcome nothing refers to",
+    params(("id" = String, Path, description = "Outcome id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_outcome(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Outcomes>(&store, caller, id.into_inner()).await
+}

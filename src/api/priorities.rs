@@ -1,0 +1,376 @@
+//! `/api/v1/priorities` and `/api/v1/plans/{id}/priorities`: a plan's sections —
+//! areas for improvement, aims, workstreams, enablers.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        priorities::{
+            self as query, Priority as PriorityRecord, PriorityFields, PriorityFilter,
+            PriorityWrite,
+        },
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::plan::PriorityKind,
+    error::{ApiError, FieldError},
+};
+
+/// A section of a plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-0000000000e3",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "ref": "Afl3",
+    "kind": "area_for_improvement",
+    "title": "Area for improvement 3",
+    "recommendation": "Health leaders should further address gaps and delays in some health services to improve early identification and support for children and young people with SEND.",
+    "position": 3,
+    "working_group_id": "019ab3c4-5e6f-7a00-8b00-0000000000c4",
+    "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b5"],
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Priority {
+    pub id: String,
+    pub plan_id: String,
+    /// Unique among the plan's priorities.
+    pub r#ref: String,
+    pub kind: PriorityKind,
+    pub title: String,
+    /// The recommendation this section answers, quoted as the plan quotes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Order within the plan.
+    pub position: i32,
+    /// The governance body that works on this section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_group_id: Option<String>,
+    pub senior_responsible_owner_ids: Vec<String>,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<PriorityRecord> for Priority {
+    fn from(p: PriorityRecord) -> Self {
+        let row = p.row;
+        Priority {
+            id: row.id.clone(),
+            plan_id: row.plan_id.clone(),
+            r#ref: row.ref_.clone(),
+            kind: row.kind,
+            title: row.title.clone(),
+            recommendation: row.recommendation.clone(),
+            description: row.description.clone(),
+            position: row.position,
+            working_group_id: row.working_group_id.clone(),
+            senior_responsible_owner_ids: p.sros,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on a priority.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "ref": "Afl3",
+    "kind": "area_for_improvement",
+    "title": "Area for improvement 3",
+    "recommendation": "Health leaders should further address gaps and delays in some health services.",
+    "position": 3
+}))]
+pub struct PriorityInput {
+    #[validate(custom(function = rules::reference))]
+    #[schema(min_length = 1, max_length = 64, example = "Afl3")]
+    pub r#ref: String,
+    pub kind: PriorityKind,
+    #[validate(length(min = 1, max = 500), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub recommendation: Option<String>,
+    #[validate(length(max = 20000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 20000)]
+    pub description: Option<String>,
+    /// Order within the plan; 0 when left out.
+    #[validate(range(min = 0, max = 10000))]
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub position: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_group_id: Option<String>,
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub senior_responsible_owner_ids: Vec<String>,
+}
+
+impl Input for PriorityInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        rules::repeated(
+            "senior_responsible_owner_ids",
+            &self.senior_responsible_owner_ids,
+        )
+        .into_iter()
+        .collect()
+    }
+}
+
+impl From<PriorityInput> for PriorityWrite {
+    fn from(input: PriorityInput) -> Self {
+        PriorityWrite {
+            fields: PriorityFields {
+                ref_: input.r#ref,
+                kind: input.kind,
+                title: input.title.trim().to_string(),
+                recommendation: input.recommendation,
+                description: input.description,
+                position: input.position,
+                working_group_id: input.working_group_id,
+            },
+            sros: input.senior_responsible_owner_ids,
+        }
+    }
+}
+
+/// How priorities are loaded and stored, for the shared operations in `crud`.
+pub struct Priorities;
+
+impl Resource for Priorities {
+    const NAME: &'static str = "priority";
+    const COLLECTION: &'static str = "/api/v1/priorities";
+    type Record = PriorityRecord;
+    type Input = PriorityInput;
+    type View = Priority;
+
+    fn id(record: &PriorityRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(p: &PriorityRecord) -> PriorityInput {
+        let row = &p.row;
+        PriorityInput {
+            r#ref: row.ref_.clone(),
+            kind: row.kind,
+            title: row.title.clone(),
+            recommendation: row.recommendation.clone(),
+            description: row.description.clone(),
+            position: row.position,
+            working_group_id: row.working_group_id.clone(),
+            senior_responsible_owner_ids: p.sros.clone(),
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<PriorityRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: PriorityInput,
+    ) -> Result<PriorityRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Priorities {
+    const PARENT: &'static str = "plan";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        plan: &str,
+        input: PriorityInput,
+    ) -> Result<PriorityRecord, StoreError> {
+        query::insert(tx, plan, input.into())
+    }
+}
+
+/// Filters of the priority list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PriorityQuery {
+    pub plan_id: Option<String>,
+    pub kind: Option<PriorityKind>,
+    /// Only priorities this governance body works on.
+    pub working_group_id: Option<String>,
+    /// Only the priority with this business reference.
+    pub r#ref: Option<String>,
+}
+
+impl PriorityQuery {
+    fn into_filter(self) -> PriorityFilter {
+        PriorityFilter {
+            plan_id: self.plan_id,
+            kind: self.kind,
+            working_group_id: self.working_group_id,
+            ref_: self.r#ref,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/priorities",
+    operation_id = "priority_list",
+    tag = "priorities",
+    summary = "List priorities across plans",
+    params(PageQuery, PriorityQuery),
+    responses((status = 200, description = "A page of priorities, oldest first", body = Paginated<Priority>), ListErrors)
+)]
+pub async fn list_priorities(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<PriorityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Priority::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/priorities",
+    operation_id = "plan_priority_list",
+    tag = "priorities",
+    summary = "List a plan's priorities",
+    params(("id" = String, Path, description = "Plan id"), PageQuery, PriorityQuery),
+    responses((status = 200, description = "A page of the plan's priorities, oldest first", body = Paginated<Priority>), ListErrors, ViewErrors)
+)]
+pub async fn list_plan_priorities(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    plan: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<PriorityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let plan = plan.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.plan_id = Some(plan.clone());
+    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
+    Ok(pagination::respond(&req, items, Priority::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/priorities",
+    operation_id = "plan_priority_create",
+    tag = "priorities",
+    summary = "Add a priority to a plan",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = PriorityInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new priority", body = Priority,
+            headers(("Location" = String, description = "URL of the new priority"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_priority(
+    store: web::Data<Store>,
+    caller: Caller,
+    plan: web::Path<String>,
+    body: Valid<PriorityInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Priorities>(&store, caller, plan.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/priorities/{id}",
+    operation_id = "priority_view",
+    tag = "priorities",
+    summary = "Get one priority",
+    params(("id" = String, Path, description = "Priority id")),
+    responses((status = 200, description = "The priority", body = Priority), ViewErrors)
+)]
+pub async fn find_priority(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Priority>, ApiError> {
+    crud::find::<Priorities>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/priorities/{id}",
+    operation_id = "priority_replace",
+    tag = "priorities",
+    summary = "Replace a priority's fields",
+    params(("id" = String, Path, description = "Priority id")),
+    request_body = PriorityInput,
+    responses((status = 200, description = "The priority as stored", body = Priority), UpdateErrors)
+)]
+pub async fn replace_priority(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<PriorityInput>,
+) -> Result<web::Json<Priority>, ApiError> {
+    crud::replace::<Priorities>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/priorities/{id}",
+    operation_id = "priority_update",
+    tag = "priorities",
+    summary = "Change some of a priority's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Priority id")),
+    request_body(content = PriorityInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change", example = json!({"position": 2})),
+    responses((status = 200, description = "The priority as stored", body = Priority), UpdateErrors)
+)]
+pub async fn update_priority(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Priority>, ApiError> {
+    crud::update::<Priorities>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/priorities/{id}",
+    operation_id = "priority_delete",
+    tag = "priorities",
+    summary = "Delete a priority nothing refers to",
+    params(("id" = String, Path, description = "Priority id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_priority(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Priorities>(&store, caller, id.into_inner()).await
+}

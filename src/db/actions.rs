@@ -1,0 +1,401 @@
+//! Queries for actions: the numbered steps of a plan, with BRAG status.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{
+    links, outcomes, priorities,
+    schema::{actions, links as link_table, owners, plans, priorities as priority_table},
+    DbConnection, Page, PageRequest, StoreError, WriteTx,
+};
+use crate::domain::{
+    links::Relation,
+    plan::{Brag, RefTarget},
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actions)]
+pub struct ActionRow {
+    pub id: String,
+    pub plan_id: String,
+    pub priority_id: String,
+    pub outcome_id: Option<String>,
+    pub ref_: String,
+    pub description: String,
+    pub start_text: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub due_text: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub recurring: bool,
+    pub brag: Option<Brag>,
+    pub monitored_in_type: Option<RefTarget>,
+    pub monitored_in_id: Option<String>,
+    pub completed_on: Option<NaiveDate>,
+    pub previous_refs: String,
+    pub position: i32,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = actions, treat_none_as_null = true)]
+pub struct ActionFields {
+    pub priority_id: String,
+    pub outcome_id: Option<String>,
+    pub ref_: String,
+    pub description: String,
+    pub start_text: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub due_text: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub recurring: bool,
+    pub brag: Option<Brag>,
+    pub monitored_in_type: Option<RefTarget>,
+    pub monitored_in_id: Option<String>,
+    pub completed_on: Option<NaiveDate>,
+    pub previous_refs: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub row: ActionRow,
+    pub leads: Vec<String>,
+    /// The ref of what it is monitored in, looked up now so a renamed target shows.
+    pub monitored_in_ref: Option<String>,
+}
+
+/// What a client wrote, before the store resolves its references.
+#[derive(Debug, Clone)]
+pub struct ActionWrite {
+    pub priority_id: Option<String>,
+    pub outcome_id: Option<String>,
+    pub monitored_in: Option<String>,
+    pub fields: ActionFields,
+    pub leads: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ActionFilter {
+    pub plan_id: Option<String>,
+    pub priority_id: Option<String>,
+    pub outcome_id: Option<String>,
+    pub brag: Option<Brag>,
+    pub lead_id: Option<String>,
+    pub organisation_id: Option<String>,
+    pub body_id: Option<String>,
+    /// Overdue as of this day: due before it and not blue or green.
+    pub overdue_on: Option<NaiveDate>,
+    pub due_before: Option<NaiveDate>,
+    pub due_after: Option<NaiveDate>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub ref_: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ActionFilter,
+    page: &PageRequest,
+) -> Result<Page<Action>, StoreError> {
+    let mut query = actions::table
+        .select(ActionRow::as_select())
+        .order(actions::id)
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(actions::id.gt(after.clone()));
+    }
+    if let Some(plan) = &filter.plan_id {
+        query = query.filter(actions::plan_id.eq(plan.clone()));
+    }
+    if let Some(priority) = &filter.priority_id {
+        query = query.filter(actions::priority_id.eq(priority.clone()));
+    }
+    if let Some(outcome) = &filter.outcome_id {
+        query = query.filter(actions::outcome_id.eq(outcome.clone()));
+    }
+    if let Some(brag) = filter.brag {
+        query = query.filter(actions::brag.eq(brag));
+    }
+    if let Some(r) = &filter.ref_ {
+        query = query.filter(actions::ref_.eq(r.clone()));
+    }
+    if let Some(owner) = &filter.lead_id {
+        let led = link_table::table
+            .filter(link_table::relation.eq(Relation::ActionLead.as_str()))
+            .filter(link_table::target_id.eq(owner.clone()))
+            .select(link_table::parent_id);
+        query = query.filter(actions::id.eq_any(led));
+    }
+    if let Some(org) = &filter.organisation_id {
+        let members = owners::table
+            .filter(owners::organisation_id.eq(org.clone()))
+            .select(owners::id);
+        let led = link_table::table
+            .filter(link_table::relation.eq(Relation::ActionLead.as_str()))
+            .filter(link_table::target_id.eq_any(members))
+            .select(link_table::parent_id);
+        query = query.filter(actions::id.eq_any(led));
+    }
+    if let Some(body) = &filter.body_id {
+        let led_plans = plans::table
+            .filter(plans::lead_body_id.eq(body.clone()))
+            .select(plans::id);
+        let worked = priority_table::table
+            .filter(priority_table::working_group_id.eq(body.clone()))
+            .select(priority_table::id);
+        query = query.filter(
+            actions::plan_id
+                .eq_any(led_plans)
+                .or(actions::priority_id.eq_any(worked)),
+        );
+    }
+    if let Some(day) = filter.overdue_on {
+        query = query.filter(actions::due_date.lt(day)).filter(
+            actions::brag
+                .is_null()
+                .or(actions::brag.ne_all([Brag::Blue, Brag::Green])),
+        );
+    }
+    if let Some(day) = filter.due_before {
+        query = query.filter(actions::due_date.lt(day));
+    }
+    if let Some(day) = filter.due_after {
+        query = query.filter(actions::due_date.gt(day));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(actions::updated_at.ge(since));
+    }
+    let rows = query.load(conn)?;
+    let items = attach(conn, rows)?;
+    Ok(Page::from_rows(items, page, |a| &a.row.id))
+}
+
+pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut leads = links::load(conn, Relation::ActionLead, &ids)?;
+    let refs = monitored_refs(conn, &rows)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Action {
+            leads: leads.remove(&row.id).unwrap_or_default(),
+            monitored_in_ref: row
+                .monitored_in_id
+                .as_ref()
+                .and_then(|id| refs.get(id).cloned()),
+            row,
+        })
+        .collect())
+}
+
+/// The refs of the items these actions are monitored in, by id.
+fn monitored_refs(
+    conn: &mut DbConnection,
+    rows: &[ActionRow],
+) -> Result<HashMap<String, String>, StoreError> {
+    use super::schema::outcomes as outcome_table;
+    let of = |t: RefTarget| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.monitored_in_type == Some(t))
+            .filter_map(|r| r.monitored_in_id.clone())
+            .collect()
+    };
+    let mut refs: Vec<(String, String)> = Vec::new();
+    let (p, o, a) = (
+        of(RefTarget::Priority),
+        of(RefTarget::Outcome),
+        of(RefTarget::Action),
+    );
+    if !p.is_empty() {
+        refs.extend(
+            priority_table::table
+                .filter(priority_table::id.eq_any(p))
+                .select((priority_table::id, priority_table::ref_))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    if !o.is_empty() {
+        refs.extend(
+            outcome_table::table
+                .filter(outcome_table::id.eq_any(o))
+                .select((outcome_table::id, outcome_table::ref_))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    if !a.is_empty() {
+        refs.extend(
+            actions::table
+                .filter(actions::id.eq_any(a))
+                .select((actions::id, actions::ref_))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(refs.into_iter().collect())
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Action, StoreError> {
+    let row = actions::table
+        .find(id)
+        .select(ActionRow::as_select())
+        .first(conn)?;
+    Ok(attach(conn, vec![row])?.remove(0))
+}
+
+/// Finds what a "monitored in" ref names in the plan: an outcome, an action or a
+/// priority, in that order.
+fn resolve_ref(
+    conn: &mut DbConnection,
+    plan: &str,
+    r: &str,
+) -> Result<Option<(RefTarget, String)>, StoreError> {
+    use super::schema::outcomes as outcome_table;
+    let outcome: Option<String> = outcome_table::table
+        .filter(
+            outcome_table::plan_id
+                .eq(plan)
+                .and(outcome_table::ref_.eq(r)),
+        )
+        .select(outcome_table::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = outcome {
+        return Ok(Some((RefTarget::Outcome, id)));
+    }
+    let action: Option<String> = actions::table
+        .filter(actions::plan_id.eq(plan).and(actions::ref_.eq(r)))
+        .select(actions::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = action {
+        return Ok(Some((RefTarget::Action, id)));
+    }
+    let priority: Option<String> = priority_table::table
+        .filter(
+            priority_table::plan_id
+                .eq(plan)
+                .and(priority_table::ref_.eq(r)),
+        )
+        .select(priority_table::id)
+        .first(conn)
+        .optional()?;
+    Ok(priority.map(|id| (RefTarget::Priority, id)))
+}
+
+/// Resolves the client's references within `plan` and fills in the stored fields.
+fn resolve(
+    conn: &mut DbConnection,
+    plan: &str,
+    write: ActionWrite,
+    own_id: Option<&str>,
+) -> Result<ActionWrite, StoreError> {
+    let mut write = write;
+    let priority = match (&write.outcome_id, &write.priority_id) {
+        (Some(outcome), given) => {
+            let (_, priority) = outcomes::place_of(conn, outcome, "outcome_id", Some(plan))?;
+            if given.as_ref().is_some_and(|g| g != &priority) {
+                return Err(StoreError::Invalid {
+                    field: "priority_id".into(),
+                    code: "mismatch",
+                    message: "is not the priority of the outcome".into(),
+                });
+            }
+            priority
+        }
+        (None, Some(priority)) => {
+            priorities::plan_of(conn, priority, "priority_id", Some(plan))?;
+            priority.clone()
+        }
+        (None, None) => {
+            return Err(StoreError::Invalid {
+                field: "priority_id".into(),
+                code: "required",
+                message: "give priority_id or outcome_id".into(),
+            })
+        }
+    };
+    write.fields.priority_id = priority;
+    write.fields.outcome_id = write.outcome_id.clone();
+    let (kind, id) = match &write.monitored_in {
+        Some(r) => match resolve_ref(conn, plan, r)? {
+            Some((_, id)) if Some(id.as_str()) == own_id => {
+                return Err(StoreError::Invalid {
+                    field: "monitored_in".into(),
+                    code: "self_reference",
+                    message: "an action cannot be monitored in itself".into(),
+                })
+            }
+            Some((kind, id)) => (Some(kind), Some(id)),
+            None => {
+                return Err(StoreError::UnknownReference {
+                    field: "monitored_in".into(),
+                    id: r.clone(),
+                })
+            }
+        },
+        None => (None, None),
+    };
+    write.fields.monitored_in_type = kind;
+    write.fields.monitored_in_id = id;
+    priorities::check_ref_free(conn, RefTarget::Action, plan, &write.fields.ref_, own_id)?;
+    Ok(write)
+}
+
+pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Action, StoreError> {
+    if !super::plans::exists(tx.conn, plan)? {
+        return Err(StoreError::NotFound);
+    }
+    let write = resolve(tx.conn, plan, write, None)?;
+    let id = super::new_id();
+    diesel::insert_into(actions::table)
+        .values((
+            actions::id.eq(&id),
+            actions::plan_id.eq(plan),
+            &write.fields,
+            actions::version.eq(1),
+            actions::created_at.eq(tx.now),
+            actions::created_by.eq(tx.actor),
+            actions::updated_at.eq(tx.now),
+            actions::updated_by.eq(tx.actor),
+        ))
+        .execute(tx.conn)?;
+    links::replace(tx.conn, Relation::ActionLead, &id, &write.leads, "lead_ids")?;
+    get(tx.conn, &id)
+}
+
+pub fn update(tx: &mut WriteTx<'_>, id: &str, write: ActionWrite) -> Result<Action, StoreError> {
+    let plan = get(tx.conn, id)?.row.plan_id;
+    let write = resolve(tx.conn, &plan, write, Some(id))?;
+    diesel::update(actions::table.find(id))
+        .set((
+            &write.fields,
+            actions::version.eq(actions::version + 1),
+            actions::updated_at.eq(tx.now),
+            actions::updated_by.eq(tx.actor),
+        ))
+        .execute(tx.conn)?;
+    links::replace(tx.conn, Relation::ActionLead, id, &write.leads, "lead_ids")?;
+    get(tx.conn, id)
+}
+
+pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+    let monitored: i64 = actions::table
+        .filter(actions::monitored_in_id.eq(id))
+        .count()
+        .get_result(tx.conn)?;
+    if monitored > 0 {
+        return Err(StoreError::Referenced(vec![(
+            "actions monitored in it",
+            monitored,
+        )]));
+    }
+    links::remove_parent(tx.conn, id)?;
+    match diesel::delete(actions::table.find(id)).execute(tx.conn)? {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
