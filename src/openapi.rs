@@ -8,8 +8,8 @@ use utoipa::{
 
 use crate::{
     api::{
-        actions, bodies, operations, organisations, outcomes, owners, pagination::Paginated, plans,
-        priorities,
+        actions, bodies, measures, operations, organisations, outcomes, owners,
+        pagination::Paginated, plans, priorities, readings, risks,
     },
     error::{FieldError, Problem, Reference},
 };
@@ -74,8 +74,29 @@ use crate::{
         actions::replace_action,
         actions::update_action,
         actions::delete_action,
+        measures::list_plan_measures,
+        measures::create_measure,
+        measures::list_measures,
+        measures::find_measure,
+        measures::replace_measure,
+        measures::update_measure,
+        measures::delete_measure,
+        readings::list_measure_readings,
+        readings::create_reading,
+        readings::list_readings,
+        readings::find_reading,
+        readings::replace_reading,
+        readings::update_reading,
+        readings::delete_reading,
+        risks::list_plan_risks,
+        risks::create_risk,
+        risks::list_risks,
+        risks::find_risk,
+        risks::replace_risk,
+        risks::update_risk,
+        risks::delete_risk,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>)),
     modifiers(&BearerAuth),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
@@ -85,6 +106,9 @@ use crate::{
         (name = "priorities", description = "Sections of a plan: areas for improvement, aims, workstreams, enablers"),
         (name = "outcomes", description = "What each section aims for, with a ref unique in the plan and accountable leads"),
         (name = "actions", description = "Numbered actions with leads, start and due wording, BRAG status, overdue flag and cross-references"),
+        (name = "measures", description = "KPIs and measures of progress: unit, direction, tolerance, baselines and targets per period and cohort, status against target"),
+        (name = "readings", description = "A measure's actual values per period and cohort, provisional or final, judged against target"),
+        (name = "risks", description = "A plan's risk register: likelihood, impact, score, owner, mitigation, review date"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

@@ -8,7 +8,10 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    api::{actions, bodies, operations, organisations, outcomes, owners, plans, priorities},
+    api::{
+        actions, bodies, measures, operations, organisations, outcomes, owners, plans, priorities,
+        readings, risks,
+    },
     error::ApiError,
     openapi::ApiDoc,
 };
@@ -77,6 +80,59 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     Endpoint::new("/plans/{id}/actions")
                         .get(actions::list_plan_actions)
                         .post(actions::create_action)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/measures")
+                        .get(measures::list_plan_measures)
+                        .post(measures::create_measure)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/risks")
+                        .get(risks::list_plan_risks)
+                        .post(risks::create_risk)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/measures")
+                        .get(measures::list_measures)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/measures/{id}")
+                        .get(measures::find_measure)
+                        .put(measures::replace_measure)
+                        .patch(measures::update_measure)
+                        .delete(measures::delete_measure)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/measures/{id}/readings")
+                        .get(readings::list_measure_readings)
+                        .post(readings::create_reading)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/readings")
+                        .get(readings::list_readings)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/readings/{id}")
+                        .get(readings::find_reading)
+                        .put(readings::replace_reading)
+                        .patch(readings::update_reading)
+                        .delete(readings::delete_reading)
+                        .finish(),
+                )
+                .service(Endpoint::new("/risks").get(risks::list_risks).finish())
+                .service(
+                    Endpoint::new("/risks/{id}")
+                        .get(risks::find_risk)
+                        .put(risks::replace_risk)
+                        .patch(risks::update_risk)
+                        .delete(risks::delete_risk)
                         .finish(),
                 )
                 .service(

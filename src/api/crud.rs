@@ -136,21 +136,36 @@ pub async fn delete<R: Resource>(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Runs a read of a plan's children, answering 404 when the plan does not exist
-/// rather than an empty list.
-pub async fn in_plan<T, F>(store: &Store, plan: String, f: F) -> Result<T, ApiError>
+/// Runs a read of a parent's children, answering 404 when the parent does not
+/// exist rather than an empty list.
+pub async fn in_parent<T, F>(
+    store: &Store,
+    parent: &'static str,
+    id: String,
+    exists: fn(&mut DbConnection, &str) -> Result<bool, StoreError>,
+    f: F,
+) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
 {
-    let target = plan.clone();
+    let target = id.clone();
     store
         .read(move |conn| {
-            if !crate::db::plans::exists(conn, &target)? {
+            if !exists(conn, &target)? {
                 return Err(StoreError::NotFound);
             }
             f(conn)
         })
         .await
-        .map_err(ApiError::from_store("plan", &plan))
+        .map_err(ApiError::from_store(parent, &id))
+}
+
+/// `in_parent` for a plan's children.
+pub async fn in_plan<T, F>(store: &Store, plan: String, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    in_parent(store, "plan", plan, crate::db::plans::exists, f).await
 }

@@ -6,12 +6,15 @@ pub mod bodies;
 mod connection;
 mod error;
 pub mod links;
+pub mod measures;
 pub mod migrations;
 pub mod organisations;
 pub mod outcomes;
 pub mod owners;
 pub mod plans;
 pub mod priorities;
+pub mod readings;
+pub mod risks;
 pub mod schema;
 mod store;
 

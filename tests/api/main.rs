@@ -5,6 +5,7 @@ mod bodies;
 mod cli;
 mod errors;
 mod helpers;
+mod measures;
 mod migrations;
 mod openapi;
 mod operations;

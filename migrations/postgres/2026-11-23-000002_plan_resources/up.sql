@@ -144,6 +144,9 @@ CREATE TABLE measures (
     team_responsible_id TEXT REFERENCES owners (id),
     corporate_dashboard BOOLEAN NOT NULL,
     position INTEGER NOT NULL,
+    -- Where the latest reading of the main cohort stands against its target; kept
+    -- up to date by every write to the measure or its readings, so lists can filter.
+    target_status TEXT NOT NULL,
     version BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     created_by TEXT NOT NULL,
@@ -153,6 +156,8 @@ CREATE TABLE measures (
 );
 CREATE INDEX measures_priority ON measures (priority_id);
 CREATE INDEX measures_team ON measures (team_responsible_id);
+CREATE INDEX measures_plan ON measures (plan_id, id);
+CREATE INDEX measures_status ON measures (target_status, id);
 
 -- Baselines and targets of a measure, each for a period and a cohort.
 CREATE TABLE measure_values (
@@ -176,6 +181,7 @@ CREATE TABLE readings (
     status TEXT NOT NULL,
     comment TEXT,
     source_system TEXT,
+    target_status TEXT NOT NULL,
     version BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     created_by TEXT NOT NULL,

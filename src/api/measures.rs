@@ -1,0 +1,548 @@
+//! `/api/v1/measures` and `/api/v1/plans/{id}/measures`: KPIs and measures of
+//! progress, with baselines and targets per period and cohort.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        measures::{
+            self as query, Measure as MeasureRecord, MeasureFields, MeasureFilter, MeasureWrite,
+            PeriodValue,
+        },
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::plan::{Direction, MeasureKind, TargetStatus, Unit},
+    error::{ApiError, FieldError},
+};
+
+/// A baseline or target: a value for a period and a cohort.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"period": "2024/25", "cohort": "FSM", "value": 54.0}))]
+pub struct CohortValue {
+    /// As the plan names it: `2024/25`, `2028`.
+    #[validate(length(min = 1, max = 50), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub period: String,
+    /// `All`, `FSM`, `SEND Support`, `EHCP` …; `All` when left out.
+    #[validate(length(min = 1, max = 100), custom(function = rules::not_blank))]
+    #[serde(default = "all")]
+    #[schema(min_length = 1, max_length = 100, default = "All")]
+    pub cohort: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[validate(length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
+    pub note: Option<String>,
+}
+
+pub fn all() -> String {
+    query::MAIN_COHORT.to_string()
+}
+
+impl From<PeriodValue> for CohortValue {
+    fn from(v: PeriodValue) -> Self {
+        CohortValue {
+            period: v.period,
+            cohort: v.cohort,
+            value: v.value,
+            note: v.note,
+        }
+    }
+}
+
+impl From<CohortValue> for PeriodValue {
+    fn from(v: CohortValue) -> Self {
+        PeriodValue {
+            period: v.period.trim().to_string(),
+            cohort: v.cohort.trim().to_string(),
+            value: v.value,
+            note: v.note,
+        }
+    }
+}
+
+/// A KPI or measure of progress.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000201",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d2",
+    "ref": "GLD",
+    "title": "Good Level of Development",
+    "kind": "quantitative",
+    "unit": "percent",
+    "direction": "higher_is_better",
+    "tolerance": 1.0,
+    "baselines": [{"period": "2024/25", "cohort": "All", "value": 73.0}, {"period": "2024/25", "cohort": "FSM", "value": 54.0}],
+    "targets": [{"period": "2028", "cohort": "All", "value": 77.4}, {"period": "2028", "cohort": "FSM", "value": 59.7}],
+    "frequency": "annual",
+    "data_source": "DfE Early years foundation stage profile results",
+    "outcome_ids": [],
+    "corporate_dashboard": false,
+    "position": 1,
+    "target_status": "off_track",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Measure {
+    pub id: String,
+    pub plan_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_id: Option<String>,
+    /// Unique among the plan's measures.
+    pub r#ref: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub kind: MeasureKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// How far short of target, in the measure's unit, still counts as within tolerance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+    pub baselines: Vec<CohortValue>,
+    pub targets: Vec<CohortValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// How progress is measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approach: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<String>,
+    /// A national indicator it matches (LG Inform, OHID Fingertips, DfE statistics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub national_indicator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_responsible_id: Option<String>,
+    /// Outcomes this measure evidences.
+    pub outcome_ids: Vec<String>,
+    /// Shown on the corporate dashboard.
+    pub corporate_dashboard: bool,
+    pub position: i32,
+    /// The latest reading of the main cohort (`All`, else the first target's)
+    /// against that cohort's latest target.
+    pub target_status: TargetStatus,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<MeasureRecord> for Measure {
+    fn from(m: MeasureRecord) -> Self {
+        let row = m.row;
+        Measure {
+            id: row.id.clone(),
+            plan_id: row.plan_id.clone(),
+            priority_id: row.priority_id.clone(),
+            r#ref: row.ref_.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            kind: row.kind,
+            unit: row.unit,
+            direction: row.direction,
+            tolerance: row.tolerance,
+            baselines: m.baselines.into_iter().map(CohortValue::from).collect(),
+            targets: m.targets.into_iter().map(CohortValue::from).collect(),
+            frequency: row.frequency.clone(),
+            approach: row.approach.clone(),
+            data_source: row.data_source.clone(),
+            national_indicator: row.national_indicator.clone(),
+            team_responsible_id: row.team_responsible_id.clone(),
+            outcome_ids: m.outcomes,
+            corporate_dashboard: row.corporate_dashboard,
+            position: row.position,
+            target_status: row.target_status,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on a measure.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "ref": "GLD",
+    "title": "Good Level of Development",
+    "kind": "quantitative",
+    "unit": "percent",
+    "direction": "higher_is_better",
+    "baselines": [{"period": "2024/25", "cohort": "All", "value": 73.0}],
+    "targets": [{"period": "2028", "cohort": "All", "value": 77.4}]
+}))]
+pub struct MeasureInput {
+    /// A priority of the same plan it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_id: Option<String>,
+    #[validate(custom(function = rules::reference))]
+    #[schema(min_length = 1, max_length = 64, example = "GLD")]
+    pub r#ref: String,
+    #[validate(length(min = 1, max = 500), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    /// `quantitative` when left out.
+    #[serde(default = "quantitative")]
+    pub kind: MeasureKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[validate(range(min = 0.0))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
+    pub tolerance: Option<f64>,
+    #[validate(length(max = 50), nested)]
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub baselines: Vec<CohortValue>,
+    #[validate(length(max = 50), nested)]
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub targets: Vec<CohortValue>,
+    #[validate(length(max = 100))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100)]
+    pub frequency: Option<String>,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub approach: Option<String>,
+    #[validate(length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
+    pub data_source: Option<String>,
+    #[validate(length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
+    pub national_indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_responsible_id: Option<String>,
+    #[validate(length(max = 50))]
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub outcome_ids: Vec<String>,
+    #[serde(default)]
+    pub corporate_dashboard: bool,
+    #[validate(range(min = 0, max = 10000))]
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub position: i32,
+}
+
+fn quantitative() -> MeasureKind {
+    MeasureKind::Quantitative
+}
+
+/// One entry for the first value given twice for the same period and cohort.
+fn repeated_values(field: &str, values: &[CohortValue]) -> Option<FieldError> {
+    let keys: Vec<String> = values
+        .iter()
+        .map(|v| format!("{}\u{1f}{}", v.period, v.cohort))
+        .collect();
+    rules::repeated(field, &keys).map(|mut e| {
+        e.message = "gives the same period and cohort twice".into();
+        e
+    })
+}
+
+impl Input for MeasureInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        [
+            rules::repeated("outcome_ids", &self.outcome_ids),
+            repeated_values("baselines", &self.baselines),
+            repeated_values("targets", &self.targets),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+impl From<MeasureInput> for MeasureWrite {
+    fn from(input: MeasureInput) -> Self {
+        MeasureWrite {
+            fields: MeasureFields {
+                priority_id: input.priority_id,
+                ref_: input.r#ref,
+                title: input.title.trim().to_string(),
+                description: input.description,
+                kind: input.kind,
+                unit: input.unit,
+                direction: input.direction,
+                tolerance: input.tolerance,
+                frequency: input.frequency,
+                approach: input.approach,
+                data_source: input.data_source,
+                national_indicator: input.national_indicator,
+                team_responsible_id: input.team_responsible_id,
+                corporate_dashboard: input.corporate_dashboard,
+                position: input.position,
+            },
+            baselines: input.baselines.into_iter().map(PeriodValue::from).collect(),
+            targets: input.targets.into_iter().map(PeriodValue::from).collect(),
+            outcomes: input.outcome_ids,
+        }
+    }
+}
+
+/// How measures are loaded and stored, for the shared operations in `crud`.
+pub struct Measures;
+
+impl Resource for Measures {
+    const NAME: &'static str = "measure";
+    const COLLECTION: &'static str = "/api/v1/measures";
+    type Record = MeasureRecord;
+    type Input = MeasureInput;
+    type View = Measure;
+
+    fn id(record: &MeasureRecord) -> &str {
+        &record.row.id
+    }
+
+    fn input_of(m: &MeasureRecord) -> MeasureInput {
+        let row = &m.row;
+        MeasureInput {
+            priority_id: row.priority_id.clone(),
+            r#ref: row.ref_.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            kind: row.kind,
+            unit: row.unit,
+            direction: row.direction,
+            tolerance: row.tolerance,
+            baselines: m.baselines.iter().cloned().map(CohortValue::from).collect(),
+            targets: m.targets.iter().cloned().map(CohortValue::from).collect(),
+            frequency: row.frequency.clone(),
+            approach: row.approach.clone(),
+            data_source: row.data_source.clone(),
+            national_indicator: row.national_indicator.clone(),
+            team_responsible_id: row.team_responsible_id.clone(),
+            outcome_ids: m.outcomes.clone(),
+            corporate_dashboard: row.corporate_dashboard,
+            position: row.position,
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<MeasureRecord, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: MeasureInput,
+    ) -> Result<MeasureRecord, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Measures {
+    const PARENT: &'static str = "plan";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        plan: &str,
+        input: MeasureInput,
+    ) -> Result<MeasureRecord, StoreError> {
+        query::insert(tx, plan, input.into())
+    }
+}
+
+/// Filters of the measure list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeasureQuery {
+    pub plan_id: Option<String>,
+    pub priority_id: Option<String>,
+    /// Only measures evidencing this outcome.
+    pub outcome_id: Option<String>,
+    /// E.g. `off_track` for the measures a board should look at.
+    pub target_status: Option<TargetStatus>,
+    pub kind: Option<MeasureKind>,
+    pub corporate_dashboard: Option<bool>,
+    pub team_responsible_id: Option<String>,
+    #[param(example = "GLD")]
+    pub r#ref: Option<String>,
+}
+
+impl MeasureQuery {
+    fn into_filter(self) -> MeasureFilter {
+        MeasureFilter {
+            plan_id: self.plan_id,
+            priority_id: self.priority_id,
+            outcome_id: self.outcome_id,
+            target_status: self.target_status,
+            kind: self.kind,
+            corporate_dashboard: self.corporate_dashboard,
+            team_responsible_id: self.team_responsible_id,
+            ref_: self.r#ref,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/measures",
+    operation_id = "measure_list",
+    tag = "measures",
+    summary = "List measures across plans, filtered",
+    params(PageQuery, MeasureQuery),
+    responses((status = 200, description = "A page of measures, oldest first", body = Paginated<Measure>), ListErrors)
+)]
+pub async fn list_measures(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<MeasureQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Measure::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/measures",
+    operation_id = "plan_measure_list",
+    tag = "measures",
+    summary = "List a plan's measures",
+    params(("id" = String, Path, description = "Plan id"), PageQuery, MeasureQuery),
+    responses((status = 200, description = "A page of the plan's measures, oldest first", body = Paginated<Measure>), ListErrors, ViewErrors)
+)]
+pub async fn list_plan_measures(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    plan: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<MeasureQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let plan = plan.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.plan_id = Some(plan.clone());
+    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
+    Ok(pagination::respond(&req, items, Measure::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/measures",
+    operation_id = "plan_measure_create",
+    tag = "measures",
+    summary = "Add a measure to a plan",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = MeasureInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new measure", body = Measure,
+            headers(("Location" = String, description = "URL of the new measure"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_measure(
+    store: web::Data<Store>,
+    caller: Caller,
+    plan: web::Path<String>,
+    body: Valid<MeasureInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Measures>(&store, caller, plan.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/measures/{id}",
+    operation_id = "measure_view",
+    tag = "measures",
+    summary = "Get one measure",
+    params(("id" = String, Path, description = "Measure id")),
+    responses((status = 200, description = "The measure", body = Measure), ViewErrors)
+)]
+pub async fn find_measure(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Measure>, ApiError> {
+    crud::find::<Measures>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/measures/{id}",
+    operation_id = "measure_replace",
+    tag = "measures",
+    summary = "Replace a measure's fields, baselines and targets",
+    params(("id" = String, Path, description = "Measure id")),
+    request_body = MeasureInput,
+    responses((status = 200, description = "The measure as stored", body = Measure), UpdateErrors)
+)]
+pub async fn replace_measure(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<MeasureInput>,
+) -> Result<web::Json<Measure>, ApiError> {
+    crud::replace::<Measures>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/measures/{id}",
+    operation_id = "measure_update",
+    tag = "measures",
+    summary = "Change some of a measure's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Measure id")),
+    request_body(content = MeasureInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change; a list given replaces the whole list",
+        example = json!({"tolerance": 1.5})),
+    responses((status = 200, description = "The measure as stored", body = Measure), UpdateErrors)
+)]
+pub async fn update_measure(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Measure>, ApiError> {
+    crud::update::<Measures>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/measures/{id}",
+    operation_id = "measure_delete",
+    tag = "measures",
+    summary = "Delete a measure without readings",
+    params(("id" = String, Path, description = "Measure id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_measure(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Measures>(&store, caller, id.into_inner()).await
+}

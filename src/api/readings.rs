@@ -1,0 +1,370 @@
+//! `/api/v1/readings` and `/api/v1/measures/{id}/readings`: a measure's actual
+//! values, each judged against its cohort's target.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    measures::all,
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        measures,
+        readings::{self as query, ReadingFields, ReadingFilter, ReadingRow},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::plan::{ReadingStatus, TargetStatus},
+    error::ApiError,
+};
+
+/// A measure's actual value for a period and a cohort.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000301",
+    "measure_id": "019ab3c4-5e6f-7a00-8b00-000000000201",
+    "period": "2024/25",
+    "cohort": "All",
+    "value": 73.0,
+    "status": "final",
+    "source_system": "DfE EYFSP",
+    "target_status": "off_track",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Reading {
+    pub id: String,
+    pub measure_id: String,
+    pub period: String,
+    pub cohort: String,
+    /// The number, for a quantitative measure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// The evidence, for a qualitative measure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_value: Option<String>,
+    pub status: ReadingStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The partner system the value came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_system: Option<String>,
+    /// Against the latest target for the same cohort, given the measure's direction and tolerance.
+    pub target_status: TargetStatus,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<ReadingRow> for Reading {
+    fn from(row: ReadingRow) -> Self {
+        Reading {
+            id: row.id.clone(),
+            measure_id: row.measure_id.clone(),
+            period: row.period.clone(),
+            cohort: row.cohort.clone(),
+            value: row.value,
+            text_value: row.text_value.clone(),
+            status: row.status,
+            comment: row.comment.clone(),
+            source_system: row.source_system.clone(),
+            target_status: row.target_status,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on a reading.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"period": "2024/25", "cohort": "FSM", "value": 54.0, "status": "final", "source_system": "DfE EYFSP"}))]
+pub struct ReadingInput {
+    #[validate(length(min = 1, max = 50), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub period: String,
+    /// `All` when left out.
+    #[validate(length(min = 1, max = 100), custom(function = rules::not_blank))]
+    #[serde(default = "all")]
+    #[schema(min_length = 1, max_length = 100, default = "All")]
+    pub cohort: String,
+    /// Required for a quantitative measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Required for a qualitative measure.
+    #[validate(length(max = 8000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 8000)]
+    pub text_value: Option<String>,
+    /// `provisional` when left out.
+    #[serde(default = "provisional")]
+    pub status: ReadingStatus,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub comment: Option<String>,
+    #[validate(length(max = 200))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
+    pub source_system: Option<String>,
+}
+
+fn provisional() -> ReadingStatus {
+    ReadingStatus::Provisional
+}
+
+impl Input for ReadingInput {}
+
+impl From<ReadingInput> for ReadingFields {
+    fn from(input: ReadingInput) -> Self {
+        ReadingFields {
+            period: input.period.trim().to_string(),
+            cohort: input.cohort.trim().to_string(),
+            value: input.value,
+            text_value: input.text_value,
+            status: input.status,
+            comment: input.comment,
+            source_system: input.source_system,
+        }
+    }
+}
+
+/// How readings are loaded and stored, for the shared operations in `crud`.
+pub struct Readings;
+
+impl Resource for Readings {
+    const NAME: &'static str = "reading";
+    const COLLECTION: &'static str = "/api/v1/readings";
+    type Record = ReadingRow;
+    type Input = ReadingInput;
+    type View = Reading;
+
+    fn id(record: &ReadingRow) -> &str {
+        &record.id
+    }
+
+    fn input_of(row: &ReadingRow) -> ReadingInput {
+        ReadingInput {
+            period: row.period.clone(),
+            cohort: row.cohort.clone(),
+            value: row.value,
+            text_value: row.text_value.clone(),
+            status: row.status,
+            comment: row.comment.clone(),
+            source_system: row.source_system.clone(),
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<ReadingRow, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(
+        tx: &mut WriteTx<'_>,
+        id: &str,
+        input: ReadingInput,
+    ) -> Result<ReadingRow, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Readings {
+    const PARENT: &'static str = "measure";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        measure: &str,
+        input: ReadingInput,
+    ) -> Result<ReadingRow, StoreError> {
+        query::insert(tx, measure, input.into())
+    }
+}
+
+/// Filters of the reading list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadingQuery {
+    pub measure_id: Option<String>,
+    /// Only readings of this plan's measures.
+    pub plan_id: Option<String>,
+    #[param(example = "2024/25")]
+    pub period: Option<String>,
+    #[param(example = "FSM")]
+    pub cohort: Option<String>,
+    pub target_status: Option<TargetStatus>,
+    /// Only readings changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+impl ReadingQuery {
+    fn into_filter(self) -> ReadingFilter {
+        ReadingFilter {
+            measure_id: self.measure_id,
+            plan_id: self.plan_id,
+            period: self.period,
+            cohort: self.cohort,
+            target_status: self.target_status,
+            updated_since: self.updated_since.map(|t| t.naive_utc()),
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/readings",
+    operation_id = "reading_list",
+    tag = "readings",
+    summary = "List readings across measures, filtered",
+    params(PageQuery, ReadingQuery),
+    responses((status = 200, description = "A page of readings, oldest first", body = Paginated<Reading>), ListErrors)
+)]
+pub async fn list_readings(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<ReadingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Reading::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/measures/{id}/readings",
+    operation_id = "measure_reading_list",
+    tag = "readings",
+    summary = "List a measure's readings",
+    params(("id" = String, Path, description = "Measure id"), PageQuery, ReadingQuery),
+    responses((status = 200, description = "A page of the measure's readings, oldest first", body = Paginated<Reading>), ListErrors, ViewErrors)
+)]
+pub async fn list_measure_readings(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    measure: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<ReadingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let measure = measure.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.measure_id = Some(measure.clone());
+    let items = crud::in_parent(&store, "measure", measure, measures::exists, move |conn| {
+        query::list(conn, &filter, &page)
+    })
+    .await?;
+    Ok(pagination::respond(&req, items, Reading::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/measures/{id}/readings",
+    operation_id = "measure_reading_create",
+    tag = "readings",
+    summary = "Record a reading of a measure",
+    description = "A second reading for the same period and cohort answers 409 `duplicate`; change the first instead.",
+    params(("id" = String, Path, description = "Measure id")),
+    request_body = ReadingInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new reading", body = Reading,
+            headers(("Location" = String, description = "URL of the new reading"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_reading(
+    store: web::Data<Store>,
+    caller: Caller,
+    measure: web::Path<String>,
+    body: Valid<ReadingInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Readings>(&store, caller, measure.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/readings/{id}",
+    operation_id = "reading_view",
+    tag = "readings",
+    summary = "Get one reading",
+    params(("id" = String, Path, description = "Reading id")),
+    responses((status = 200, description = "The reading", body = Reading), ViewErrors)
+)]
+pub async fn find_reading(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Reading>, ApiError> {
+    crud::find::<Readings>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/readings/{id}",
+    operation_id = "reading_replace",
+    tag = "readings",
+    summary = "Replace a reading's fields",
+    params(("id" = String, Path, description = "Reading id")),
+    request_body = ReadingInput,
+    responses((status = 200, description = "The reading as stored", body = Reading), UpdateErrors)
+)]
+pub async fn replace_reading(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<ReadingInput>,
+) -> Result<web::Json<Reading>, ApiError> {
+    crud::replace::<Readings>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/readings/{id}",
+    operation_id = "reading_update",
+    tag = "readings",
+    summary = "Change some of a reading's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Reading id")),
+    request_body(content = ReadingInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change", example = json!({"status": "final"})),
+    responses((status = 200, description = "The reading as stored", body = Reading), UpdateErrors)
+)]
+pub async fn update_reading(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Reading>, ApiError> {
+    crud::update::<Readings>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/readings/{id}",
+    operation_id = "reading_delete",
+    tag = "readings",
+    summary = "Delete a reading",
+    params(("id" = String, Path, description = "Reading id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_reading(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Readings>(&store, caller, id.into_inner()).await
+}

@@ -1,0 +1,364 @@
+//! `/api/v1/risks` and `/api/v1/plans/{id}/risks`: a plan's risk register.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    audit::{audit_of, Audit},
+    body::{Input, JsonBody, Valid},
+    caller::Caller,
+    crud::{self, Child, Resource},
+    pagination::{self, PageQuery, Paginated},
+    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    db::{
+        risks::{self as query, RiskFields, RiskFilter, RiskRow},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::plan::RiskStatus,
+    error::ApiError,
+};
+
+/// A risk to a plan's delivery.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000401",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "ref": "R1",
+    "title": "Speech and language therapy workforce shortfall",
+    "likelihood": 4,
+    "impact": 4,
+    "score": 16,
+    "owner_id": "019ab3c4-5e6f-7a00-8b00-0000000000b5",
+    "mitigation": "Joint recruitment campaign; interim agency cover",
+    "status": "open",
+    "review_date": "2026-01-31",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "development",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "development"
+}))]
+pub struct Risk {
+    pub id: String,
+    pub plan_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#ref: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: i32,
+    /// 1 (negligible) to 5 (severe).
+    pub impact: i32,
+    /// Likelihood times impact, 1 to 25.
+    pub score: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mitigation: Option<String>,
+    pub status: RiskStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<RiskRow> for Risk {
+    fn from(row: RiskRow) -> Self {
+        Risk {
+            id: row.id.clone(),
+            plan_id: row.plan_id.clone(),
+            r#ref: row.ref_.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            likelihood: row.likelihood,
+            impact: row.impact,
+            score: row.likelihood * row.impact,
+            owner_id: row.owner_id.clone(),
+            mitigation: row.mitigation.clone(),
+            status: row.status,
+            review_date: row.review_date,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// The fields a client sets on a risk.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "R1", "title": "Speech and language therapy workforce shortfall", "likelihood": 4, "impact": 4, "status": "open", "review_date": "2026-01-31"}))]
+pub struct RiskInput {
+    #[validate(custom(function = rules::reference))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 64)]
+    pub r#ref: Option<String>,
+    #[validate(length(min = 1, max = 500), custom(function = rules::not_blank))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub likelihood: i32,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub impact: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[validate(length(max = 4000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
+    pub mitigation: Option<String>,
+    /// `open` when left out.
+    #[serde(default = "open")]
+    pub status: RiskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<NaiveDate>,
+}
+
+fn open() -> RiskStatus {
+    RiskStatus::Open
+}
+
+impl Input for RiskInput {}
+
+impl From<RiskInput> for RiskFields {
+    fn from(input: RiskInput) -> Self {
+        RiskFields {
+            ref_: input.r#ref,
+            title: input.title.trim().to_string(),
+            description: input.description,
+            likelihood: input.likelihood,
+            impact: input.impact,
+            owner_id: input.owner_id,
+            mitigation: input.mitigation,
+            status: input.status,
+            review_date: input.review_date,
+        }
+    }
+}
+
+/// How risks are loaded and stored, for the shared operations in `crud`.
+pub struct Risks;
+
+impl Resource for Risks {
+    const NAME: &'static str = "risk";
+    const COLLECTION: &'static str = "/api/v1/risks";
+    type Record = RiskRow;
+    type Input = RiskInput;
+    type View = Risk;
+
+    fn id(record: &RiskRow) -> &str {
+        &record.id
+    }
+
+    fn input_of(row: &RiskRow) -> RiskInput {
+        RiskInput {
+            r#ref: row.ref_.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            likelihood: row.likelihood,
+            impact: row.impact,
+            owner_id: row.owner_id.clone(),
+            mitigation: row.mitigation.clone(),
+            status: row.status,
+            review_date: row.review_date,
+        }
+    }
+
+    fn get(conn: &mut DbConnection, id: &str) -> Result<RiskRow, StoreError> {
+        query::get(conn, id)
+    }
+
+    fn update(tx: &mut WriteTx<'_>, id: &str, input: RiskInput) -> Result<RiskRow, StoreError> {
+        query::update(tx, id, input.into())
+    }
+
+    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+        query::delete(tx, id)
+    }
+}
+
+impl Child for Risks {
+    const PARENT: &'static str = "plan";
+
+    fn insert_in(
+        tx: &mut WriteTx<'_>,
+        plan: &str,
+        input: RiskInput,
+    ) -> Result<RiskRow, StoreError> {
+        query::insert(tx, plan, input.into())
+    }
+}
+
+/// Filters of the risk list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RiskQuery {
+    pub plan_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub status: Option<RiskStatus>,
+    /// Only risks due for review before this day.
+    pub review_before: Option<NaiveDate>,
+}
+
+impl RiskQuery {
+    fn into_filter(self) -> RiskFilter {
+        RiskFilter {
+            plan_id: self.plan_id,
+            owner_id: self.owner_id,
+            status: self.status,
+            review_before: self.review_before,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/risks",
+    operation_id = "risk_list",
+    tag = "risks",
+    summary = "List risks across plans, filtered",
+    params(PageQuery, RiskQuery),
+    responses((status = 200, description = "A page of risks, oldest first", body = Paginated<Risk>), ListErrors)
+)]
+pub async fn list_risks(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<RiskQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner().into_filter();
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
+        .await?;
+    Ok(pagination::respond(&req, items, Risk::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/risks",
+    operation_id = "plan_risk_list",
+    tag = "risks",
+    summary = "List a plan's risks",
+    params(("id" = String, Path, description = "Plan id"), PageQuery, RiskQuery),
+    responses((status = 200, description = "A page of the plan's risks, oldest first", body = Paginated<Risk>), ListErrors, ViewErrors)
+)]
+pub async fn list_plan_risks(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    plan: web::Path<String>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<RiskQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let plan = plan.into_inner();
+    let mut filter = filter.into_inner().into_filter();
+    filter.plan_id = Some(plan.clone());
+    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
+    Ok(pagination::respond(&req, items, Risk::from))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/risks",
+    operation_id = "plan_risk_create",
+    tag = "risks",
+    summary = "Add a risk to a plan's register",
+    params(("id" = String, Path, description = "Plan id")),
+    request_body = RiskInput,
+    responses(
+        (status = 201, description = "Created; `Location` names the new risk", body = Risk,
+            headers(("Location" = String, description = "URL of the new risk"))),
+        CreateErrors, ViewErrors
+    )
+)]
+pub async fn create_risk(
+    store: web::Data<Store>,
+    caller: Caller,
+    plan: web::Path<String>,
+    body: Valid<RiskInput>,
+) -> Result<HttpResponse, ApiError> {
+    crud::create_in::<Risks>(&store, caller, plan.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/risks/{id}",
+    operation_id = "risk_view",
+    tag = "risks",
+    summary = "Get one risk",
+    params(("id" = String, Path, description = "Risk id")),
+    responses((status = 200, description = "The risk", body = Risk), ViewErrors)
+)]
+pub async fn find_risk(
+    store: web::Data<Store>,
+    id: web::Path<String>,
+) -> Result<web::Json<Risk>, ApiError> {
+    crud::find::<Risks>(&store, id.into_inner()).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/risks/{id}",
+    operation_id = "risk_replace",
+    tag = "risks",
+    summary = "Replace a risk's fields",
+    params(("id" = String, Path, description = "Risk id")),
+    request_body = RiskInput,
+    responses((status = 200, description = "The risk as stored", body = Risk), UpdateErrors)
+)]
+pub async fn replace_risk(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<RiskInput>,
+) -> Result<web::Json<Risk>, ApiError> {
+    crud::replace::<Risks>(&store, caller, id.into_inner(), body.0).await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/risks/{id}",
+    operation_id = "risk_update",
+    tag = "risks",
+    summary = "Change some of a risk's fields (JSON Merge Patch)",
+    params(("id" = String, Path, description = "Risk id")),
+    request_body(content = RiskInput, content_type = "application/merge-patch+json",
+        description = "Only the fields to change", example = json!({"likelihood": 2, "status": "mitigated"})),
+    responses((status = 200, description = "The risk as stored", body = Risk), UpdateErrors)
+)]
+pub async fn update_risk(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: JsonBody,
+) -> Result<web::Json<Risk>, ApiError> {
+    crud::update::<Risks>(&store, caller, id.into_inner(), patch.0).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/risks/{id}",
+    operation_id = "risk_delete",
+    tag = "risks",
+    summary = "Delete a risk",
+    params(("id" = String, Path, description = "Risk id")),
+    responses((status = 204, description = "Deleted"), DeleteErrors)
+)]
+pub async fn delete_risk(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    crud::delete::<Risks>(&store, caller, id.into_inner()).await
+}

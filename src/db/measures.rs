@@ -1,0 +1,420 @@
+//! Queries for measures: their baselines and targets per period and cohort, the
+//! outcomes they evidence, and their standing against target.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    links, outcomes, priorities,
+    schema::{links as link_table, measure_values, measures, readings},
+    DbConnection, Page, PageRequest, StoreError, WriteTx,
+};
+use crate::domain::{
+    links::Relation,
+    plan::{target_status, Direction, MeasureKind, TargetStatus, Unit, ValueRole},
+};
+
+/// The cohort a measure's headline status is judged on when it has one.
+pub const MAIN_COHORT: &str = "All";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = measures)]
+pub struct MeasureRow {
+    pub id: String,
+    pub plan_id: String,
+    pub priority_id: Option<String>,
+    pub ref_: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: MeasureKind,
+    pub unit: Option<Unit>,
+    pub direction: Option<Direction>,
+    pub tolerance: Option<f64>,
+    pub frequency: Option<String>,
+    pub approach: Option<String>,
+    pub data_source: Option<String>,
+    pub national_indicator: Option<String>,
+    pub team_responsible_id: Option<String>,
+    pub corporate_dashboard: bool,
+    pub position: i32,
+    pub target_status: TargetStatus,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = measures, treat_none_as_null = true)]
+pub struct MeasureFields {
+    pub priority_id: Option<String>,
+    pub ref_: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: MeasureKind,
+    pub unit: Option<Unit>,
+    pub direction: Option<Direction>,
+    pub tolerance: Option<f64>,
+    pub frequency: Option<String>,
+    pub approach: Option<String>,
+    pub data_source: Option<String>,
+    pub national_indicator: Option<String>,
+    pub team_responsible_id: Option<String>,
+    pub corporate_dashboard: bool,
+    pub position: i32,
+}
+
+/// A baseline or target: a value for a period and a cohort.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = measure_values)]
+pub struct ValueRow {
+    pub measure_id: String,
+    pub role: ValueRole,
+    pub period: String,
+    pub cohort: String,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodValue {
+    pub period: String,
+    pub cohort: String,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Measure {
+    pub row: MeasureRow,
+    pub baselines: Vec<PeriodValue>,
+    pub targets: Vec<PeriodValue>,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureWrite {
+    pub fields: MeasureFields,
+    pub baselines: Vec<PeriodValue>,
+    pub targets: Vec<PeriodValue>,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MeasureFilter {
+    pub plan_id: Option<String>,
+    pub priority_id: Option<String>,
+    pub outcome_id: Option<String>,
+    pub target_status: Option<TargetStatus>,
+    pub kind: Option<MeasureKind>,
+    pub corporate_dashboard: Option<bool>,
+    pub team_responsible_id: Option<String>,
+    pub ref_: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &MeasureFilter,
+    page: &PageRequest,
+) -> Result<Page<Measure>, StoreError> {
+    let mut query = measures::table
+        .select(MeasureRow::as_select())
+        .order(measures::id)
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(measures::id.gt(after.clone()));
+    }
+    if let Some(plan) = &filter.plan_id {
+        query = query.filter(measures::plan_id.eq(plan.clone()));
+    }
+    if let Some(priority) = &filter.priority_id {
+        query = query.filter(measures::priority_id.eq(priority.clone()));
+    }
+    if let Some(status) = filter.target_status {
+        query = query.filter(measures::target_status.eq(status));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(measures::kind.eq(kind));
+    }
+    if let Some(flag) = filter.corporate_dashboard {
+        query = query.filter(measures::corporate_dashboard.eq(flag));
+    }
+    if let Some(team) = &filter.team_responsible_id {
+        query = query.filter(measures::team_responsible_id.eq(team.clone()));
+    }
+    if let Some(r) = &filter.ref_ {
+        query = query.filter(measures::ref_.eq(r.clone()));
+    }
+    if let Some(outcome) = &filter.outcome_id {
+        let evidencing = link_table::table
+            .filter(link_table::relation.eq(Relation::MeasureOutcome.as_str()))
+            .filter(link_table::target_id.eq(outcome.clone()))
+            .select(link_table::parent_id);
+        query = query.filter(measures::id.eq_any(evidencing));
+    }
+    let rows = query.load(conn)?;
+    let items = attach(conn, rows)?;
+    Ok(Page::from_rows(items, page, |m| &m.row.id))
+}
+
+pub fn attach(conn: &mut DbConnection, rows: Vec<MeasureRow>) -> Result<Vec<Measure>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut outcome_links = links::load(conn, Relation::MeasureOutcome, &ids)?;
+    let values: Vec<ValueRow> = measure_values::table
+        .filter(measure_values::measure_id.eq_any(&ids))
+        .order((measure_values::measure_id, measure_values::position))
+        .select(ValueRow::as_select())
+        .load(conn)?;
+    let mut grouped: HashMap<String, (Vec<PeriodValue>, Vec<PeriodValue>)> = HashMap::new();
+    for v in values {
+        let entry = grouped.entry(v.measure_id.clone()).or_default();
+        let value = PeriodValue {
+            period: v.period,
+            cohort: v.cohort,
+            value: v.value,
+            note: v.note,
+        };
+        match v.role {
+            ValueRole::Baseline => entry.0.push(value),
+            ValueRole::Target => entry.1.push(value),
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (baselines, targets) = grouped.remove(&row.id).unwrap_or_default();
+            Measure {
+                outcomes: outcome_links.remove(&row.id).unwrap_or_default(),
+                baselines,
+                targets,
+                row,
+            }
+        })
+        .collect())
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Measure, StoreError> {
+    let row = measures::table
+        .find(id)
+        .select(MeasureRow::as_select())
+        .first(conn)?;
+    Ok(attach(conn, vec![row])?.remove(0))
+}
+
+pub fn exists(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(measures::table.find(id))).get_result(conn)?)
+}
+
+fn check_ref_free(
+    conn: &mut DbConnection,
+    plan: &str,
+    r: &str,
+    except: Option<&str>,
+) -> Result<(), StoreError> {
+    let taken: Option<String> = measures::table
+        .filter(
+            measures::plan_id
+                .eq(plan)
+                .and(measures::ref_.eq(r))
+                .and(measures::id.ne(except.unwrap_or(""))),
+        )
+        .select(measures::id)
+        .first(conn)
+        .optional()?;
+    match taken {
+        Some(_) => Err(StoreError::Duplicate {
+            field: "ref",
+            value: r.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn check(
+    conn: &mut DbConnection,
+    plan: &str,
+    write: &MeasureWrite,
+    except: Option<&str>,
+) -> Result<(), StoreError> {
+    check_ref_free(conn, plan, &write.fields.ref_, except)?;
+    if let Some(priority) = &write.fields.priority_id {
+        priorities::plan_of(conn, priority, "priority_id", Some(plan))?;
+    }
+    for (i, outcome) in write.outcomes.iter().enumerate() {
+        outcomes::place_of(conn, outcome, &format!("outcome_ids[{i}]"), Some(plan))?;
+    }
+    if let Some(team) = &write.fields.team_responsible_id {
+        let found: bool =
+            diesel::select(diesel::dsl::exists(super::schema::owners::table.find(team)))
+                .get_result(conn)?;
+        if !found {
+            return Err(StoreError::UnknownReference {
+                field: "team_responsible_id".into(),
+                id: team.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn write_values(conn: &mut DbConnection, id: &str, write: &MeasureWrite) -> Result<(), StoreError> {
+    links::replace(
+        conn,
+        Relation::MeasureOutcome,
+        id,
+        &write.outcomes,
+        "outcome_ids",
+    )?;
+    diesel::delete(measure_values::table.filter(measure_values::measure_id.eq(id)))
+        .execute(conn)?;
+    let rows = write
+        .baselines
+        .iter()
+        .map(|v| (ValueRole::Baseline, v))
+        .chain(write.targets.iter().map(|v| (ValueRole::Target, v)));
+    for (position, (role, v)) in (0..).zip(rows) {
+        diesel::insert_into(measure_values::table)
+            .values((
+                measure_values::measure_id.eq(id),
+                measure_values::role.eq(role),
+                measure_values::period.eq(&v.period),
+                measure_values::cohort.eq(&v.cohort),
+                measure_values::value.eq(v.value),
+                measure_values::note.eq(&v.note),
+                measure_values::position.eq::<i32>(position),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert(
+    tx: &mut WriteTx<'_>,
+    plan: &str,
+    write: MeasureWrite,
+) -> Result<Measure, StoreError> {
+    if !super::plans::exists(tx.conn, plan)? {
+        return Err(StoreError::NotFound);
+    }
+    check(tx.conn, plan, &write, None)?;
+    let id = super::new_id();
+    diesel::insert_into(measures::table)
+        .values((
+            measures::id.eq(&id),
+            measures::plan_id.eq(plan),
+            &write.fields,
+            measures::target_status.eq(TargetStatus::NoTarget),
+            measures::version.eq(1),
+            measures::created_at.eq(tx.now),
+            measures::created_by.eq(tx.actor),
+            measures::updated_at.eq(tx.now),
+            measures::updated_by.eq(tx.actor),
+        ))
+        .execute(tx.conn)?;
+    write_values(tx.conn, &id, &write)?;
+    refresh_status(tx.conn, &id)?;
+    get(tx.conn, &id)
+}
+
+pub fn update(tx: &mut WriteTx<'_>, id: &str, write: MeasureWrite) -> Result<Measure, StoreError> {
+    let plan = get(tx.conn, id)?.row.plan_id;
+    check(tx.conn, &plan, &write, Some(id))?;
+    diesel::update(measures::table.find(id))
+        .set((
+            &write.fields,
+            measures::version.eq(measures::version + 1),
+            measures::updated_at.eq(tx.now),
+            measures::updated_by.eq(tx.actor),
+        ))
+        .execute(tx.conn)?;
+    write_values(tx.conn, id, &write)?;
+    refresh_status(tx.conn, id)?;
+    get(tx.conn, id)
+}
+
+pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
+    let count: i64 = readings::table
+        .filter(readings::measure_id.eq(id))
+        .count()
+        .get_result(tx.conn)?;
+    if count > 0 {
+        return Err(StoreError::Referenced(vec![("readings", count)]));
+    }
+    links::remove_parent(tx.conn, id)?;
+    diesel::delete(measure_values::table.filter(measure_values::measure_id.eq(id)))
+        .execute(tx.conn)?;
+    match diesel::delete(measures::table.find(id)).execute(tx.conn)? {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// The target a value of `cohort` is judged against: the cohort's latest target.
+pub fn target_for(measure: &Measure, cohort: &str) -> Option<f64> {
+    measure
+        .targets
+        .iter()
+        .filter(|t| t.cohort == cohort)
+        .max_by(|a, b| a.period.cmp(&b.period))
+        .and_then(|t| t.value)
+}
+
+/// Where a value of `cohort` stands for this measure.
+pub fn judge(measure: &Measure, cohort: &str, value: Option<f64>) -> TargetStatus {
+    if measure.row.kind == MeasureKind::Qualitative {
+        return TargetStatus::NoTarget;
+    }
+    target_status(
+        value,
+        target_for(measure, cohort),
+        measure.row.direction,
+        measure.row.tolerance,
+    )
+}
+
+/// The cohort a measure's headline status follows: `All` when it has a target for
+/// it, otherwise the cohort of its first target.
+fn main_cohort(measure: &Measure) -> String {
+    if measure.targets.iter().any(|t| t.cohort == MAIN_COHORT) {
+        return MAIN_COHORT.to_string();
+    }
+    measure
+        .targets
+        .first()
+        .map_or_else(|| MAIN_COHORT.to_string(), |t| t.cohort.clone())
+}
+
+/// Recomputes the stored status of a measure and of each of its readings.
+pub fn refresh_status(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
+    let measure = get(conn, id)?;
+    let rows: Vec<(String, String, String, Option<f64>)> = readings::table
+        .filter(readings::measure_id.eq(id))
+        .order(readings::period.desc())
+        .select((
+            readings::id,
+            readings::period,
+            readings::cohort,
+            readings::value,
+        ))
+        .load(conn)?;
+    for (reading, _, cohort, value) in &rows {
+        diesel::update(readings::table.find(reading))
+            .set(readings::target_status.eq(judge(&measure, cohort, *value)))
+            .execute(conn)?;
+    }
+    let cohort = main_cohort(&measure);
+    let latest = rows.iter().find(|(_, _, c, _)| *c == cohort);
+    let status = match latest {
+        Some((_, _, _, value)) => judge(&measure, &cohort, *value),
+        None => TargetStatus::NoTarget,
+    };
+    diesel::update(measures::table.find(id))
+        .set(measures::target_status.eq(status))
+        .execute(conn)?;
+    Ok(())
+}
