@@ -20,3 +20,4 @@ pub mod problems;
 pub mod readings;
 pub mod risks;
 mod rules;
+pub mod tree;

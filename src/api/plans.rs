@@ -15,11 +15,12 @@ use super::{
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
     rules,
+    tree::PlanTree,
 };
 use crate::{
     db::{
         plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
-        DbConnection, Store, StoreError, WriteTx,
+        tree, DbConnection, Store, StoreError, WriteTx,
     },
     domain::plan::{PlanKind, PlanStatus},
     error::{ApiError, FieldError},
@@ -83,6 +84,9 @@ pub struct Plan {
     pub source_document: Option<String>,
     #[serde(flatten)]
     pub audit: Audit,
+    /// Everything in the plan; only with `include=tree`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree: Option<PlanTree>,
 }
 
 impl From<PlanRecord> for Plan {
@@ -107,6 +111,7 @@ impl From<PlanRecord> for Plan {
             published: row.published,
             source_document: row.source_document.clone(),
             audit: audit_of!(row),
+            tree: None,
         }
     }
 }
@@ -310,20 +315,49 @@ pub async fn list_plans(
     Ok(pagination::respond(&req, plans, Plan::from))
 }
 
+/// What to return beside the plan itself.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanViewQuery {
+    /// `tree`: also return every priority with its outcomes and their actions, and
+    /// the plan's measures and risks, in plan order.
+    pub include: Option<PlanInclude>,
+}
+
+/// Optional parts of a plan's representation.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanInclude {
+    Tree,
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/plans/{id}",
     operation_id = "plan_view",
     tag = "plans",
-    summary = "Get one plan",
-    params(("id" = String, Path, description = "Plan id")),
-    responses((status = 200, description = "The plan", body = Plan), ViewErrors)
+    summary = "Get one plan, optionally with everything in it",
+    params(("id" = String, Path, description = "Plan id"), PlanViewQuery),
+    responses((status = 200, description = "The plan; with `include=tree`, its whole tree in `tree`", body = Plan), ViewErrors)
 )]
 pub async fn find_plan(
     store: web::Data<Store>,
     id: web::Path<String>,
+    view: web::Query<PlanViewQuery>,
 ) -> Result<web::Json<Plan>, ApiError> {
-    crud::find::<Plans>(&store, id.into_inner()).await
+    let id = id.into_inner();
+    let Some(PlanInclude::Tree) = view.include else {
+        return crud::find::<Plans>(&store, id).await;
+    };
+    let lookup = id.clone();
+    let contents = store
+        .read(move |conn| tree::load(conn, &lookup))
+        .await
+        .map_err(ApiError::from_store("plan", &id))?;
+    let plan = contents.plan.clone();
+    let mut view = Plan::from(plan);
+    view.tree = Some(PlanTree::build(contents));
+    Ok(web::Json(view))
 }
 
 #[utoipa::path(

@@ -17,6 +17,7 @@ pub mod readings;
 pub mod risks;
 pub mod schema;
 mod store;
+pub mod tree;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
 pub use error::StoreError;

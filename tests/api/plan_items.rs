@@ -459,3 +459,78 @@ async fn nested_lists_hold_only_their_plans_items() {
     let all: Value = app.get("/api/v1/priorities").await.json().await.unwrap();
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_plan_tree_holds_everything_in_plan_order() {
+    let app = spawn_app().await;
+    let send = send_plan(&app).await;
+    let base = plan_path(&send.plan);
+    let area1 = created(&app, &format!("{base}/priorities"), json!({"ref": "Afl1", "kind": "area_for_improvement", "title": "Area for improvement 1", "position": 1})).await;
+    action(&app, &send, json!({"outcome_id": send.camhs["id"], "ref": "Afl3.3/2", "description": "two", "position": 2})).await;
+    action(&app, &send, json!({"outcome_id": send.camhs["id"], "ref": "Afl3.3/1", "description": "one", "position": 1})).await;
+    action(
+        &app,
+        &send,
+        json!({"priority_id": area1["id"], "ref": "Afl1/1", "description": "direct"}),
+    )
+    .await;
+    created(
+        &app,
+        &format!("{base}/measures"),
+        json!({"ref": "Af13", "title": "Waiting times", "kind": "qualitative"}),
+    )
+    .await;
+    created(
+        &app,
+        &format!("{base}/risks"),
+        json!({"title": "Workforce", "likelihood": 3, "impact": 3}),
+    )
+    .await;
+
+    let plain: Value = app.get(&base).await.json().await.unwrap();
+    assert!(plain.get("tree").is_none());
+    let full: Value = app
+        .get(&format!("{base}?include=tree"))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(full["ref"], "SEND-LAIAP-2025");
+    let tree = &full["tree"];
+    let priority_refs: Vec<&str> = tree["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(priority_refs, ["Afl1", "Afl3"]);
+    assert_eq!(tree["priorities"][0]["actions"][0]["ref"], "Afl1/1");
+    assert_eq!(tree["priorities"][0]["outcomes"], json!([]));
+    let camhs = &tree["priorities"][1]["outcomes"][0];
+    assert_eq!(camhs["ref"], "Afl3.3");
+    assert_eq!(camhs["lead_ids"], json!([send.camhs_lead["id"]]));
+    let action_refs: Vec<&str> = camhs["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(action_refs, ["Afl3.3/1", "Afl3.3/2"]);
+    assert_eq!(tree["measures"][0]["ref"], "Af13");
+    assert_eq!(tree["risks"][0]["score"], 9);
+
+    problem(
+        app.get(&format!("{base}?include=everything")).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/plans/01a20000-0000-7000-8000-000000000000?include=tree")
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+}

@@ -20,6 +20,8 @@ CREATE TABLE organisations (
     updated_by TEXT NOT NULL
 );
 
+CREATE INDEX organisations_kind ON organisations (kind, id);
+
 CREATE TABLE owners (
     id TEXT PRIMARY KEY NOT NULL,
     kind TEXT NOT NULL,
@@ -34,6 +36,7 @@ CREATE TABLE owners (
     updated_by TEXT NOT NULL
 );
 CREATE INDEX owners_organisation_id ON owners (organisation_id);
+CREATE INDEX owners_kind ON owners (kind, id);
 
 CREATE TABLE owner_holders (
     owner_id TEXT NOT NULL REFERENCES owners (id) ON DELETE CASCADE,

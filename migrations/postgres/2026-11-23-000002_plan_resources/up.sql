@@ -33,6 +33,8 @@ CREATE TABLE reporting_lines (
 );
 CREATE INDEX reporting_lines_parent ON reporting_lines (parent_body_id);
 
+CREATE INDEX governance_bodies_kind ON governance_bodies (kind, id);
+
 CREATE TABLE plans (
     id TEXT PRIMARY KEY NOT NULL,
     ref TEXT NOT NULL UNIQUE,
@@ -55,6 +57,8 @@ CREATE TABLE plans (
 );
 CREATE INDEX plans_status ON plans (status, id);
 CREATE INDEX plans_lead_body ON plans (lead_body_id);
+CREATE INDEX plans_kind ON plans (kind, id);
+CREATE INDEX plans_published ON plans (published, id);
 
 CREATE TABLE priorities (
     id TEXT PRIMARY KEY NOT NULL,
@@ -74,6 +78,9 @@ CREATE TABLE priorities (
     UNIQUE (plan_id, ref)
 );
 CREATE INDEX priorities_working_group ON priorities (working_group_id);
+CREATE INDEX priorities_plan ON priorities (plan_id, id);
+CREATE INDEX priorities_kind ON priorities (kind, id);
+CREATE INDEX priorities_ref ON priorities (ref);
 
 CREATE TABLE outcomes (
     id TEXT PRIMARY KEY NOT NULL,
@@ -92,6 +99,8 @@ CREATE TABLE outcomes (
     UNIQUE (plan_id, ref)
 );
 CREATE INDEX outcomes_priority ON outcomes (priority_id);
+CREATE INDEX outcomes_plan ON outcomes (plan_id, id);
+CREATE INDEX outcomes_ref ON outcomes (ref);
 
 CREATE TABLE actions (
     id TEXT PRIMARY KEY NOT NULL,
@@ -125,6 +134,7 @@ CREATE INDEX actions_brag ON actions (brag, id);
 CREATE INDEX actions_due ON actions (due_date, id);
 CREATE INDEX actions_updated ON actions (updated_at, id);
 CREATE INDEX actions_monitored_in ON actions (monitored_in_id);
+CREATE INDEX actions_ref ON actions (ref);
 
 CREATE TABLE measures (
     id TEXT PRIMARY KEY NOT NULL,
@@ -158,6 +168,9 @@ CREATE INDEX measures_priority ON measures (priority_id);
 CREATE INDEX measures_team ON measures (team_responsible_id);
 CREATE INDEX measures_plan ON measures (plan_id, id);
 CREATE INDEX measures_status ON measures (target_status, id);
+CREATE INDEX measures_kind ON measures (kind, id);
+CREATE INDEX measures_dashboard ON measures (corporate_dashboard, id);
+CREATE INDEX measures_ref ON measures (ref);
 
 -- Baselines and targets of a measure, each for a period and a cohort.
 CREATE TABLE measure_values (
@@ -190,6 +203,10 @@ CREATE TABLE readings (
     UNIQUE (measure_id, period, cohort)
 );
 
+CREATE INDEX readings_period ON readings (period, cohort);
+CREATE INDEX readings_status ON readings (target_status, id);
+CREATE INDEX readings_updated ON readings (updated_at, id);
+
 CREATE TABLE risks (
     id TEXT PRIMARY KEY NOT NULL,
     plan_id TEXT NOT NULL REFERENCES plans (id),
@@ -210,3 +227,5 @@ CREATE TABLE risks (
 );
 CREATE INDEX risks_plan ON risks (plan_id, id);
 CREATE INDEX risks_owner ON risks (owner_id);
+CREATE INDEX risks_status ON risks (status, id);
+CREATE INDEX risks_review ON risks (review_date);

@@ -1,0 +1,61 @@
+//! Everything in one plan, loaded in a handful of queries for the plan tree.
+
+use diesel::prelude::*;
+
+use super::{
+    actions::{self, Action, ActionRow},
+    measures::{self, Measure, MeasureRow},
+    outcomes::{self, Outcome, OutcomeRow},
+    plans::{self, Plan},
+    priorities::{self, Priority, PriorityRow},
+    risks::RiskRow,
+    schema, DbConnection, StoreError,
+};
+
+/// A plan and all it holds, each list in plan order (position, then age).
+pub struct PlanContents {
+    pub plan: Plan,
+    pub priorities: Vec<Priority>,
+    pub outcomes: Vec<Outcome>,
+    pub actions: Vec<Action>,
+    pub measures: Vec<Measure>,
+    pub risks: Vec<RiskRow>,
+}
+
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<PlanContents, StoreError> {
+    use schema::{actions as a, measures as m, outcomes as o, priorities as p, risks as r};
+    let plan = plans::get(conn, id)?;
+    let priority_rows: Vec<PriorityRow> = p::table
+        .filter(p::plan_id.eq(id))
+        .order((p::position, p::id))
+        .select(PriorityRow::as_select())
+        .load(conn)?;
+    let outcome_rows: Vec<OutcomeRow> = o::table
+        .filter(o::plan_id.eq(id))
+        .order((o::position, o::id))
+        .select(OutcomeRow::as_select())
+        .load(conn)?;
+    let action_rows: Vec<ActionRow> = a::table
+        .filter(a::plan_id.eq(id))
+        .order((a::position, a::id))
+        .select(ActionRow::as_select())
+        .load(conn)?;
+    let measure_rows: Vec<MeasureRow> = m::table
+        .filter(m::plan_id.eq(id))
+        .order((m::position, m::id))
+        .select(MeasureRow::as_select())
+        .load(conn)?;
+    let risks: Vec<RiskRow> = r::table
+        .filter(r::plan_id.eq(id))
+        .order(r::id)
+        .select(RiskRow::as_select())
+        .load(conn)?;
+    Ok(PlanContents {
+        plan,
+        priorities: priorities::attach(conn, priority_rows)?,
+        outcomes: outcomes::attach(conn, outcome_rows)?,
+        actions: actions::attach(conn, action_rows)?,
+        measures: measures::attach(conn, measure_rows)?,
+        risks,
+    })
+}
