@@ -21,7 +21,7 @@ pub mod tree;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
 pub use error::StoreError;
-pub use store::{Page, PageRequest, Store, WriteTx};
+pub use store::{now, Page, PageRequest, Store, WriteTx};
 
 /// A new opaque id. UUID v7 ids sort by creation time, which keyset pagination
 /// relies on for a stable order.
