@@ -21,6 +21,7 @@ pub mod tree;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
 pub use error::StoreError;
+pub use migrations::refresh_statistics;
 pub use store::{now, Page, PageRequest, Store, WriteTx};
 
 /// A new opaque id. UUID v7 ids sort by creation time, which keyset pagination
