@@ -147,12 +147,11 @@ fn in_tx<T>(
     f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     conn.transaction(|conn| {
-        let mut tx = WriteTx {
-            conn,
-            actor: "benchmark",
-            now: db::now(),
-        };
-        f(&mut tx)
+        let mut tx = WriteTx::begin(conn, "benchmark")?;
+        let started_at = tx.seq;
+        let result = f(&mut tx)?;
+        tx.finish(started_at)?;
+        Ok(result)
     })
 }
 

@@ -28,6 +28,15 @@ pub enum ApiError {
     /// 404: the resource does not exist (or the caller may not learn that it does).
     #[error("{resource} {id} was not found")]
     NotFound { resource: &'static str, id: String },
+    /// 410: the resource was deleted; its history is still readable.
+    #[error("{resource} {id} was deleted")]
+    Gone { resource: &'static str, id: String },
+    /// 428: a change needs `If-Match` with the version it was based on.
+    #[error("send If-Match with the ETag of the version you are changing")]
+    PreconditionRequired,
+    /// 412: `If-Match` names a version that is no longer current.
+    #[error("the resource has changed: its current version is {current_version}")]
+    PreconditionFailed { current_version: i64 },
     /// 404: no route has this path.
     #[error("no route matches {path}")]
     RouteNotFound { path: String },
@@ -105,6 +114,9 @@ pub struct Problem {
     /// What still refers to the resource (deletes refused with `still_referenced`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// The version now stored (`version_mismatch` only); retry with it in `If-Match`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 impl ApiError {
@@ -112,6 +124,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
+            ApiError::Gone { .. } => "gone",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::RouteNotFound { .. } => "route_not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -171,6 +186,10 @@ impl ApiError {
             code: self.code().to_string(),
             errors,
             references,
+            current_version: match self {
+                ApiError::PreconditionFailed { current_version } => Some(*current_version),
+                _ => None,
+            },
         }
     }
 }
@@ -236,6 +255,9 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Gone { .. } => StatusCode::GONE,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -259,6 +281,12 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            ApiError::PreconditionFailed { current_version } => {
+                response.insert_header((
+                    header::ETAG,
+                    crate::api::conditional::etag(*current_version),
+                ));
             }
             _ => {}
         }

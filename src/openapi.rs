@@ -8,7 +8,7 @@ use utoipa::{
 
 use crate::{
     api::{
-        actions, bodies, measures, operations, organisations, outcomes, owners,
+        actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
         pagination::Paginated, plans, priorities, readings, risks,
     },
     error::{FieldError, Problem, Reference},
@@ -95,6 +95,27 @@ use crate::{
         risks::replace_risk,
         risks::update_risk,
         risks::delete_risk,
+        changes::list_changes,
+        history::organisation_versions,
+        history::organisation_version,
+        history::owner_versions,
+        history::owner_version,
+        history::governance_body_versions,
+        history::governance_body_version,
+        history::plan_versions,
+        history::plan_version,
+        history::priority_versions,
+        history::priority_version,
+        history::outcome_versions,
+        history::outcome_version,
+        history::action_versions,
+        history::action_version,
+        history::measure_versions,
+        history::measure_version,
+        history::reading_versions,
+        history::reading_version,
+        history::risk_versions,
+        history::risk_version,
     ),
     components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>)),
     modifiers(&BearerAuth),
@@ -109,6 +130,7 @@ use crate::{
         (name = "measures", description = "KPIs and measures of progress: unit, direction, tolerance, baselines and targets per period and cohort, status against target"),
         (name = "readings", description = "A measure's actual values per period and cohort, provisional or final, judged against target"),
         (name = "risks", description = "A plan's risk register: likelihood, impact, score, owner, mitigation, review date"),
+        (name = "changes", description = "The change feed: every version of every resource, once each, in commit order"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

@@ -9,8 +9,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     api::{
-        actions, bodies, measures, operations, organisations, outcomes, owners, plans, priorities,
-        readings, risks,
+        actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
+        plans, priorities, readings, risks,
     },
     error::ApiError,
     openapi::ApiDoc,
@@ -172,6 +172,111 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .put(actions::replace_action)
                         .patch(actions::update_action)
                         .delete(actions::delete_action)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/changes")
+                        .get(changes::list_changes)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/organisations/{id}/versions")
+                        .get(history::organisation_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/organisations/{id}/versions/{version}")
+                        .get(history::organisation_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/owners/{id}/versions")
+                        .get(history::owner_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/owners/{id}/versions/{version}")
+                        .get(history::owner_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/governance-bodies/{id}/versions")
+                        .get(history::governance_body_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/governance-bodies/{id}/versions/{version}")
+                        .get(history::governance_body_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/versions")
+                        .get(history::plan_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/plans/{id}/versions/{version}")
+                        .get(history::plan_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/priorities/{id}/versions")
+                        .get(history::priority_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/priorities/{id}/versions/{version}")
+                        .get(history::priority_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/outcomes/{id}/versions")
+                        .get(history::outcome_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/outcomes/{id}/versions/{version}")
+                        .get(history::outcome_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/actions/{id}/versions")
+                        .get(history::action_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/actions/{id}/versions/{version}")
+                        .get(history::action_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/measures/{id}/versions")
+                        .get(history::measure_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/measures/{id}/versions/{version}")
+                        .get(history::measure_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/readings/{id}/versions")
+                        .get(history::reading_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/readings/{id}/versions/{version}")
+                        .get(history::reading_version)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/risks/{id}/versions")
+                        .get(history::risk_versions)
+                        .finish(),
+                )
+                .service(
+                    Endpoint::new("/risks/{id}/versions/{version}")
+                        .get(history::risk_version)
                         .finish(),
                 )
                 .service(

@@ -11,10 +11,11 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     outcomes::{refs_from_text, refs_to_text},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -246,6 +247,7 @@ pub struct Actions;
 
 impl Resource for Actions {
     const NAME: &'static str = "action";
+    const TYPE: &'static str = "action";
     const COLLECTION: &'static str = "/api/v1/actions";
     type Record = ActionRecord;
     type Input = ActionInput;
@@ -253,6 +255,17 @@ impl Resource for Actions {
 
     fn id(record: &ActionRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.row.plan_id.clone()))
     }
 
     fn input_of(a: &ActionRecord) -> ActionInput {
@@ -406,7 +419,7 @@ pub async fn list_plan_actions(
     request_body = ActionInput,
     responses(
         (status = 201, description = "Created; `Location` names the new action", body = Action,
-            headers(("Location" = String, description = "URL of the new action"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new action"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -425,14 +438,17 @@ pub async fn create_action(
     operation_id = "action_view",
     tag = "actions",
     summary = "Get one action",
-    params(("id" = String, Path, description = "Action id")),
-    responses((status = 200, description = "The action", body = Action), ViewErrors)
+    params(("id" = String, Path, description = "Action id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The action", body = Action,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_action(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Action>, ApiError> {
-    crud::find::<Actions>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Actions>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -441,17 +457,19 @@ pub async fn find_action(
     operation_id = "action_replace",
     tag = "actions",
     summary = "Replace an action's fields",
-    params(("id" = String, Path, description = "Action id")),
+    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = ActionInput,
-    responses((status = 200, description = "The action as stored", body = Action), UpdateErrors)
+    responses((status = 200, description = "The action as stored", body = Action,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_action(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<ActionInput>,
-) -> Result<web::Json<Action>, ApiError> {
-    crud::replace::<Actions>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Actions>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -460,18 +478,20 @@ pub async fn replace_action(
     operation_id = "action_update",
     tag = "actions",
     summary = "Change some of an action's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Action id")),
+    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = ActionInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change", example = json!({"brag": "green", "completed_on": "2025-07-15"})),
-    responses((status = 200, description = "The action as stored", body = Action), UpdateErrors)
+    responses((status = 200, description = "The action as stored", body = Action,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_action(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Action>, ApiError> {
-    crud::update::<Actions>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Actions>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -480,13 +500,14 @@ pub async fn update_action(
     operation_id = "action_delete",
     tag = "actions",
     summary = "Delete an action nothing is monitored in",
-    params(("id" = String, Path, description = "Action id")),
+    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_action(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Actions>(&store, caller, id.into_inner()).await
+    crud::delete::<Actions>(&store, caller, id.into_inner(), precondition).await
 }

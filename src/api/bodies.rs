@@ -10,9 +10,10 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource, TopLevel},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -173,6 +174,7 @@ pub struct GovernanceBodies;
 
 impl Resource for GovernanceBodies {
     const NAME: &'static str = "governance body";
+    const TYPE: &'static str = "governance_body";
     const COLLECTION: &'static str = "/api/v1/governance-bodies";
     type Record = BodyRecord;
     type Input = GovernanceBodyInput;
@@ -180,6 +182,17 @@ impl Resource for GovernanceBodies {
 
     fn id(record: &BodyRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        _record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     fn input_of(body: &BodyRecord) -> GovernanceBodyInput {
@@ -266,14 +279,17 @@ pub async fn list_bodies(
     operation_id = "governance_body_view",
     tag = "governance-bodies",
     summary = "Get one governance body",
-    params(("id" = String, Path, description = "Governance body id")),
-    responses((status = 200, description = "The governance body", body = GovernanceBody), ViewErrors)
+    params(("id" = String, Path, description = "Governance body id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The governance body", body = GovernanceBody,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_body(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<GovernanceBody>, ApiError> {
-    crud::find::<GovernanceBodies>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<GovernanceBodies>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -286,7 +302,7 @@ pub async fn find_body(
     request_body = GovernanceBodyInput,
     responses(
         (status = 201, description = "Created; `Location` names the new body", body = GovernanceBody,
-            headers(("Location" = String, description = "URL of the new body"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new body"))),
         CreateErrors
     )
 )]
@@ -304,17 +320,19 @@ pub async fn create_body(
     operation_id = "governance_body_replace",
     tag = "governance-bodies",
     summary = "Replace a governance body's fields and links",
-    params(("id" = String, Path, description = "Governance body id")),
+    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = GovernanceBodyInput,
-    responses((status = 200, description = "The body as stored", body = GovernanceBody), UpdateErrors)
+    responses((status = 200, description = "The body as stored", body = GovernanceBody,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_body(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<GovernanceBodyInput>,
-) -> Result<web::Json<GovernanceBody>, ApiError> {
-    crud::replace::<GovernanceBodies>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<GovernanceBodies>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -323,19 +341,21 @@ pub async fn replace_body(
     operation_id = "governance_body_update",
     tag = "governance-bodies",
     summary = "Change some of a governance body's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Governance body id")),
+    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = GovernanceBodyInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change; a list given replaces the whole list",
         example = json!({"cadence": "monthly"})),
-    responses((status = 200, description = "The body as stored", body = GovernanceBody), UpdateErrors)
+    responses((status = 200, description = "The body as stored", body = GovernanceBody,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_body(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<GovernanceBody>, ApiError> {
-    crud::update::<GovernanceBodies>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<GovernanceBodies>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -344,13 +364,14 @@ pub async fn update_body(
     operation_id = "governance_body_delete",
     tag = "governance-bodies",
     summary = "Delete a governance body nothing refers to",
-    params(("id" = String, Path, description = "Governance body id")),
+    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_body(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<GovernanceBodies>(&store, caller, id.into_inner()).await
+    crud::delete::<GovernanceBodies>(&store, caller, id.into_inner(), precondition).await
 }

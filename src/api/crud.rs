@@ -1,19 +1,36 @@
-//! The operations every stored resource shares — read one, create, replace, merge
-//! patch, delete — written once. Each resource says how to load and store itself
-//! by implementing `Resource`; its annotated handlers call these.
+//! The operations every stored resource shares — read one (now or as of a time),
+//! create, replace, merge patch, delete, read its history — written once. Each
+//! resource says how to load and store itself by implementing `Resource`; its
+//! annotated handlers call these.
+//!
+//! Every write here records a revision and a change-feed event in the same
+//! transaction as the row, and every change is conditional on `If-Match`.
 
-use actix_web::{web, HttpResponse};
-use serde::Serialize;
+use actix_web::{http::header, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::{body::Input, caller::Caller, merge_patch};
+use super::{
+    body::Input,
+    caller::Caller,
+    conditional::{etag, not_modified, IfMatch},
+    merge_patch,
+};
 use crate::{
-    db::{DbConnection, Store, StoreError, WriteTx},
+    db::{
+        history::{self, Change, RevisionRow},
+        DbConnection, Store, StoreError, WriteTx,
+    },
+    domain::change::Operation,
     error::ApiError,
 };
 
 pub trait Resource: 'static {
-    /// Singular name, for "not found" problems: `organisation`.
+    /// Singular name, for "not found" problems: `governance body`.
     const NAME: &'static str;
+    /// The resource type in revisions and the change feed: `governance_body`.
+    const TYPE: &'static str;
     /// Where the collection lives; `Location` of a new item is this plus its id.
     const COLLECTION: &'static str;
 
@@ -22,9 +39,10 @@ pub trait Resource: 'static {
     /// The fields a client writes (POST and PUT bodies; PATCH merges into them).
     type Input: Input + Serialize + Send + 'static;
     /// The JSON representation.
-    type View: Serialize + From<Self::Record>;
+    type View: Serialize + From<Self::Record> + Send + 'static;
 
     fn id(record: &Self::Record) -> &str;
+    fn version(record: &Self::Record) -> i64;
     fn input_of(record: &Self::Record) -> Self::Input;
     fn get(conn: &mut DbConnection, id: &str) -> Result<Self::Record, StoreError>;
     fn update(
@@ -33,6 +51,12 @@ pub trait Resource: 'static {
         input: Self::Input,
     ) -> Result<Self::Record, StoreError>;
     fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError>;
+
+    /// The plan the record belongs to, for filtering the change feed.
+    fn plan_id(
+        conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError>;
 }
 
 /// A resource created at the top level (`POST /api/v1/organisations`).
@@ -53,13 +77,164 @@ pub trait Child: Resource {
     ) -> Result<Self::Record, StoreError>;
 }
 
-pub async fn find<R: Resource>(store: &Store, id: String) -> Result<web::Json<R::View>, ApiError> {
+/// Reading a resource as it was.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// Return the version that was current at this time (RFC 3339).
+    #[param(example = "2026-01-31T17:00:00Z")]
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// A stored version of a resource.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "version": 2,
+    "operation": "update",
+    "actor": "development",
+    "at": "2026-11-23T10:05:00Z",
+    "seq": 118,
+    "snapshot": {"id": "019ab3c4-5e6f-7a00-8b00-0000000000a1", "code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority", "version": 2}
+}))]
+pub struct Revision {
+    pub version: i64,
+    pub operation: Operation,
+    /// Who wrote it.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    /// Its event's position in the change feed.
+    pub seq: i64,
+    /// The whole representation as written (for a delete: as it was when deleted).
+    #[schema(value_type = Object)]
+    pub snapshot: serde_json::Value,
+}
+
+impl From<RevisionRow> for Revision {
+    fn from(row: RevisionRow) -> Self {
+        Revision {
+            version: row.version,
+            operation: row.operation,
+            actor: row.actor,
+            at: row.at.and_utc(),
+            seq: row.seq,
+            snapshot: serde_json::from_str(&row.snapshot).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// A page of a resource's versions, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionPage {
+    pub items: Vec<Revision>,
+    /// The URL of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// Paging through versions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionPageQuery {
+    /// Versions after this one; 0 (the default) starts at the first.
+    #[param(minimum = 0, default = 0)]
+    pub after: Option<i64>,
+    /// Items per page, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+}
+
+fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i64,
+    body: &impl Serialize,
+) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// Loads a live record: 404 when it never existed, 410 when it was deleted.
+fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, ApiError> {
+    match R::get(conn, id) {
+        Ok(record) => Ok(record),
+        Err(StoreError::NotFound) if history::is_deleted(conn, R::TYPE, id)? => {
+            Err(ApiError::Gone {
+                resource: R::NAME,
+                id: id.to_string(),
+            })
+        }
+        Err(StoreError::NotFound) => Err(ApiError::not_found(R::NAME, id)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Records `record` as written by `operation`; returns its view for the response.
+fn record<R: Resource>(
+    tx: &mut WriteTx<'_>,
+    record: R::Record,
+    operation: Operation,
+) -> Result<(i64, R::View), ApiError> {
+    let id = R::id(&record).to_string();
+    let version = R::version(&record);
+    let plan = R::plan_id(tx.conn, &record)?;
+    let view = R::View::from(record);
+    let snapshot = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+    tx.record(Change {
+        resource_type: R::TYPE,
+        resource_id: &id,
+        version,
+        operation,
+        plan_id: plan.as_deref(),
+        snapshot: &snapshot,
+    })?;
+    Ok((version, view))
+}
+
+pub async fn find<R: Resource>(
+    req: &HttpRequest,
+    store: &Store,
+    id: String,
+    as_of: AsOfQuery,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(at) = as_of.as_of {
+        return find_as_of::<R>(store, id, at).await;
+    }
+    let (version, view) = store
+        .read(move |conn| {
+            let record = load::<R>(conn, &id)?;
+            Ok::<_, ApiError>((R::version(&record), R::View::from(record)))
+        })
+        .await?;
+    if let Some(response) = not_modified(req, version) {
+        return Ok(response);
+    }
+    Ok(with_etag(HttpResponse::Ok(), version, &view))
+}
+
+async fn find_as_of<R: Resource>(
+    store: &Store,
+    id: String,
+    at: DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
     let lookup = id.clone();
-    let record = store
-        .read(move |conn| R::get(conn, &lookup))
-        .await
-        .map_err(ApiError::from_store(R::NAME, &id))?;
-    Ok(web::Json(record.into()))
+    let found = store
+        .read(move |conn| history::as_of(conn, R::TYPE, &lookup, at.naive_utc()))
+        .await?;
+    match found {
+        None => Err(ApiError::not_found(R::NAME, id)),
+        Some(row) if row.operation == Operation::Delete => Err(ApiError::Gone {
+            resource: R::NAME,
+            id,
+        }),
+        Some(row) => {
+            let revision = Revision::from(row);
+            Ok(with_etag(
+                HttpResponse::Ok(),
+                revision.version,
+                &revision.snapshot,
+            ))
+        }
+    }
 }
 
 pub async fn create<R: TopLevel>(
@@ -67,12 +242,15 @@ pub async fn create<R: TopLevel>(
     caller: Caller,
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
-    let record = store
-        .write(caller.actor(), move |tx| R::insert(tx, input))
+    let (id, version, view) = store
+        .write(caller.actor(), move |tx| {
+            let created = R::insert(tx, input)?;
+            let id = R::id(&created).to_string();
+            let (version, view) = record::<R>(tx, created, Operation::Create)?;
+            Ok::<_, ApiError>((id, version, view))
+        })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("{}/{}", R::COLLECTION, R::id(&record))))
-        .json(R::View::from(record)))
+    created::<R>(&id, version, &view)
 }
 
 pub async fn create_in<R: Child>(
@@ -81,28 +259,32 @@ pub async fn create_in<R: Child>(
     parent: String,
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
-    let target = parent.clone();
-    let record = store
-        .write(caller.actor(), move |tx| R::insert_in(tx, &target, input))
-        .await
-        .map_err(ApiError::from_store(R::PARENT, &parent))?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("{}/{}", R::COLLECTION, R::id(&record))))
-        .json(R::View::from(record)))
+    let (id, version, view) = store
+        .write(caller.actor(), move |tx| {
+            let created = R::insert_in(tx, &parent, input)
+                .map_err(ApiError::from_store(R::PARENT, &parent))?;
+            let id = R::id(&created).to_string();
+            let (version, view) = record::<R>(tx, created, Operation::Create)?;
+            Ok::<_, ApiError>((id, version, view))
+        })
+        .await?;
+    created::<R>(&id, version, &view)
+}
+
+fn created<R: Resource>(id: &str, version: i64, view: &R::View) -> Result<HttpResponse, ApiError> {
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("{}/{}", R::COLLECTION, id)));
+    Ok(with_etag(response, version, view))
 }
 
 pub async fn replace<R: Resource>(
     store: &Store,
     caller: Caller,
     id: String,
+    precondition: IfMatch,
     input: R::Input,
-) -> Result<web::Json<R::View>, ApiError> {
-    let target = id.clone();
-    let record = store
-        .write(caller.actor(), move |tx| R::update(tx, &target, input))
-        .await
-        .map_err(ApiError::from_store(R::NAME, &id))?;
-    Ok(web::Json(record.into()))
+) -> Result<HttpResponse, ApiError> {
+    change::<R>(store, caller, id, precondition, move |_| Ok(input)).await
 }
 
 /// JSON Merge Patch, applied to the stored fields inside the write transaction so
@@ -111,29 +293,123 @@ pub async fn update<R: Resource>(
     store: &Store,
     caller: Caller,
     id: String,
+    precondition: IfMatch,
     patch: serde_json::Value,
-) -> Result<web::Json<R::View>, ApiError> {
-    let record = store
-        .write(caller.actor(), move |tx| {
-            let current = R::get(tx.conn, &id).map_err(ApiError::from_store(R::NAME, &id))?;
-            let input = merge_patch::apply(&R::input_of(&current), patch)?;
-            Ok::<_, ApiError>(R::update(tx, &id, input)?)
-        })
-        .await?;
-    Ok(web::Json(record.into()))
+) -> Result<HttpResponse, ApiError> {
+    change::<R>(store, caller, id, precondition, move |current| {
+        merge_patch::apply(&R::input_of(current), patch)
+    })
+    .await
 }
 
+async fn change<R: Resource>(
+    store: &Store,
+    caller: Caller,
+    id: String,
+    precondition: IfMatch,
+    input: impl FnOnce(&R::Record) -> Result<R::Input, ApiError> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let (version, view) = store
+        .write(caller.actor(), move |tx| {
+            let current = load::<R>(tx.conn, &id)?;
+            precondition.check(R::version(&current))?;
+            let input = input(&current)?;
+            let updated = R::update(tx, &id, input)?;
+            record::<R>(tx, updated, Operation::Update)
+        })
+        .await?;
+    Ok(with_etag(HttpResponse::Ok(), version, &view))
+}
+
+/// Deletes, leaving a tombstone: the delete is a version of its own, holding the
+/// representation as it was, and the resource answers 410 afterwards.
 pub async fn delete<R: Resource>(
     store: &Store,
     caller: Caller,
     id: String,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let target = id.clone();
     store
-        .write(caller.actor(), move |tx| R::delete(tx, &target))
-        .await
-        .map_err(ApiError::from_store(R::NAME, &id))?;
+        .write(caller.actor(), move |tx| {
+            let current = load::<R>(tx.conn, &id)?;
+            let version = R::version(&current);
+            precondition.check(version)?;
+            let plan = R::plan_id(tx.conn, &current)?;
+            let snapshot = serde_json::to_value(R::View::from(current))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            R::delete(tx, &id)?;
+            tx.record(Change {
+                resource_type: R::TYPE,
+                resource_id: &id,
+                version: version + 1,
+                operation: Operation::Delete,
+                plan_id: plan.as_deref(),
+                snapshot: &snapshot,
+            })?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The versions of a resource, live or deleted.
+pub async fn versions<R: Resource>(
+    req: &HttpRequest,
+    store: &Store,
+    id: String,
+    page: VersionPageQuery,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) || page.after.is_some_and(|a| a < 0) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be 1 to 200 and after at least 0",
+        ));
+    }
+    let after = page.after.unwrap_or(0);
+    let lookup = id.clone();
+    let mut rows = store
+        .read(move |conn| history::revisions_of(conn, R::TYPE, &lookup, after, limit))
+        .await?;
+    if rows.is_empty() && after == 0 {
+        return Err(ApiError::not_found(R::NAME, id));
+    }
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => Some(format!(
+            "{}?after={}&limit={limit}",
+            req.path(),
+            last.version
+        )),
+        _ => None,
+    };
+    let mut response = HttpResponse::Ok();
+    if let Some(link) = &next {
+        response.insert_header((header::LINK, format!("<{link}>; rel=\"next\"")));
+    }
+    Ok(response.json(RevisionPage {
+        items: rows.into_iter().map(Revision::from).collect(),
+        next,
+    }))
+}
+
+/// One version of a resource.
+pub async fn version<R: Resource>(
+    store: &Store,
+    id: String,
+    version: i64,
+) -> Result<HttpResponse, ApiError> {
+    let lookup = id.clone();
+    let row = store
+        .read(move |conn| history::revision(conn, R::TYPE, &lookup, version))
+        .await
+        .map_err(ApiError::from_store(
+            R::NAME,
+            &format!("{id} version {version}"),
+        ))?;
+    let revision = Revision::from(row);
+    Ok(with_etag(HttpResponse::Ok(), revision.version, &revision))
 }
 
 /// Runs a read of a parent's children, answering 404 when the parent does not

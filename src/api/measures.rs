@@ -10,9 +10,10 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -310,6 +311,7 @@ pub struct Measures;
 
 impl Resource for Measures {
     const NAME: &'static str = "measure";
+    const TYPE: &'static str = "measure";
     const COLLECTION: &'static str = "/api/v1/measures";
     type Record = MeasureRecord;
     type Input = MeasureInput;
@@ -317,6 +319,17 @@ impl Resource for Measures {
 
     fn id(record: &MeasureRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.row.plan_id.clone()))
     }
 
     fn input_of(m: &MeasureRecord) -> MeasureInput {
@@ -461,7 +474,7 @@ pub async fn list_plan_measures(
     request_body = MeasureInput,
     responses(
         (status = 201, description = "Created; `Location` names the new measure", body = Measure,
-            headers(("Location" = String, description = "URL of the new measure"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new measure"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -480,14 +493,17 @@ pub async fn create_measure(
     operation_id = "measure_view",
     tag = "measures",
     summary = "Get one measure",
-    params(("id" = String, Path, description = "Measure id")),
-    responses((status = 200, description = "The measure", body = Measure), ViewErrors)
+    params(("id" = String, Path, description = "Measure id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The measure", body = Measure,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_measure(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Measure>, ApiError> {
-    crud::find::<Measures>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Measures>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -496,17 +512,19 @@ pub async fn find_measure(
     operation_id = "measure_replace",
     tag = "measures",
     summary = "Replace a measure's fields, baselines and targets",
-    params(("id" = String, Path, description = "Measure id")),
+    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = MeasureInput,
-    responses((status = 200, description = "The measure as stored", body = Measure), UpdateErrors)
+    responses((status = 200, description = "The measure as stored", body = Measure,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_measure(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<MeasureInput>,
-) -> Result<web::Json<Measure>, ApiError> {
-    crud::replace::<Measures>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Measures>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -515,19 +533,21 @@ pub async fn replace_measure(
     operation_id = "measure_update",
     tag = "measures",
     summary = "Change some of a measure's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Measure id")),
+    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = MeasureInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change; a list given replaces the whole list",
         example = json!({"tolerance": 1.5})),
-    responses((status = 200, description = "The measure as stored", body = Measure), UpdateErrors)
+    responses((status = 200, description = "The measure as stored", body = Measure,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_measure(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Measure>, ApiError> {
-    crud::update::<Measures>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Measures>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -536,13 +556,14 @@ pub async fn update_measure(
     operation_id = "measure_delete",
     tag = "measures",
     summary = "Delete a measure without readings",
-    params(("id" = String, Path, description = "Measure id")),
+    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_measure(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Measures>(&store, caller, id.into_inner()).await
+    crud::delete::<Measures>(&store, caller, id.into_inner(), precondition).await
 }

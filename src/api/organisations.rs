@@ -9,9 +9,10 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource, TopLevel},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -28,6 +29,7 @@ pub struct Organisations;
 
 impl Resource for Organisations {
     const NAME: &'static str = "organisation";
+    const TYPE: &'static str = "organisation";
     const COLLECTION: &'static str = "/api/v1/organisations";
     type Record = OrganisationRow;
     type Input = OrganisationInput;
@@ -35,6 +37,17 @@ impl Resource for Organisations {
 
     fn id(record: &OrganisationRow) -> &str {
         &record.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        _record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     fn input_of(record: &OrganisationRow) -> OrganisationInput {
@@ -205,14 +218,17 @@ pub async fn list_organisations(
     operation_id = "organisation_view",
     tag = "organisations",
     summary = "Get one organisation",
-    params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, description = "The organisation", body = Organisation), ViewErrors)
+    params(("id" = String, Path, description = "Organisation id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The organisation", body = Organisation,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_organisation(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Organisation>, ApiError> {
-    crud::find::<Organisations>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Organisations>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -224,7 +240,7 @@ pub async fn find_organisation(
     request_body = OrganisationInput,
     responses(
         (status = 201, description = "Created; `Location` names the new organisation", body = Organisation,
-            headers(("Location" = String, description = "URL of the new organisation"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new organisation"))),
         CreateErrors
     )
 )]
@@ -242,17 +258,19 @@ pub async fn create_organisation(
     operation_id = "organisation_replace",
     tag = "organisations",
     summary = "Replace an organisation's fields",
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = OrganisationInput,
-    responses((status = 200, description = "The organisation as stored", body = Organisation), UpdateErrors)
+    responses((status = 200, description = "The organisation as stored", body = Organisation,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_organisation(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<OrganisationInput>,
-) -> Result<web::Json<Organisation>, ApiError> {
-    crud::replace::<Organisations>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Organisations>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -261,19 +279,21 @@ pub async fn replace_organisation(
     operation_id = "organisation_update",
     tag = "organisations",
     summary = "Change some of an organisation's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = OrganisationInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change; `null` removes an optional field",
         example = json!({"website": "https://www.cnwl.nhs.uk"})),
-    responses((status = 200, description = "The organisation as stored", body = Organisation), UpdateErrors)
+    responses((status = 200, description = "The organisation as stored", body = Organisation,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_organisation(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Organisation>, ApiError> {
-    crud::update::<Organisations>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Organisations>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -282,13 +302,14 @@ pub async fn update_organisation(
     operation_id = "organisation_delete",
     tag = "organisations",
     summary = "Delete an organisation nothing refers to",
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_organisation(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Organisations>(&store, caller, id.into_inner()).await
+    crud::delete::<Organisations>(&store, caller, id.into_inner(), precondition).await
 }

@@ -10,9 +10,10 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -156,6 +157,7 @@ pub struct Outcomes;
 
 impl Resource for Outcomes {
     const NAME: &'static str = "outcome";
+    const TYPE: &'static str = "outcome";
     const COLLECTION: &'static str = "/api/v1/outcomes";
     type Record = OutcomeRecord;
     type Input = OutcomeInput;
@@ -163,6 +165,17 @@ impl Resource for Outcomes {
 
     fn id(record: &OutcomeRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.row.plan_id.clone()))
     }
 
     fn input_of(o: &OutcomeRecord) -> OutcomeInput {
@@ -288,7 +301,7 @@ pub async fn list_plan_outcomes(
     request_body = OutcomeInput,
     responses(
         (status = 201, description = "Created; `Location` names the new outcome", body = Outcome,
-            headers(("Location" = String, description = "URL of the new outcome"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new outcome"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -307,14 +320,17 @@ pub async fn create_outcome(
     operation_id = "outcome_view",
     tag = "outcomes",
     summary = "Get one outcome",
-    params(("id" = String, Path, description = "Outcome id")),
-    responses((status = 200, description = "The outcome", body = Outcome), ViewErrors)
+    params(("id" = String, Path, description = "Outcome id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The outcome", body = Outcome,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_outcome(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Outcome>, ApiError> {
-    crud::find::<Outcomes>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Outcomes>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -323,17 +339,19 @@ pub async fn find_outcome(
     operation_id = "outcome_replace",
     tag = "outcomes",
     summary = "Replace an outcome's fields",
-    params(("id" = String, Path, description = "Outcome id")),
+    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = OutcomeInput,
-    responses((status = 200, description = "The outcome as stored", body = Outcome), UpdateErrors)
+    responses((status = 200, description = "The outcome as stored", body = Outcome,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_outcome(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<OutcomeInput>,
-) -> Result<web::Json<Outcome>, ApiError> {
-    crud::replace::<Outcomes>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Outcomes>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -342,18 +360,20 @@ pub async fn replace_outcome(
     operation_id = "outcome_update",
     tag = "outcomes",
     summary = "Change some of an outcome's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Outcome id")),
+    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = OutcomeInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change", example = json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]})),
-    responses((status = 200, description = "The outcome as stored", body = Outcome), UpdateErrors)
+    responses((status = 200, description = "The outcome as stored", body = Outcome,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_outcome(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Outcome>, ApiError> {
-    crud::update::<Outcomes>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Outcomes>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -362,13 +382,14 @@ pub async fn update_outcome(
     operation_id = "outcome_delete",
     tag = "outcomes",
     summary = "Delete an outcome nothing refers to",
-    params(("id" = String, Path, description = "Outcome id")),
+    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_outcome(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Outcomes>(&store, caller, id.into_inner()).await
+    crud::delete::<Outcomes>(&store, caller, id.into_inner(), precondition).await
 }

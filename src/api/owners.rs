@@ -9,9 +9,10 @@ use validator::Validate;
 use super::{
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource, TopLevel},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -30,6 +31,7 @@ pub struct Owners;
 
 impl Resource for Owners {
     const NAME: &'static str = "owner";
+    const TYPE: &'static str = "owner";
     const COLLECTION: &'static str = "/api/v1/owners";
     type Record = OwnerRecord;
     type Input = OwnerInput;
@@ -37,6 +39,17 @@ impl Resource for Owners {
 
     fn id(record: &OwnerRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        _record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     fn input_of(record: &OwnerRecord) -> OwnerInput {
@@ -289,14 +302,17 @@ pub async fn list_owners(
     operation_id = "owner_view",
     tag = "owners",
     summary = "Get one owner",
-    params(("id" = String, Path, description = "Owner id")),
-    responses((status = 200, description = "The owner", body = Owner), ViewErrors)
+    params(("id" = String, Path, description = "Owner id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The owner", body = Owner,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_owner(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Owner>, ApiError> {
-    crud::find::<Owners>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Owners>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -308,7 +324,7 @@ pub async fn find_owner(
     request_body = OwnerInput,
     responses(
         (status = 201, description = "Created; `Location` names the new owner", body = Owner,
-            headers(("Location" = String, description = "URL of the new owner"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new owner"))),
         CreateErrors
     )
 )]
@@ -326,17 +342,19 @@ pub async fn create_owner(
     operation_id = "owner_replace",
     tag = "owners",
     summary = "Replace an owner's fields and holders",
-    params(("id" = String, Path, description = "Owner id")),
+    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = OwnerInput,
-    responses((status = 200, description = "The owner as stored", body = Owner), UpdateErrors)
+    responses((status = 200, description = "The owner as stored", body = Owner,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_owner(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<OwnerInput>,
-) -> Result<web::Json<Owner>, ApiError> {
-    crud::replace::<Owners>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Owners>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -346,19 +364,21 @@ pub async fn replace_owner(
     tag = "owners",
     summary = "Change some of an owner's fields (JSON Merge Patch)",
     description = "`holders` is replaced as a whole when given, as JSON Merge Patch does with arrays.",
-    params(("id" = String, Path, description = "Owner id")),
+    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = OwnerInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change; `null` removes an optional field",
         example = json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]})),
-    responses((status = 200, description = "The owner as stored", body = Owner), UpdateErrors)
+    responses((status = 200, description = "The owner as stored", body = Owner,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_owner(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Owner>, ApiError> {
-    crud::update::<Owners>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Owners>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -367,13 +387,14 @@ pub async fn update_owner(
     operation_id = "owner_delete",
     tag = "owners",
     summary = "Delete an owner",
-    params(("id" = String, Path, description = "Owner id")),
+    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_owner(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Owners>(&store, caller, id.into_inner()).await
+    crud::delete::<Owners>(&store, caller, id.into_inner(), precondition).await
 }

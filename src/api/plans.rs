@@ -11,9 +11,10 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Resource, TopLevel},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Resource, TopLevel},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
     tree::PlanTree,
 };
@@ -217,6 +218,7 @@ pub struct Plans;
 
 impl Resource for Plans {
     const NAME: &'static str = "plan";
+    const TYPE: &'static str = "plan";
     const COLLECTION: &'static str = "/api/v1/plans";
     type Record = PlanRecord;
     type Input = PlanInput;
@@ -224,6 +226,17 @@ impl Resource for Plans {
 
     fn id(record: &PlanRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.row.id.clone()))
     }
 
     fn input_of(plan: &PlanRecord) -> PlanInput {
@@ -322,6 +335,8 @@ pub struct PlanViewQuery {
     /// `tree`: also return every priority with its outcomes and their actions, and
     /// the plan's measures and risks, in plan order.
     pub include: Option<PlanInclude>,
+    /// Return the plan as it was at this time (RFC 3339); not with `include=tree`.
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Optional parts of a plan's representation.
@@ -337,27 +352,30 @@ pub enum PlanInclude {
     operation_id = "plan_view",
     tag = "plans",
     summary = "Get one plan, optionally with everything in it",
-    params(("id" = String, Path, description = "Plan id"), PlanViewQuery),
-    responses((status = 200, description = "The plan; with `include=tree`, its whole tree in `tree`", body = Plan), ViewErrors)
+    params(("id" = String, Path, description = "Plan id"), PlanViewQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The plan; with `include=tree`, its whole tree in `tree`", body = Plan,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_plan(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
     view: web::Query<PlanViewQuery>,
-) -> Result<web::Json<Plan>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let Some(PlanInclude::Tree) = view.include else {
-        return crud::find::<Plans>(&store, id).await;
-    };
+    let view = view.into_inner();
+    if view.include.is_none() || view.as_of.is_some() {
+        return crud::find::<Plans>(&req, &store, id, AsOfQuery { as_of: view.as_of }).await;
+    }
     let lookup = id.clone();
     let contents = store
         .read(move |conn| tree::load(conn, &lookup))
         .await
         .map_err(ApiError::from_store("plan", &id))?;
-    let plan = contents.plan.clone();
-    let mut view = Plan::from(plan);
-    view.tree = Some(PlanTree::build(contents));
-    Ok(web::Json(view))
+    let mut body = Plan::from(contents.plan.clone());
+    body.tree = Some(PlanTree::build(contents));
+    // The tree changes whenever anything in it does, so the plan's ETag would lie.
+    Ok(HttpResponse::Ok().json(body))
 }
 
 #[utoipa::path(
@@ -369,7 +387,7 @@ pub async fn find_plan(
     request_body = PlanInput,
     responses(
         (status = 201, description = "Created; `Location` names the new plan", body = Plan,
-            headers(("Location" = String, description = "URL of the new plan"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new plan"))),
         CreateErrors
     )
 )]
@@ -387,17 +405,19 @@ pub async fn create_plan(
     operation_id = "plan_replace",
     tag = "plans",
     summary = "Replace a plan's fields",
-    params(("id" = String, Path, description = "Plan id")),
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = PlanInput,
-    responses((status = 200, description = "The plan as stored", body = Plan), UpdateErrors)
+    responses((status = 200, description = "The plan as stored", body = Plan,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_plan(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<PlanInput>,
-) -> Result<web::Json<Plan>, ApiError> {
-    crud::replace::<Plans>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Plans>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -406,19 +426,21 @@ pub async fn replace_plan(
     operation_id = "plan_update",
     tag = "plans",
     summary = "Change some of a plan's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Plan id")),
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = PlanInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change; `null` removes an optional field",
         example = json!({"status": "active", "published": true})),
-    responses((status = 200, description = "The plan as stored", body = Plan), UpdateErrors)
+    responses((status = 200, description = "The plan as stored", body = Plan,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_plan(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Plan>, ApiError> {
-    crud::update::<Plans>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Plans>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -428,13 +450,14 @@ pub async fn update_plan(
     tag = "plans",
     summary = "Delete an empty plan",
     description = "A plan that still has priorities, outcomes, actions, measures or risks answers 409 `still_referenced` with their counts.",
-    params(("id" = String, Path, description = "Plan id")),
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_plan(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Plans>(&store, caller, id.into_inner()).await
+    crud::delete::<Plans>(&store, caller, id.into_inner(), precondition).await
 }

@@ -10,9 +10,10 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -158,6 +159,7 @@ pub struct Priorities;
 
 impl Resource for Priorities {
     const NAME: &'static str = "priority";
+    const TYPE: &'static str = "priority";
     const COLLECTION: &'static str = "/api/v1/priorities";
     type Record = PriorityRecord;
     type Input = PriorityInput;
@@ -165,6 +167,17 @@ impl Resource for Priorities {
 
     fn id(record: &PriorityRecord) -> &str {
         &record.row.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.row.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.row.plan_id.clone()))
     }
 
     fn input_of(p: &PriorityRecord) -> PriorityInput {
@@ -290,7 +303,7 @@ pub async fn list_plan_priorities(
     request_body = PriorityInput,
     responses(
         (status = 201, description = "Created; `Location` names the new priority", body = Priority,
-            headers(("Location" = String, description = "URL of the new priority"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new priority"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -309,14 +322,17 @@ pub async fn create_priority(
     operation_id = "priority_view",
     tag = "priorities",
     summary = "Get one priority",
-    params(("id" = String, Path, description = "Priority id")),
-    responses((status = 200, description = "The priority", body = Priority), ViewErrors)
+    params(("id" = String, Path, description = "Priority id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The priority", body = Priority,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_priority(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Priority>, ApiError> {
-    crud::find::<Priorities>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Priorities>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -325,17 +341,19 @@ pub async fn find_priority(
     operation_id = "priority_replace",
     tag = "priorities",
     summary = "Replace a priority's fields",
-    params(("id" = String, Path, description = "Priority id")),
+    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = PriorityInput,
-    responses((status = 200, description = "The priority as stored", body = Priority), UpdateErrors)
+    responses((status = 200, description = "The priority as stored", body = Priority,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_priority(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<PriorityInput>,
-) -> Result<web::Json<Priority>, ApiError> {
-    crud::replace::<Priorities>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Priorities>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -344,18 +362,20 @@ pub async fn replace_priority(
     operation_id = "priority_update",
     tag = "priorities",
     summary = "Change some of a priority's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Priority id")),
+    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = PriorityInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change", example = json!({"position": 2})),
-    responses((status = 200, description = "The priority as stored", body = Priority), UpdateErrors)
+    responses((status = 200, description = "The priority as stored", body = Priority,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_priority(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Priority>, ApiError> {
-    crud::update::<Priorities>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Priorities>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -364,13 +384,14 @@ pub async fn update_priority(
     operation_id = "priority_delete",
     tag = "priorities",
     summary = "Delete a priority nothing refers to",
-    params(("id" = String, Path, description = "Priority id")),
+    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_priority(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Priorities>(&store, caller, id.into_inner()).await
+    crud::delete::<Priorities>(&store, caller, id.into_inner(), precondition).await
 }

@@ -65,6 +65,21 @@ const BAD_QUERY: (u16, &str, &str) = (
 );
 const MALFORMED: (u16, &str, &str) = (400, "malformed_json", "The body is not valid JSON");
 const NOT_FOUND: (u16, &str, &str) = (404, "not_found", "No such resource");
+const GONE: (u16, &str, &str) = (
+    410,
+    "gone",
+    "The resource was deleted; its versions are still readable",
+);
+const STALE: (u16, &str, &str) = (
+    412,
+    "version_mismatch",
+    "If-Match names a version that is no longer current; `current_version` gives the current one",
+);
+const UNCONDITIONAL: (u16, &str, &str) = (
+    428,
+    "precondition_required",
+    "The change was sent without If-Match",
+);
 const DUPLICATE: (u16, &str, &str) = (409, "duplicate", "A unique value is already in use");
 const REFERENCED: (u16, &str, &str) = (
     409,
@@ -112,12 +127,33 @@ macro_rules! problem_set {
 problem_set!(/// Errors of a list.
     ListErrors: BAD_QUERY, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of reading one resource.
-    ViewErrors: NOT_FOUND, INTERNAL, UNAVAILABLE);
+    ViewErrors: NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of creating a resource.
     CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of changing a resource.
-    UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE);
+    UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, GONE, STALE, TOO_LARGE, NOT_JSON, INVALID, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of deleting a resource.
-    DeleteErrors: NOT_FOUND, REFERENCED, INTERNAL, UNAVAILABLE);
+    DeleteErrors: NOT_FOUND, REFERENCED, GONE, STALE, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of the readiness probe.
     ReadyErrors: UNAVAILABLE);
+
+/// `If-None-Match` named the current version.
+pub struct NotModified;
+
+impl IntoResponses for NotModified {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let response = ResponseBuilder::new()
+            .description("Not modified: `If-None-Match` names the current version")
+            .header(
+                "ETag",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::String))
+                    .description(Some("The version, quoted"))
+                    .build(),
+            )
+            .build();
+        [("304".to_string(), RefOr::T(response))]
+            .into_iter()
+            .collect()
+    }
+}

@@ -11,10 +11,11 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     measures::all,
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -144,6 +145,7 @@ pub struct Readings;
 
 impl Resource for Readings {
     const NAME: &'static str = "reading";
+    const TYPE: &'static str = "reading";
     const COLLECTION: &'static str = "/api/v1/readings";
     type Record = ReadingRow;
     type Input = ReadingInput;
@@ -151,6 +153,14 @@ impl Resource for Readings {
 
     fn id(record: &ReadingRow) -> &str {
         &record.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.version
+    }
+
+    fn plan_id(conn: &mut DbConnection, record: &ReadingRow) -> Result<Option<String>, StoreError> {
+        measures::plan_of(conn, &record.measure_id).map(Some)
     }
 
     fn input_of(row: &ReadingRow) -> ReadingInput {
@@ -284,7 +294,7 @@ pub async fn list_measure_readings(
     request_body = ReadingInput,
     responses(
         (status = 201, description = "Created; `Location` names the new reading", body = Reading,
-            headers(("Location" = String, description = "URL of the new reading"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new reading"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -303,14 +313,17 @@ pub async fn create_reading(
     operation_id = "reading_view",
     tag = "readings",
     summary = "Get one reading",
-    params(("id" = String, Path, description = "Reading id")),
-    responses((status = 200, description = "The reading", body = Reading), ViewErrors)
+    params(("id" = String, Path, description = "Reading id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The reading", body = Reading,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_reading(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Reading>, ApiError> {
-    crud::find::<Readings>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Readings>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -319,17 +332,19 @@ pub async fn find_reading(
     operation_id = "reading_replace",
     tag = "readings",
     summary = "Replace a reading's fields",
-    params(("id" = String, Path, description = "Reading id")),
+    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = ReadingInput,
-    responses((status = 200, description = "The reading as stored", body = Reading), UpdateErrors)
+    responses((status = 200, description = "The reading as stored", body = Reading,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_reading(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<ReadingInput>,
-) -> Result<web::Json<Reading>, ApiError> {
-    crud::replace::<Readings>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Readings>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -338,18 +353,20 @@ pub async fn replace_reading(
     operation_id = "reading_update",
     tag = "readings",
     summary = "Change some of a reading's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Reading id")),
+    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = ReadingInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change", example = json!({"status": "final"})),
-    responses((status = 200, description = "The reading as stored", body = Reading), UpdateErrors)
+    responses((status = 200, description = "The reading as stored", body = Reading,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_reading(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Reading>, ApiError> {
-    crud::update::<Readings>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Readings>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -358,13 +375,14 @@ pub async fn update_reading(
     operation_id = "reading_delete",
     tag = "readings",
     summary = "Delete a reading",
-    params(("id" = String, Path, description = "Reading id")),
+    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_reading(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Readings>(&store, caller, id.into_inner()).await
+    crud::delete::<Readings>(&store, caller, id.into_inner(), precondition).await
 }

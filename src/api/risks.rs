@@ -10,9 +10,10 @@ use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
     caller::Caller,
-    crud::{self, Child, Resource},
+    conditional::IfMatch,
+    crud::{self, AsOfQuery, Child, Resource},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -151,6 +152,7 @@ pub struct Risks;
 
 impl Resource for Risks {
     const NAME: &'static str = "risk";
+    const TYPE: &'static str = "risk";
     const COLLECTION: &'static str = "/api/v1/risks";
     type Record = RiskRow;
     type Input = RiskInput;
@@ -158,6 +160,17 @@ impl Resource for Risks {
 
     fn id(record: &RiskRow) -> &str {
         &record.id
+    }
+
+    fn version(record: &Self::Record) -> i64 {
+        record.version
+    }
+
+    fn plan_id(
+        _conn: &mut DbConnection,
+        record: &Self::Record,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(Some(record.plan_id.clone()))
     }
 
     fn input_of(row: &RiskRow) -> RiskInput {
@@ -278,7 +291,7 @@ pub async fn list_plan_risks(
     request_body = RiskInput,
     responses(
         (status = 201, description = "Created; `Location` names the new risk", body = Risk,
-            headers(("Location" = String, description = "URL of the new risk"))),
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new risk"))),
         CreateErrors, ViewErrors
     )
 )]
@@ -297,14 +310,17 @@ pub async fn create_risk(
     operation_id = "risk_view",
     tag = "risks",
     summary = "Get one risk",
-    params(("id" = String, Path, description = "Risk id")),
-    responses((status = 200, description = "The risk", body = Risk), ViewErrors)
+    params(("id" = String, Path, description = "Risk id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
+    responses((status = 200, description = "The risk", body = Risk,
+            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
 )]
 pub async fn find_risk(
+    req: HttpRequest,
     store: web::Data<Store>,
     id: web::Path<String>,
-) -> Result<web::Json<Risk>, ApiError> {
-    crud::find::<Risks>(&store, id.into_inner()).await
+    at: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    crud::find::<Risks>(&req, &store, id.into_inner(), at.into_inner()).await
 }
 
 #[utoipa::path(
@@ -313,17 +329,19 @@ pub async fn find_risk(
     operation_id = "risk_replace",
     tag = "risks",
     summary = "Replace a risk's fields",
-    params(("id" = String, Path, description = "Risk id")),
+    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body = RiskInput,
-    responses((status = 200, description = "The risk as stored", body = Risk), UpdateErrors)
+    responses((status = 200, description = "The risk as stored", body = Risk,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn replace_risk(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     body: Valid<RiskInput>,
-) -> Result<web::Json<Risk>, ApiError> {
-    crud::replace::<Risks>(&store, caller, id.into_inner(), body.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::replace::<Risks>(&store, caller, id.into_inner(), precondition, body.0).await
 }
 
 #[utoipa::path(
@@ -332,18 +350,20 @@ pub async fn replace_risk(
     operation_id = "risk_update",
     tag = "risks",
     summary = "Change some of a risk's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Risk id")),
+    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     request_body(content = RiskInput, content_type = "application/merge-patch+json",
         description = "Only the fields to change", example = json!({"likelihood": 2, "status": "mitigated"})),
-    responses((status = 200, description = "The risk as stored", body = Risk), UpdateErrors)
+    responses((status = 200, description = "The risk as stored", body = Risk,
+            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
 )]
 pub async fn update_risk(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
     patch: JsonBody,
-) -> Result<web::Json<Risk>, ApiError> {
-    crud::update::<Risks>(&store, caller, id.into_inner(), patch.0).await
+) -> Result<HttpResponse, ApiError> {
+    crud::update::<Risks>(&store, caller, id.into_inner(), precondition, patch.0).await
 }
 
 #[utoipa::path(
@@ -352,13 +372,14 @@ pub async fn update_risk(
     operation_id = "risk_delete",
     tag = "risks",
     summary = "Delete a risk",
-    params(("id" = String, Path, description = "Risk id")),
+    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
     responses((status = 204, description = "Deleted"), DeleteErrors)
 )]
 pub async fn delete_risk(
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<String>,
+    precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Risks>(&store, caller, id.into_inner()).await
+    crud::delete::<Risks>(&store, caller, id.into_inner(), precondition).await
 }

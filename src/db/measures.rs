@@ -210,6 +210,14 @@ pub fn exists(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
     Ok(diesel::select(diesel::dsl::exists(measures::table.find(id))).get_result(conn)?)
 }
 
+/// The plan a measure belongs to.
+pub fn plan_of(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
+    Ok(measures::table
+        .find(id)
+        .select(measures::plan_id)
+        .first(conn)?)
+}
+
 fn check_ref_free(
     conn: &mut DbConnection,
     plan: &str,

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod bodies;
 mod connection;
 mod error;
+pub mod history;
 pub mod links;
 pub mod measures;
 pub mod migrations;

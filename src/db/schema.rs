@@ -280,3 +280,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     readings,
     risks,
 );
+
+diesel::table! {
+    revisions (resource_type, resource_id, version) {
+        resource_type -> Text,
+        resource_id -> Text,
+        version -> BigInt,
+        operation -> Text,
+        actor -> Text,
+        at -> Timestamp,
+        seq -> BigInt,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    events (seq) {
+        seq -> BigInt,
+        resource_type -> Text,
+        resource_id -> Text,
+        version -> BigInt,
+        operation -> Text,
+        actor -> Text,
+        at -> Timestamp,
+        plan_id -> Nullable<Text>,
+    }
+}

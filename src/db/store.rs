@@ -3,9 +3,16 @@
 //!
 //! Every write goes through `Store::write`, one transaction that starts by taking
 //! the write lock row. That gives SQLite its write lock up front (so concurrent
-//! writers queue on `busy_timeout` instead of failing a lock upgrade) and makes
-//! PostgreSQL writers commit in the order they took the lock, which is the order
-//! later revisions and change-feed events are numbered in.
+//! writers queue on `busy_timeout` instead of failing a lock upgrade).
+//!
+//! It is also what keeps the change feed in commit order on PostgreSQL, where a
+//! sequence would hand out numbers in start order while transactions commit in
+//! any order. Here seqs come from `write_lock.last_seq`, read and advanced only
+//! while the transaction holds that row, so writers take seqs one transaction at
+//! a time and commit in that same order: a reader that has seen seq N never later
+//! finds a commit below N, and a rolled-back write returns its seqs unused, so
+//! the feed has no gaps. The cost is one writer at a time, which SQLite imposes
+//! anyway and which a partnership's write rate never approaches.
 
 use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
@@ -23,6 +30,39 @@ pub struct WriteTx<'a> {
     pub conn: &'a mut DbConnection,
     pub actor: &'a str,
     pub now: NaiveDateTime,
+    /// The last change-feed seq used; `record` takes the next one.
+    pub seq: i64,
+}
+
+impl<'a> WriteTx<'a> {
+    /// Takes the write lock and reads where the feed stands. Call inside a
+    /// transaction; `finish` writes the feed position back before commit.
+    pub fn begin(conn: &'a mut DbConnection, actor: &'a str) -> Result<Self, StoreError> {
+        // An update that changes nothing still takes the row's lock (PostgreSQL)
+        // and the database's write lock (SQLite) until the transaction ends.
+        diesel::update(write_lock::table.find(1))
+            .set(write_lock::last_seq.eq(write_lock::last_seq))
+            .execute(conn)?;
+        let seq = write_lock::table
+            .find(1)
+            .select(write_lock::last_seq)
+            .first(conn)?;
+        Ok(WriteTx {
+            conn,
+            actor,
+            now: now(),
+            seq,
+        })
+    }
+
+    pub fn finish(self, started_at: i64) -> Result<(), StoreError> {
+        if self.seq != started_at {
+            diesel::update(write_lock::table.find(1))
+                .set(write_lock::last_seq.eq(self.seq))
+                .execute(self.conn)?;
+        }
+        Ok(())
+    }
 }
 
 /// Keyset pagination over ids, which are time-ordered (UUID v7).
@@ -61,14 +101,15 @@ impl Store {
         Store { pool }
     }
 
-    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(StoreError::from)?;
             f(&mut conn)
         })
         .await
@@ -87,15 +128,11 @@ impl Store {
         web::block(move || {
             let mut conn = pool.get().map_err(StoreError::from)?;
             conn.transaction(|conn| {
-                diesel::update(write_lock::table.find(1))
-                    .set(write_lock::last_seq.eq(write_lock::last_seq + 1))
-                    .execute(conn)?;
-                let mut tx = WriteTx {
-                    conn,
-                    actor: &actor,
-                    now: now(),
-                };
-                f(&mut tx)
+                let mut tx = WriteTx::begin(conn, &actor)?;
+                let started_at = tx.seq;
+                let result = f(&mut tx)?;
+                tx.finish(started_at)?;
+                Ok(result)
             })
         })
         .await
@@ -106,7 +143,7 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.read(|conn| {
             diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await
     }

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod text_enum;
+pub mod change;
 pub mod governance;
 pub mod links;
 pub mod organisation;

@@ -141,31 +141,60 @@ impl TestApp {
             .expect("POST")
     }
 
-    pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .put(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("PUT")
+    /// The current ETag of a resource, when it has one.
+    pub async fn etag(&self, path: &str) -> Option<String> {
+        let response = self.get(path).await;
+        response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
 
+    /// PUT based on the current version (`If-Match` from a fresh GET).
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        let etag = self.etag(path).await;
+        self.put_if(path, body, etag.as_deref()).await
+    }
+
+    pub async fn put_if(&self, path: &str, body: &Value, if_match: Option<&str>) -> Response {
+        let mut request = self.client.put(self.url(path)).json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.expect("PUT")
+    }
+
+    /// PATCH based on the current version (`If-Match` from a fresh GET).
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.client
+        let etag = self.etag(path).await;
+        self.patch_if(path, body, etag.as_deref()).await
+    }
+
+    pub async fn patch_if(&self, path: &str, body: &Value, if_match: Option<&str>) -> Response {
+        let mut request = self
+            .client
             .patch(self.url(path))
             .header("Content-Type", "application/merge-patch+json")
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("PATCH")
+            .body(body.to_string());
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.expect("PATCH")
     }
 
+    /// DELETE based on the current version (`If-Match` from a fresh GET).
     pub async fn delete(&self, path: &str) -> Response {
-        self.client
-            .delete(self.url(path))
-            .send()
-            .await
-            .expect("DELETE")
+        let etag = self.etag(path).await;
+        self.delete_if(path, etag.as_deref()).await
+    }
+
+    pub async fn delete_if(&self, path: &str, if_match: Option<&str>) -> Response {
+        let mut request = self.client.delete(self.url(path));
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.expect("DELETE")
     }
 
     /// Creates an organisation and returns it as stored.

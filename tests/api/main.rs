@@ -14,3 +14,4 @@ mod outage;
 mod owners;
 mod plan_items;
 mod plans;
+mod versioning;

@@ -240,15 +240,15 @@ async fn read_only_fields_cannot_be_set() {
 }
 
 #[tokio::test]
-async fn an_unreferenced_organisation_is_deleted_and_then_gone() {
+async fn an_unreferenced_organisation_is_deleted_and_then_gone_with_410() {
     let app = spawn_app().await;
     let org = app.organisation("MKCC", "local_authority").await;
     let path = format!("/api/v1/organisations/{}", org["id"].as_str().unwrap());
 
     assert_eq!(app.delete(&path).await.status(), 204);
 
-    problem(app.get(&path).await, 404, "not_found").await;
-    problem(app.delete(&path).await, 404, "not_found").await;
+    problem(app.get(&path).await, 410, "gone").await;
+    problem(app.delete_if(&path, Some("\"2\"")).await, 410, "gone").await;
 }
 
 #[tokio::test]

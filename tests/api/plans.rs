@@ -196,5 +196,5 @@ async fn an_empty_plan_is_deleted() {
     .await;
 
     assert_eq!(app.delete(&plan_path(&created)).await.status(), 204);
-    problem(app.get(&plan_path(&created)).await, 404, "not_found").await;
+    problem(app.get(&plan_path(&created)).await, 410, "gone").await;
 }

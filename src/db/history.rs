@@ -1,0 +1,180 @@
+//! Revisions (the full representation after every write) and the change feed.
+//! Both are written by `WriteTx::record` inside the write's own transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{events, revisions},
+    DbConnection, StoreError, WriteTx,
+};
+use crate::domain::change::Operation;
+
+/// One write to one resource, as it will be recorded.
+pub struct Change<'a> {
+    pub resource_type: &'static str,
+    pub resource_id: &'a str,
+    pub version: i64,
+    pub operation: Operation,
+    pub plan_id: Option<&'a str>,
+    pub snapshot: &'a serde_json::Value,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = revisions)]
+pub struct RevisionRow {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub version: i64,
+    pub operation: Operation,
+    pub actor: String,
+    pub at: NaiveDateTime,
+    pub seq: i64,
+    pub snapshot: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub seq: i64,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub version: i64,
+    pub operation: Operation,
+    pub actor: String,
+    pub at: NaiveDateTime,
+    pub plan_id: Option<String>,
+}
+
+impl WriteTx<'_> {
+    /// Stores the revision and appends the feed event for one change; returns its seq.
+    pub fn record(&mut self, change: Change<'_>) -> Result<i64, StoreError> {
+        self.seq += 1;
+        diesel::insert_into(revisions::table)
+            .values((
+                revisions::resource_type.eq(change.resource_type),
+                revisions::resource_id.eq(change.resource_id),
+                revisions::version.eq(change.version),
+                revisions::operation.eq(change.operation),
+                revisions::actor.eq(self.actor),
+                revisions::at.eq(self.now),
+                revisions::seq.eq(self.seq),
+                revisions::snapshot.eq(change.snapshot.to_string()),
+            ))
+            .execute(self.conn)?;
+        diesel::insert_into(events::table)
+            .values((
+                events::seq.eq(self.seq),
+                events::resource_type.eq(change.resource_type),
+                events::resource_id.eq(change.resource_id),
+                events::version.eq(change.version),
+                events::operation.eq(change.operation),
+                events::actor.eq(self.actor),
+                events::at.eq(self.now),
+                events::plan_id.eq(change.plan_id),
+            ))
+            .execute(self.conn)?;
+        Ok(self.seq)
+    }
+}
+
+/// Revisions of one resource after `after_version`, oldest first, up to `limit + 1`.
+pub fn revisions_of(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    id: &str,
+    after_version: i64,
+    limit: i64,
+) -> Result<Vec<RevisionRow>, StoreError> {
+    Ok(revisions::table
+        .filter(revisions::resource_type.eq(resource_type))
+        .filter(revisions::resource_id.eq(id))
+        .filter(revisions::version.gt(after_version))
+        .order(revisions::version)
+        .limit(limit + 1)
+        .select(RevisionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn revision(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    id: &str,
+    version: i64,
+) -> Result<RevisionRow, StoreError> {
+    Ok(revisions::table
+        .find((resource_type, id, version))
+        .select(RevisionRow::as_select())
+        .first(conn)?)
+}
+
+/// The revision current at `at`: the last written at or before it.
+pub fn as_of(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<Option<RevisionRow>, StoreError> {
+    Ok(revisions::table
+        .filter(revisions::resource_type.eq(resource_type))
+        .filter(revisions::resource_id.eq(id))
+        .filter(revisions::at.le(at))
+        .order(revisions::version.desc())
+        .select(RevisionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Whether the resource existed and was deleted (a tombstone).
+pub fn is_deleted(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    id: &str,
+) -> Result<bool, StoreError> {
+    let last: Option<Operation> = revisions::table
+        .filter(revisions::resource_type.eq(resource_type))
+        .filter(revisions::resource_id.eq(id))
+        .order(revisions::version.desc())
+        .select(revisions::operation)
+        .first(conn)
+        .optional()?;
+    Ok(last == Some(Operation::Delete))
+}
+
+/// Filters of the change feed.
+#[derive(Debug, Default, Clone)]
+pub struct FeedFilter {
+    pub resource_type: Option<String>,
+    pub plan_id: Option<String>,
+}
+
+/// Events after `after`, in commit order, up to `limit`.
+pub fn events_after(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+    filter: &FeedFilter,
+) -> Result<Vec<EventRow>, StoreError> {
+    let mut query = events::table
+        .filter(events::seq.gt(after))
+        .order(events::seq)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .into_boxed();
+    if let Some(t) = &filter.resource_type {
+        query = query.filter(events::resource_type.eq(t.clone()));
+    }
+    if let Some(p) = &filter.plan_id {
+        query = query.filter(events::plan_id.eq(p.clone()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The newest seq written.
+pub fn last_seq(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    use super::schema::write_lock;
+    Ok(write_lock::table
+        .find(1)
+        .select(write_lock::last_seq)
+        .first(conn)?)
+}
