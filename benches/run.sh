@@ -28,7 +28,7 @@ json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 # wrk's summary as: requests/s p50 p99 (latencies in ms)
 measure() {
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$1" | python3 benches/wrk_summary.py
+  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$@" | python3 benches/wrk_summary.py
 }
 
 run_backend() {
@@ -47,6 +47,10 @@ run_backend() {
   printf '%-9s %-46s %s\n' "$backend" "actions of one organisation, overdue, 50 a page" "$(measure "$base/actions?organisation_id=$org&overdue=true&limit=50")"
   printf '%-9s %-46s %s\n' "$backend" "actions across plans, 50 a page" "$(measure "$base/actions?limit=50")"
   printf '%-9s %-46s %s\n' "$backend" "plan tree (250 actions, 25 measures)" "$(measure "$base/plans/$plan?include=tree")"
+  local action
+  action=$(curl -fsS "$base/plans/$plan/actions?limit=1" | json_field '["items"][0]["id"]')
+  printf '%-9s %-46s %s\n' "$backend" "PATCH an action (row, revision, event)" "$(measure -s benches/patch.lua "$base/actions/$action")"
+  printf '%-9s %-46s %s\n' "$backend" "change feed, 1000 events a page" "$(measure "$base/changes?after=0&limit=1000")"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
