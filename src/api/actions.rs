@@ -9,13 +9,13 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     outcomes::{refs_from_text, refs_to_text},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -432,82 +432,27 @@ pub async fn create_action(
     crud::create_in::<Actions>(&store, caller, plan.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/actions/{id}",
-    operation_id = "action_view",
-    tag = "actions",
-    summary = "Get one action",
-    params(("id" = String, Path, description = "Action id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The action", body = Action,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_action(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Actions>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Actions,
+    Action,
+    find_action,
+    "/api/v1/actions/{id}",
+    "action_view",
+    "actions",
+    "Action id",
+    "Get one action",
+    "The action"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/actions/{id}",
-    operation_id = "action_replace",
-    tag = "actions",
-    summary = "Replace an action's fields",
-    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = ActionInput,
-    responses((status = 200, description = "The action as stored", body = Action,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_action(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<ActionInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Actions>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/actions/{id}",
-    operation_id = "action_update",
-    tag = "actions",
-    summary = "Change some of an action's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = ActionInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change", example = json!({"brag": "green", "completed_on": "2025-07-15"})),
-    responses((status = 200, description = "The action as stored", body = Action,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_action(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Actions>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/actions/{id}",
-    operation_id = "action_delete",
-    tag = "actions",
-    summary = "Delete an action nothing is monitored in",
-    params(("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_action(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Actions>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Actions,
+    Action,
+    ActionInput,
+    "/api/v1/actions/{id}",
+    "actions",
+    "Action id",
+    "The action as stored",
+    replace: (replace_action, "action_replace", "Replace an action's fields"),
+    update: (update_action, "action_update", "Change some of an action's fields (JSON Merge Patch)", json!({"brag": "green", "completed_on": "2025-07-15"})),
+    delete: (delete_action, "action_delete", "Delete an action nothing is monitored in")
+);

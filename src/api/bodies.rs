@@ -8,12 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Resource, TopLevel},
+    crud::{self, Resource, TopLevel},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
@@ -273,24 +273,30 @@ pub async fn list_bodies(
     Ok(pagination::respond(&req, bodies, GovernanceBody::from))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/governance-bodies/{id}",
-    operation_id = "governance_body_view",
-    tag = "governance-bodies",
-    summary = "Get one governance body",
-    params(("id" = String, Path, description = "Governance body id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The governance body", body = GovernanceBody,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_body(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<GovernanceBodies>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    GovernanceBodies,
+    GovernanceBody,
+    find_body,
+    "/api/v1/governance-bodies/{id}",
+    "governance_body_view",
+    "governance-bodies",
+    "Governance body id",
+    "Get one governance body",
+    "The governance body"
+);
+
+change_endpoints!(
+    GovernanceBodies,
+    GovernanceBody,
+    GovernanceBodyInput,
+    "/api/v1/governance-bodies/{id}",
+    "governance-bodies",
+    "Governance body id",
+    "The body as stored",
+    replace: (replace_body, "governance_body_replace", "Replace a governance body's fields and links"),
+    update: (update_body, "governance_body_update", "Change some of a governance body's fields (JSON Merge Patch)", json!({"cadence": "monthly"})),
+    delete: (delete_body, "governance_body_delete", "Delete a governance body nothing refers to")
+);
 
 #[utoipa::path(
     post,
@@ -312,66 +318,4 @@ pub async fn create_body(
     body: Valid<GovernanceBodyInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<GovernanceBodies>(&store, caller, body.0).await
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/governance-bodies/{id}",
-    operation_id = "governance_body_replace",
-    tag = "governance-bodies",
-    summary = "Replace a governance body's fields and links",
-    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = GovernanceBodyInput,
-    responses((status = 200, description = "The body as stored", body = GovernanceBody,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_body(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<GovernanceBodyInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<GovernanceBodies>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/governance-bodies/{id}",
-    operation_id = "governance_body_update",
-    tag = "governance-bodies",
-    summary = "Change some of a governance body's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = GovernanceBodyInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change; a list given replaces the whole list",
-        example = json!({"cadence": "monthly"})),
-    responses((status = 200, description = "The body as stored", body = GovernanceBody,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_body(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<GovernanceBodies>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/governance-bodies/{id}",
-    operation_id = "governance_body_delete",
-    tag = "governance-bodies",
-    summary = "Delete a governance body nothing refers to",
-    params(("id" = String, Path, description = "Governance body id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_body(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<GovernanceBodies>(&store, caller, id.into_inner(), precondition).await
 }

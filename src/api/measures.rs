@@ -8,12 +8,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -487,83 +487,27 @@ pub async fn create_measure(
     crud::create_in::<Measures>(&store, caller, plan.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/measures/{id}",
-    operation_id = "measure_view",
-    tag = "measures",
-    summary = "Get one measure",
-    params(("id" = String, Path, description = "Measure id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The measure", body = Measure,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_measure(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Measures>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Measures,
+    Measure,
+    find_measure,
+    "/api/v1/measures/{id}",
+    "measure_view",
+    "measures",
+    "Measure id",
+    "Get one measure",
+    "The measure"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/measures/{id}",
-    operation_id = "measure_replace",
-    tag = "measures",
-    summary = "Replace a measure's fields, baselines and targets",
-    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = MeasureInput,
-    responses((status = 200, description = "The measure as stored", body = Measure,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_measure(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<MeasureInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Measures>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/measures/{id}",
-    operation_id = "measure_update",
-    tag = "measures",
-    summary = "Change some of a measure's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = MeasureInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change; a list given replaces the whole list",
-        example = json!({"tolerance": 1.5})),
-    responses((status = 200, description = "The measure as stored", body = Measure,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_measure(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Measures>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/measures/{id}",
-    operation_id = "measure_delete",
-    tag = "measures",
-    summary = "Delete a measure without readings",
-    params(("id" = String, Path, description = "Measure id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_measure(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Measures>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Measures,
+    Measure,
+    MeasureInput,
+    "/api/v1/measures/{id}",
+    "measures",
+    "Measure id",
+    "The measure as stored",
+    replace: (replace_measure, "measure_replace", "Replace a measure's fields, baselines and targets"),
+    update: (update_measure, "measure_update", "Change some of a measure's fields (JSON Merge Patch)", json!({"tolerance": 1.5})),
+    delete: (delete_measure, "measure_delete", "Delete a measure without readings")
+);

@@ -9,6 +9,7 @@ pub mod caller;
 pub mod changes;
 pub mod conditional;
 mod crud;
+mod endpoints;
 pub mod history;
 pub mod measures;
 mod merge_patch;

@@ -7,12 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Resource, TopLevel},
+    crud::{self, Resource, TopLevel},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
@@ -212,24 +212,30 @@ pub async fn list_organisations(
     Ok(pagination::respond(&req, rows, Organisation::from))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/organisations/{id}",
-    operation_id = "organisation_view",
-    tag = "organisations",
-    summary = "Get one organisation",
-    params(("id" = String, Path, description = "Organisation id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The organisation", body = Organisation,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_organisation(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Organisations>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Organisations,
+    Organisation,
+    find_organisation,
+    "/api/v1/organisations/{id}",
+    "organisation_view",
+    "organisations",
+    "Organisation id",
+    "Get one organisation",
+    "The organisation"
+);
+
+change_endpoints!(
+    Organisations,
+    Organisation,
+    OrganisationInput,
+    "/api/v1/organisations/{id}",
+    "organisations",
+    "Organisation id",
+    "The organisation as stored",
+    replace: (replace_organisation, "organisation_replace", "Replace an organisation's fields"),
+    update: (update_organisation, "organisation_update", "Change some of an organisation's fields (JSON Merge Patch)", json!({"website": "https://www.cnwl.nhs.uk"})),
+    delete: (delete_organisation, "organisation_delete", "Delete an organisation nothing refers to")
+);
 
 #[utoipa::path(
     post,
@@ -250,66 +256,4 @@ pub async fn create_organisation(
     body: Valid<OrganisationInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<Organisations>(&store, caller, body.0).await
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/organisations/{id}",
-    operation_id = "organisation_replace",
-    tag = "organisations",
-    summary = "Replace an organisation's fields",
-    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = OrganisationInput,
-    responses((status = 200, description = "The organisation as stored", body = Organisation,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_organisation(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<OrganisationInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Organisations>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/organisations/{id}",
-    operation_id = "organisation_update",
-    tag = "organisations",
-    summary = "Change some of an organisation's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = OrganisationInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change; `null` removes an optional field",
-        example = json!({"website": "https://www.cnwl.nhs.uk"})),
-    responses((status = 200, description = "The organisation as stored", body = Organisation,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_organisation(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Organisations>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/organisations/{id}",
-    operation_id = "organisation_delete",
-    tag = "organisations",
-    summary = "Delete an organisation nothing refers to",
-    params(("id" = String, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_organisation(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Organisations>(&store, caller, id.into_inner(), precondition).await
 }

@@ -8,12 +8,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -314,82 +314,27 @@ pub async fn create_outcome(
     crud::create_in::<Outcomes>(&store, caller, plan.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/outcomes/{id}",
-    operation_id = "outcome_view",
-    tag = "outcomes",
-    summary = "Get one outcome",
-    params(("id" = String, Path, description = "Outcome id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The outcome", body = Outcome,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_outcome(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Outcomes>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Outcomes,
+    Outcome,
+    find_outcome,
+    "/api/v1/outcomes/{id}",
+    "outcome_view",
+    "outcomes",
+    "Outcome id",
+    "Get one outcome",
+    "The outcome"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/outcomes/{id}",
-    operation_id = "outcome_replace",
-    tag = "outcomes",
-    summary = "Replace an outcome's fields",
-    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = OutcomeInput,
-    responses((status = 200, description = "The outcome as stored", body = Outcome,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_outcome(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<OutcomeInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Outcomes>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/outcomes/{id}",
-    operation_id = "outcome_update",
-    tag = "outcomes",
-    summary = "Change some of an outcome's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = OutcomeInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change", example = json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]})),
-    responses((status = 200, description = "The outcome as stored", body = Outcome,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_outcome(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Outcomes>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/outcomes/{id}",
-    operation_id = "outcome_delete",
-    tag = "outcomes",
-    summary = "Delete an outcome nothing refers to",
-    params(("id" = String, Path, description = "Outcome id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_outcome(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Outcomes>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Outcomes,
+    Outcome,
+    OutcomeInput,
+    "/api/v1/outcomes/{id}",
+    "outcomes",
+    "Outcome id",
+    "The outcome as stored",
+    replace: (replace_outcome, "outcome_replace", "Replace an outcome's fields"),
+    update: (update_outcome, "outcome_update", "Change some of an outcome's fields (JSON Merge Patch)", json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]})),
+    delete: (delete_outcome, "outcome_delete", "Delete an outcome nothing refers to")
+);

@@ -7,12 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Resource, TopLevel},
+    crud::{self, Resource, TopLevel},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
@@ -296,24 +296,30 @@ pub async fn list_owners(
     Ok(pagination::respond(&req, owners, Owner::from))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/owners/{id}",
-    operation_id = "owner_view",
-    tag = "owners",
-    summary = "Get one owner",
-    params(("id" = String, Path, description = "Owner id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The owner", body = Owner,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_owner(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Owners>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Owners,
+    Owner,
+    find_owner,
+    "/api/v1/owners/{id}",
+    "owner_view",
+    "owners",
+    "Owner id",
+    "Get one owner",
+    "The owner"
+);
+
+change_endpoints!(
+    Owners,
+    Owner,
+    OwnerInput,
+    "/api/v1/owners/{id}",
+    "owners",
+    "Owner id",
+    "The owner as stored",
+    replace: (replace_owner, "owner_replace", "Replace an owner's fields and holders"),
+    update: (update_owner, "owner_update", "Change some of an owner's fields (JSON Merge Patch)", json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]})),
+    delete: (delete_owner, "owner_delete", "Delete an owner")
+);
 
 #[utoipa::path(
     post,
@@ -334,67 +340,4 @@ pub async fn create_owner(
     body: Valid<OwnerInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<Owners>(&store, caller, body.0).await
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/owners/{id}",
-    operation_id = "owner_replace",
-    tag = "owners",
-    summary = "Replace an owner's fields and holders",
-    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = OwnerInput,
-    responses((status = 200, description = "The owner as stored", body = Owner,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_owner(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<OwnerInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Owners>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/owners/{id}",
-    operation_id = "owner_update",
-    tag = "owners",
-    summary = "Change some of an owner's fields (JSON Merge Patch)",
-    description = "`holders` is replaced as a whole when given, as JSON Merge Patch does with arrays.",
-    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = OwnerInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change; `null` removes an optional field",
-        example = json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]})),
-    responses((status = 200, description = "The owner as stored", body = Owner,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_owner(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Owners>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/owners/{id}",
-    operation_id = "owner_delete",
-    tag = "owners",
-    summary = "Delete an owner",
-    params(("id" = String, Path, description = "Owner id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_owner(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Owners>(&store, caller, id.into_inner(), precondition).await
 }

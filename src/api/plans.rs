@@ -9,12 +9,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
     crud::{self, AsOfQuery, Resource, TopLevel},
+    endpoints::change_endpoints,
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
     rules,
     tree::PlanTree,
 };
@@ -399,65 +399,15 @@ pub async fn create_plan(
     crud::create::<Plans>(&store, caller, body.0).await
 }
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/plans/{id}",
-    operation_id = "plan_replace",
-    tag = "plans",
-    summary = "Replace a plan's fields",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = PlanInput,
-    responses((status = 200, description = "The plan as stored", body = Plan,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_plan(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<PlanInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Plans>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/plans/{id}",
-    operation_id = "plan_update",
-    tag = "plans",
-    summary = "Change some of a plan's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = PlanInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change; `null` removes an optional field",
-        example = json!({"status": "active", "published": true})),
-    responses((status = 200, description = "The plan as stored", body = Plan,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_plan(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Plans>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/plans/{id}",
-    operation_id = "plan_delete",
-    tag = "plans",
-    summary = "Delete an empty plan",
-    description = "A plan that still has priorities, outcomes, actions, measures or risks answers 409 `still_referenced` with their counts.",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_plan(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Plans>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Plans,
+    Plan,
+    PlanInput,
+    "/api/v1/plans/{id}",
+    "plans",
+    "Plan id",
+    "The plan as stored",
+    replace: (replace_plan, "plan_replace", "Replace a plan's fields"),
+    update: (update_plan, "plan_update", "Change some of a plan's fields (JSON Merge Patch)", json!({"status": "active", "published": true})),
+    delete: (delete_plan, "plan_delete", "Delete an empty plan")
+);

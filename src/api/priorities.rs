@@ -8,12 +8,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -316,82 +316,27 @@ pub async fn create_priority(
     crud::create_in::<Priorities>(&store, caller, plan.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/priorities/{id}",
-    operation_id = "priority_view",
-    tag = "priorities",
-    summary = "Get one priority",
-    params(("id" = String, Path, description = "Priority id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The priority", body = Priority,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_priority(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Priorities>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Priorities,
+    Priority,
+    find_priority,
+    "/api/v1/priorities/{id}",
+    "priority_view",
+    "priorities",
+    "Priority id",
+    "Get one priority",
+    "The priority"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/priorities/{id}",
-    operation_id = "priority_replace",
-    tag = "priorities",
-    summary = "Replace a priority's fields",
-    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = PriorityInput,
-    responses((status = 200, description = "The priority as stored", body = Priority,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_priority(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<PriorityInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Priorities>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/priorities/{id}",
-    operation_id = "priority_update",
-    tag = "priorities",
-    summary = "Change some of a priority's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = PriorityInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change", example = json!({"position": 2})),
-    responses((status = 200, description = "The priority as stored", body = Priority,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_priority(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Priorities>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/priorities/{id}",
-    operation_id = "priority_delete",
-    tag = "priorities",
-    summary = "Delete a priority nothing refers to",
-    params(("id" = String, Path, description = "Priority id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_priority(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Priorities>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Priorities,
+    Priority,
+    PriorityInput,
+    "/api/v1/priorities/{id}",
+    "priorities",
+    "Priority id",
+    "The priority as stored",
+    replace: (replace_priority, "priority_replace", "Replace a priority's fields"),
+    update: (update_priority, "priority_update", "Change some of a priority's fields (JSON Merge Patch)", json!({"position": 2})),
+    delete: (delete_priority, "priority_delete", "Delete a priority nothing refers to")
+);

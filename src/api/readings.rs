@@ -9,13 +9,13 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     measures::all,
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -307,82 +307,27 @@ pub async fn create_reading(
     crud::create_in::<Readings>(&store, caller, measure.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/readings/{id}",
-    operation_id = "reading_view",
-    tag = "readings",
-    summary = "Get one reading",
-    params(("id" = String, Path, description = "Reading id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The reading", body = Reading,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_reading(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Readings>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Readings,
+    Reading,
+    find_reading,
+    "/api/v1/readings/{id}",
+    "reading_view",
+    "readings",
+    "Reading id",
+    "Get one reading",
+    "The reading"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/readings/{id}",
-    operation_id = "reading_replace",
-    tag = "readings",
-    summary = "Replace a reading's fields",
-    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = ReadingInput,
-    responses((status = 200, description = "The reading as stored", body = Reading,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_reading(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<ReadingInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Readings>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/readings/{id}",
-    operation_id = "reading_update",
-    tag = "readings",
-    summary = "Change some of a reading's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = ReadingInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change", example = json!({"status": "final"})),
-    responses((status = 200, description = "The reading as stored", body = Reading,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_reading(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Readings>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/readings/{id}",
-    operation_id = "reading_delete",
-    tag = "readings",
-    summary = "Delete a reading",
-    params(("id" = String, Path, description = "Reading id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_reading(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Readings>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Readings,
+    Reading,
+    ReadingInput,
+    "/api/v1/readings/{id}",
+    "readings",
+    "Reading id",
+    "The reading as stored",
+    replace: (replace_reading, "reading_replace", "Replace a reading's fields"),
+    update: (update_reading, "reading_update", "Change some of a reading's fields (JSON Merge Patch)", json!({"status": "final"})),
+    delete: (delete_reading, "reading_delete", "Delete a reading")
+);

@@ -8,12 +8,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
+    body::{Input, Valid},
     caller::Caller,
-    conditional::IfMatch,
-    crud::{self, AsOfQuery, Child, Resource},
+    crud::{self, Child, Resource},
+    endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, DeleteErrors, ListErrors, NotModified, UpdateErrors, ViewErrors},
+    problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
 };
 use crate::{
@@ -304,82 +304,27 @@ pub async fn create_risk(
     crud::create_in::<Risks>(&store, caller, plan.into_inner(), body.0).await
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/risks/{id}",
-    operation_id = "risk_view",
-    tag = "risks",
-    summary = "Get one risk",
-    params(("id" = String, Path, description = "Risk id"), AsOfQuery, ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")),
-    responses((status = 200, description = "The risk", body = Risk,
-            headers(("ETag" = String, description = "The version, quoted"))), ViewErrors, NotModified)
-)]
-pub async fn find_risk(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    id: web::Path<String>,
-    at: web::Query<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
-    crud::find::<Risks>(&req, &store, id.into_inner(), at.into_inner()).await
-}
+find_endpoint!(
+    Risks,
+    Risk,
+    find_risk,
+    "/api/v1/risks/{id}",
+    "risk_view",
+    "risks",
+    "Risk id",
+    "Get one risk",
+    "The risk"
+);
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/risks/{id}",
-    operation_id = "risk_replace",
-    tag = "risks",
-    summary = "Replace a risk's fields",
-    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body = RiskInput,
-    responses((status = 200, description = "The risk as stored", body = Risk,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn replace_risk(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    body: Valid<RiskInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Risks>(&store, caller, id.into_inner(), precondition, body.0).await
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/risks/{id}",
-    operation_id = "risk_update",
-    tag = "risks",
-    summary = "Change some of a risk's fields (JSON Merge Patch)",
-    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    request_body(content = RiskInput, content_type = "application/merge-patch+json",
-        description = "Only the fields to change", example = json!({"likelihood": 2, "status": "mitigated"})),
-    responses((status = 200, description = "The risk as stored", body = Risk,
-            headers(("ETag" = String, description = "The version, quoted"))), UpdateErrors)
-)]
-pub async fn update_risk(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-    patch: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    crud::update::<Risks>(&store, caller, id.into_inner(), precondition, patch.0).await
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/risks/{id}",
-    operation_id = "risk_delete",
-    tag = "risks",
-    summary = "Delete a risk",
-    params(("id" = String, Path, description = "Risk id"), ("If-Match" = String, Header, description = "The ETag of the version being changed, e.g. `\"3\"`")),
-    responses((status = 204, description = "Deleted"), DeleteErrors)
-)]
-pub async fn delete_risk(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<String>,
-    precondition: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Risks>(&store, caller, id.into_inner(), precondition).await
-}
+change_endpoints!(
+    Risks,
+    Risk,
+    RiskInput,
+    "/api/v1/risks/{id}",
+    "risks",
+    "Risk id",
+    "The risk as stored",
+    replace: (replace_risk, "risk_replace", "Replace a risk's fields"),
+    update: (update_risk, "risk_update", "Change some of a risk's fields (JSON Merge Patch)", json!({"likelihood": 2, "status": "mitigated"})),
+    delete: (delete_risk, "risk_delete", "Delete a risk")
+);
