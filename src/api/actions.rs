@@ -1,7 +1,6 @@
 //! `/api/v1/actions` and `/api/v1/plans/{id}/actions`: the numbered actions of a
 //! plan, with leads, start and due wording, BRAG status and cross-references.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,25 +8,23 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     outcomes::{refs_from_text, refs_to_text},
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    pagination::Paginated,
     rules,
 };
 use crate::{
     db::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
     domain::{
         plan::{Brag, RefTarget},
         when,
     },
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// Where an action is monitored instead: another outcome, action or priority.
@@ -361,76 +358,18 @@ impl ActionQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/actions",
-    operation_id = "action_list",
-    tag = "actions",
-    summary = "List actions across plans, filtered",
-    params(PageQuery, ActionQuery),
-    responses((status = 200, description = "A page of actions, oldest first", body = Paginated<Action>), ListErrors)
-)]
-pub async fn list_actions(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<ActionQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Action::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/plans/{id}/actions",
-    operation_id = "plan_action_list",
-    tag = "actions",
-    summary = "List a plan's actions, filtered",
-    params(("id" = String, Path, description = "Plan id"), PageQuery, ActionQuery),
-    responses((status = 200, description = "A page of the plan's actions, oldest first", body = Paginated<Action>), ListErrors, ViewErrors)
-)]
-pub async fn list_plan_actions(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    plan: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<ActionQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let plan = plan.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.plan_id = Some(plan.clone());
-    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
-    Ok(pagination::respond(&req, items, Action::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/plans/{id}/actions",
-    operation_id = "plan_action_create",
-    tag = "actions",
-    summary = "Add an action to a plan",
-    description = "`start` and `due` keep the plan's wording; `start_date` and `due_date` are read from it where it names a month or a day.",
-    params(("id" = String, Path, description = "Plan id")),
-    request_body = ActionInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new action", body = Action,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new action"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_action(
-    store: web::Data<Store>,
-    caller: Caller,
-    plan: web::Path<String>,
-    body: Valid<ActionInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Actions>(&store, caller, plan.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Actions,
+    Action,
+    ActionInput,
+    ActionQuery,
+    query::list,
+    "actions",
+    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    list: (list_actions, "/api/v1/actions", "action_list", "List actions across plans, filtered", "A page of actions, oldest first"),
+    nested: (list_plan_actions, "/api/v1/plans/{id}/actions", "plan_action_list", "List a plan's actions, filtered", "A page of the plan's actions, oldest first"),
+    create: (create_action, "plan_action_create", "Add an action to a plan", "URL of the new action")
+);
 
 find_endpoint!(
     Actions,

@@ -436,12 +436,3 @@ where
         .await
         .map_err(ApiError::from_store(parent, &id))
 }
-
-/// `in_parent` for a plan's children.
-pub async fn in_plan<T, F>(store: &Store, plan: String, f: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    T: Send + 'static,
-{
-    in_parent(store, "plan", plan, crate::db::plans::exists, f).await
-}

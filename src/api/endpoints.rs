@@ -121,4 +121,93 @@ macro_rules! change_endpoints {
     };
 }
 
-pub(crate) use {change_endpoints, find_endpoint};
+/// The collection handlers of a resource that lives inside a parent (a plan's
+/// priorities, outcomes, actions, measures and risks; a measure's readings): the
+/// flat filtered list, the parent's list and creation in the parent.
+macro_rules! child_collection_endpoints {
+    ($resource:ty, $view:ty, $input:ty, $query:ty, $list_fn:path, $tag:literal,
+     parent: ($parent_field:ident, $exists:path, $parent_name:literal, $parent_doc:literal),
+     list: ($list:ident, $list_path:literal, $list_op:literal, $list_summary:literal, $list_desc:literal),
+     nested: ($nested:ident, $nested_path:literal, $nested_op:literal, $nested_summary:literal, $nested_desc:literal),
+     create: ($create:ident, $create_op:literal, $create_summary:literal, $location_desc:literal)) => {
+        #[utoipa::path(
+            get,
+            path = $list_path,
+            operation_id = $list_op,
+            tag = $tag,
+            summary = $list_summary,
+            params($crate::api::pagination::PageQuery, $query),
+            responses(
+                (status = 200, description = $list_desc, body = $crate::api::pagination::Paginated<$view>),
+                $crate::api::problems::ListErrors
+            )
+        )]
+        pub async fn $list(
+            req: actix_web::HttpRequest,
+            store: actix_web::web::Data<$crate::db::Store>,
+            page: actix_web::web::Query<$crate::api::pagination::PageQuery>,
+            filter: actix_web::web::Query<$query>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            let page = page.to_request()?;
+            let filter = filter.into_inner().into_filter();
+            let items = store.read(move |conn| $list_fn(conn, &filter, &page)).await?;
+            Ok($crate::api::pagination::respond(&req, items, <$view>::from))
+        }
+
+        #[utoipa::path(
+            get,
+            path = $nested_path,
+            operation_id = $nested_op,
+            tag = $tag,
+            summary = $nested_summary,
+            params(("id" = String, Path, description = $parent_doc), $crate::api::pagination::PageQuery, $query),
+            responses(
+                (status = 200, description = $nested_desc, body = $crate::api::pagination::Paginated<$view>),
+                $crate::api::problems::ListErrors,
+                $crate::api::problems::ViewErrors
+            )
+        )]
+        pub async fn $nested(
+            req: actix_web::HttpRequest,
+            store: actix_web::web::Data<$crate::db::Store>,
+            parent: actix_web::web::Path<String>,
+            page: actix_web::web::Query<$crate::api::pagination::PageQuery>,
+            filter: actix_web::web::Query<$query>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            let page = page.to_request()?;
+            let parent = parent.into_inner();
+            let mut filter = filter.into_inner().into_filter();
+            filter.$parent_field = Some(parent.clone());
+            let items = $crate::api::crud::in_parent(&store, $parent_name, parent, $exists, move |conn| {
+                $list_fn(conn, &filter, &page)
+            })
+            .await?;
+            Ok($crate::api::pagination::respond(&req, items, <$view>::from))
+        }
+
+        #[utoipa::path(
+            post,
+            path = $nested_path,
+            operation_id = $create_op,
+            tag = $tag,
+            summary = $create_summary,
+            params(("id" = String, Path, description = $parent_doc)),
+            request_body = $input,
+            responses(
+                (status = 201, description = "Created; `Location` names it", body = $view,
+                    headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = $location_desc))),
+                $crate::api::problems::CreateErrors,
+                $crate::api::problems::ViewErrors
+            )
+        )]
+        pub async fn $create(
+            store: actix_web::web::Data<$crate::db::Store>,
+            caller: $crate::api::caller::Caller,
+            parent: actix_web::web::Path<String>,
+            body: $crate::api::body::Valid<$input>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::api::crud::create_in::<$resource>(&store, caller, parent.into_inner(), body.0).await
+        }
+    };
+}
+pub(crate) use {change_endpoints, child_collection_endpoints, find_endpoint};

@@ -1,19 +1,16 @@
 //! `/api/v1/measures` and `/api/v1/plans/{id}/measures`: KPIs and measures of
 //! progress, with baselines and targets per period and cohort.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    pagination::Paginated,
     rules,
 };
 use crate::{
@@ -22,10 +19,10 @@ use crate::{
             self as query, Measure as MeasureRecord, MeasureFields, MeasureFilter, MeasureWrite,
             PeriodValue,
         },
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
     domain::plan::{Direction, MeasureKind, TargetStatus, Unit},
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// A baseline or target: a value for a period and a cohort.
@@ -417,75 +414,18 @@ impl MeasureQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/measures",
-    operation_id = "measure_list",
-    tag = "measures",
-    summary = "List measures across plans, filtered",
-    params(PageQuery, MeasureQuery),
-    responses((status = 200, description = "A page of measures, oldest first", body = Paginated<Measure>), ListErrors)
-)]
-pub async fn list_measures(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<MeasureQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Measure::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/plans/{id}/measures",
-    operation_id = "plan_measure_list",
-    tag = "measures",
-    summary = "List a plan's measures",
-    params(("id" = String, Path, description = "Plan id"), PageQuery, MeasureQuery),
-    responses((status = 200, description = "A page of the plan's measures, oldest first", body = Paginated<Measure>), ListErrors, ViewErrors)
-)]
-pub async fn list_plan_measures(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    plan: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<MeasureQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let plan = plan.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.plan_id = Some(plan.clone());
-    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
-    Ok(pagination::respond(&req, items, Measure::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/plans/{id}/measures",
-    operation_id = "plan_measure_create",
-    tag = "measures",
-    summary = "Add a measure to a plan",
-    params(("id" = String, Path, description = "Plan id")),
-    request_body = MeasureInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new measure", body = Measure,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new measure"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_measure(
-    store: web::Data<Store>,
-    caller: Caller,
-    plan: web::Path<String>,
-    body: Valid<MeasureInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Measures>(&store, caller, plan.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Measures,
+    Measure,
+    MeasureInput,
+    MeasureQuery,
+    query::list,
+    "measures",
+    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    list: (list_measures, "/api/v1/measures", "measure_list", "List measures across plans, filtered", "A page of measures, oldest first"),
+    nested: (list_plan_measures, "/api/v1/plans/{id}/measures", "plan_measure_list", "List a plan's measures", "A page of the plan's measures, oldest first"),
+    create: (create_measure, "plan_measure_create", "Add a measure to a plan", "URL of the new measure")
+);
 
 find_endpoint!(
     Measures,

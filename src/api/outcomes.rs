@@ -1,19 +1,16 @@
 //! `/api/v1/outcomes` and `/api/v1/plans/{id}/outcomes`: what each section of a
 //! plan means to achieve, with accountable leads.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    pagination::Paginated,
     rules,
 };
 use crate::{
@@ -21,9 +18,9 @@ use crate::{
         outcomes::{
             self as query, Outcome as OutcomeRecord, OutcomeFields, OutcomeFilter, OutcomeWrite,
         },
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// An outcome a plan's section aims for.
@@ -244,75 +241,18 @@ impl OutcomeQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/outcomes",
-    operation_id = "outcome_list",
-    tag = "outcomes",
-    summary = "List outcomes across plans",
-    params(PageQuery, OutcomeQuery),
-    responses((status = 200, description = "A page of outcomes, oldest first", body = Paginated<Outcome>), ListErrors)
-)]
-pub async fn list_outcomes(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<OutcomeQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Outcome::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/plans/{id}/outcomes",
-    operation_id = "plan_outcome_list",
-    tag = "outcomes",
-    summary = "List a plan's outcomes",
-    params(("id" = String, Path, description = "Plan id"), PageQuery, OutcomeQuery),
-    responses((status = 200, description = "A page of the plan's outcomes, oldest first", body = Paginated<Outcome>), ListErrors, ViewErrors)
-)]
-pub async fn list_plan_outcomes(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    plan: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<OutcomeQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let plan = plan.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.plan_id = Some(plan.clone());
-    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
-    Ok(pagination::respond(&req, items, Outcome::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/plans/{id}/outcomes",
-    operation_id = "plan_outcome_create",
-    tag = "outcomes",
-    summary = "Add an outcome to a plan",
-    params(("id" = String, Path, description = "Plan id")),
-    request_body = OutcomeInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new outcome", body = Outcome,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new outcome"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_outcome(
-    store: web::Data<Store>,
-    caller: Caller,
-    plan: web::Path<String>,
-    body: Valid<OutcomeInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Outcomes>(&store, caller, plan.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Outcomes,
+    Outcome,
+    OutcomeInput,
+    OutcomeQuery,
+    query::list,
+    "outcomes",
+    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    list: (list_outcomes, "/api/v1/outcomes", "outcome_list", "List outcomes across plans", "A page of outcomes, oldest first"),
+    nested: (list_plan_outcomes, "/api/v1/plans/{id}/outcomes", "plan_outcome_list", "List a plan's outcomes", "A page of the plan's outcomes, oldest first"),
+    create: (create_outcome, "plan_outcome_create", "Add an outcome to a plan", "URL of the new outcome")
+);
 
 find_endpoint!(
     Outcomes,

@@ -1,19 +1,16 @@
 //! `/api/v1/priorities` and `/api/v1/plans/{id}/priorities`: a plan's sections —
 //! areas for improvement, aims, workstreams, enablers.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    pagination::Paginated,
     rules,
 };
 use crate::{
@@ -22,10 +19,10 @@ use crate::{
             self as query, Priority as PriorityRecord, PriorityFields, PriorityFilter,
             PriorityWrite,
         },
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
     domain::plan::PriorityKind,
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// A section of a plan.
@@ -246,75 +243,18 @@ impl PriorityQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/priorities",
-    operation_id = "priority_list",
-    tag = "priorities",
-    summary = "List priorities across plans",
-    params(PageQuery, PriorityQuery),
-    responses((status = 200, description = "A page of priorities, oldest first", body = Paginated<Priority>), ListErrors)
-)]
-pub async fn list_priorities(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<PriorityQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Priority::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/plans/{id}/priorities",
-    operation_id = "plan_priority_list",
-    tag = "priorities",
-    summary = "List a plan's priorities",
-    params(("id" = String, Path, description = "Plan id"), PageQuery, PriorityQuery),
-    responses((status = 200, description = "A page of the plan's priorities, oldest first", body = Paginated<Priority>), ListErrors, ViewErrors)
-)]
-pub async fn list_plan_priorities(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    plan: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<PriorityQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let plan = plan.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.plan_id = Some(plan.clone());
-    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
-    Ok(pagination::respond(&req, items, Priority::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/plans/{id}/priorities",
-    operation_id = "plan_priority_create",
-    tag = "priorities",
-    summary = "Add a priority to a plan",
-    params(("id" = String, Path, description = "Plan id")),
-    request_body = PriorityInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new priority", body = Priority,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new priority"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_priority(
-    store: web::Data<Store>,
-    caller: Caller,
-    plan: web::Path<String>,
-    body: Valid<PriorityInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Priorities>(&store, caller, plan.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Priorities,
+    Priority,
+    PriorityInput,
+    PriorityQuery,
+    query::list,
+    "priorities",
+    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    list: (list_priorities, "/api/v1/priorities", "priority_list", "List priorities across plans", "A page of priorities, oldest first"),
+    nested: (list_plan_priorities, "/api/v1/plans/{id}/priorities", "plan_priority_list", "List a plan's priorities", "A page of the plan's priorities, oldest first"),
+    create: (create_priority, "plan_priority_create", "Add a priority to a plan", "URL of the new priority")
+);
 
 find_endpoint!(
     Priorities,

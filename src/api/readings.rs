@@ -1,7 +1,6 @@
 //! `/api/v1/readings` and `/api/v1/measures/{id}/readings`: a measure's actual
 //! values, each judged against its cohort's target.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,23 +8,20 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     measures::all,
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    pagination::Paginated,
     rules,
 };
 use crate::{
     db::{
         measures,
         readings::{self as query, ReadingFields, ReadingFilter, ReadingRow},
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
     domain::plan::{ReadingStatus, TargetStatus},
-    error::ApiError,
 };
 
 /// A measure's actual value for a period and a cohort.
@@ -233,79 +229,18 @@ impl ReadingQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/readings",
-    operation_id = "reading_list",
-    tag = "readings",
-    summary = "List readings across measures, filtered",
-    params(PageQuery, ReadingQuery),
-    responses((status = 200, description = "A page of readings, oldest first", body = Paginated<Reading>), ListErrors)
-)]
-pub async fn list_readings(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<ReadingQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Reading::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/measures/{id}/readings",
-    operation_id = "measure_reading_list",
-    tag = "readings",
-    summary = "List a measure's readings",
-    params(("id" = String, Path, description = "Measure id"), PageQuery, ReadingQuery),
-    responses((status = 200, description = "A page of the measure's readings, oldest first", body = Paginated<Reading>), ListErrors, ViewErrors)
-)]
-pub async fn list_measure_readings(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    measure: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<ReadingQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let measure = measure.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.measure_id = Some(measure.clone());
-    let items = crud::in_parent(&store, "measure", measure, measures::exists, move |conn| {
-        query::list(conn, &filter, &page)
-    })
-    .await?;
-    Ok(pagination::respond(&req, items, Reading::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/measures/{id}/readings",
-    operation_id = "measure_reading_create",
-    tag = "readings",
-    summary = "Record a reading of a measure",
-    description = "A second reading for the same period and cohort answers 409 `duplicate`; change the first instead.",
-    params(("id" = String, Path, description = "Measure id")),
-    request_body = ReadingInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new reading", body = Reading,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new reading"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_reading(
-    store: web::Data<Store>,
-    caller: Caller,
-    measure: web::Path<String>,
-    body: Valid<ReadingInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Readings>(&store, caller, measure.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Readings,
+    Reading,
+    ReadingInput,
+    ReadingQuery,
+    query::list,
+    "readings",
+    parent: (measure_id, crate::db::measures::exists, "measure", "Measure id"),
+    list: (list_readings, "/api/v1/readings", "reading_list", "List readings across measures, filtered", "A page of readings, oldest first"),
+    nested: (list_measure_readings, "/api/v1/measures/{id}/readings", "measure_reading_list", "List a measure's readings", "A page of the measure's readings, oldest first"),
+    create: (create_reading, "measure_reading_create", "Record a reading of a measure", "URL of the new reading")
+);
 
 find_endpoint!(
     Readings,

@@ -1,6 +1,5 @@
 //! `/api/v1/risks` and `/api/v1/plans/{id}/risks`: a plan's risk register.
 
-use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,21 +7,18 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Child, Resource},
-    endpoints::{change_endpoints, find_endpoint},
-    pagination::{self, PageQuery, Paginated},
-    problems::{CreateErrors, ListErrors, ViewErrors},
+    body::Input,
+    crud::{Child, Resource},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    pagination::Paginated,
     rules,
 };
 use crate::{
     db::{
         risks::{self as query, RiskFields, RiskFilter, RiskRow},
-        DbConnection, Store, StoreError, WriteTx,
+        DbConnection, StoreError, WriteTx,
     },
     domain::plan::RiskStatus,
-    error::ApiError,
 };
 
 /// A risk to a plan's delivery.
@@ -234,75 +230,18 @@ impl RiskQuery {
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/risks",
-    operation_id = "risk_list",
-    tag = "risks",
-    summary = "List risks across plans, filtered",
-    params(PageQuery, RiskQuery),
-    responses((status = 200, description = "A page of risks, oldest first", body = Paginated<Risk>), ListErrors)
-)]
-pub async fn list_risks(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<RiskQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let filter = filter.into_inner().into_filter();
-    let items = store
-        .read(move |conn| query::list(conn, &filter, &page))
-        .await?;
-    Ok(pagination::respond(&req, items, Risk::from))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/plans/{id}/risks",
-    operation_id = "plan_risk_list",
-    tag = "risks",
-    summary = "List a plan's risks",
-    params(("id" = String, Path, description = "Plan id"), PageQuery, RiskQuery),
-    responses((status = 200, description = "A page of the plan's risks, oldest first", body = Paginated<Risk>), ListErrors, ViewErrors)
-)]
-pub async fn list_plan_risks(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    plan: web::Path<String>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<RiskQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page.to_request()?;
-    let plan = plan.into_inner();
-    let mut filter = filter.into_inner().into_filter();
-    filter.plan_id = Some(plan.clone());
-    let items = crud::in_plan(&store, plan, move |conn| query::list(conn, &filter, &page)).await?;
-    Ok(pagination::respond(&req, items, Risk::from))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/plans/{id}/risks",
-    operation_id = "plan_risk_create",
-    tag = "risks",
-    summary = "Add a risk to a plan's register",
-    params(("id" = String, Path, description = "Plan id")),
-    request_body = RiskInput,
-    responses(
-        (status = 201, description = "Created; `Location` names the new risk", body = Risk,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "URL of the new risk"))),
-        CreateErrors, ViewErrors
-    )
-)]
-pub async fn create_risk(
-    store: web::Data<Store>,
-    caller: Caller,
-    plan: web::Path<String>,
-    body: Valid<RiskInput>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create_in::<Risks>(&store, caller, plan.into_inner(), body.0).await
-}
+child_collection_endpoints!(
+    Risks,
+    Risk,
+    RiskInput,
+    RiskQuery,
+    query::list,
+    "risks",
+    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    list: (list_risks, "/api/v1/risks", "risk_list", "List risks across plans, filtered", "A page of risks, oldest first"),
+    nested: (list_plan_risks, "/api/v1/plans/{id}/risks", "plan_risk_list", "List a plan's risks", "A page of the plan's risks, oldest first"),
+    create: (create_risk, "plan_risk_create", "Add a risk to a plan's register", "URL of the new risk")
+);
 
 find_endpoint!(
     Risks,
