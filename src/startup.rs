@@ -25,7 +25,7 @@ pub struct Application {
 impl Application {
     /// Migrates the database, binds the port and builds the server (not yet running).
     pub fn build(config: &Config) -> Result<Self, ConfigError> {
-        let store = Store::new(prepare_database(config)?);
+        let store = Store::new(prepare_database(config)?, config.db_timeout);
         let address = (config.host, config.port);
         let listener = TcpListener::bind(address).map_err(|e| ConfigError {
             variable: "WAYMARK_PORT",

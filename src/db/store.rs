@@ -14,6 +14,8 @@
 //! the feed has no gaps. The cost is one writer at a time, which SQLite imposes
 //! anyway and which a partnership's write rate never approaches.
 
+use std::{sync::Arc, time::Duration};
+
 use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
 use diesel::{prelude::*, Connection};
@@ -23,6 +25,13 @@ use super::{schema::write_lock, DbConnection, Pool, StoreError};
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// Writers of this process queue here, in arrival order, before they take a
+    /// connection. Only one of them would get the database's write lock anyway;
+    /// the others would hold pooled connections and, on SQLite, poll the lock
+    /// with a back-off that gave a one-second tail under 32 concurrent writers.
+    writers: Arc<tokio::sync::Mutex<()>>,
+    /// How long a writer may wait for its turn before answering 503.
+    timeout: Duration,
 }
 
 /// The open write transaction, with who is writing and when.
@@ -97,8 +106,12 @@ impl<T> Page<T> {
 }
 
 impl Store {
-    pub fn new(pool: Pool) -> Self {
-        Store { pool }
+    pub fn new(pool: Pool, timeout: Duration) -> Self {
+        Store {
+            pool,
+            writers: Arc::default(),
+            timeout,
+        }
     }
 
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
@@ -124,6 +137,9 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
         T: Send + 'static,
     {
+        let _turn = tokio::time::timeout(self.timeout, self.writers.lock())
+            .await
+            .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(StoreError::from)?;
