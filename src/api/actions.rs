@@ -289,14 +289,14 @@ impl Resource for Actions {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: ActionInput,
+        current: &ActionRecord,
+        input: Self::Input,
     ) -> Result<ActionRecord, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.row.id, &current.row.plan_id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &ActionRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

@@ -220,14 +220,14 @@ impl Resource for GovernanceBodies {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: GovernanceBodyInput,
+        current: &BodyRecord,
+        input: Self::Input,
     ) -> Result<BodyRecord, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.row.id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &BodyRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

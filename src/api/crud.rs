@@ -45,12 +45,14 @@ pub trait Resource: 'static {
     fn version(record: &Self::Record) -> i64;
     fn input_of(record: &Self::Record) -> Self::Input;
     fn get(conn: &mut DbConnection, id: &str) -> Result<Self::Record, StoreError>;
+    /// Stores `input` over `current`, which the caller has loaded and checked.
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
+        current: &Self::Record,
         input: Self::Input,
     ) -> Result<Self::Record, StoreError>;
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError>;
+    /// Deletes `current`, which the caller has loaded and checked.
+    fn delete(tx: &mut WriteTx<'_>, current: &Self::Record) -> Result<(), StoreError>;
 
     /// The plan the record belongs to, for filtering the change feed.
     fn plan_id(
@@ -314,7 +316,7 @@ async fn change<R: Resource>(
             let current = load::<R>(tx.conn, &id)?;
             precondition.check(R::version(&current))?;
             let input = input(&current)?;
-            let updated = R::update(tx, &id, input)?;
+            let updated = R::update(tx, &current, input)?;
             record::<R>(tx, updated, Operation::Update)
         })
         .await?;
@@ -335,9 +337,9 @@ pub async fn delete<R: Resource>(
             let version = R::version(&current);
             precondition.check(version)?;
             let plan = R::plan_id(tx.conn, &current)?;
+            R::delete(tx, &current)?;
             let snapshot = serde_json::to_value(R::View::from(current))
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            R::delete(tx, &id)?;
             tx.record(Change {
                 resource_type: R::TYPE,
                 resource_id: &id,

@@ -359,14 +359,14 @@ impl Resource for Measures {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: MeasureInput,
+        current: &MeasureRecord,
+        input: Self::Input,
     ) -> Result<MeasureRecord, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.row.id, &current.row.plan_id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &MeasureRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

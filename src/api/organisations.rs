@@ -60,14 +60,14 @@ impl Resource for Organisations {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: OrganisationInput,
+        current: &OrganisationRow,
+        input: Self::Input,
     ) -> Result<OrganisationRow, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &OrganisationRow) -> Result<(), StoreError> {
+        query::delete(tx, &current.id)
     }
 }
 

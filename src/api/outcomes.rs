@@ -194,14 +194,14 @@ impl Resource for Outcomes {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: OutcomeInput,
+        current: &OutcomeRecord,
+        input: Self::Input,
     ) -> Result<OutcomeRecord, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.row.id, &current.row.plan_id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &OutcomeRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

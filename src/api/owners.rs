@@ -62,15 +62,15 @@ impl Resource for Owners {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: OwnerInput,
+        current: &OwnerRecord,
+        input: Self::Input,
     ) -> Result<OwnerRecord, StoreError> {
         let (fields, holders) = input.into_fields();
-        query::update(tx, id, fields, &holders)
+        query::update(tx, &current.row.id, fields, &holders)
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &OwnerRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

@@ -265,12 +265,16 @@ impl Resource for Plans {
         query::get(conn, id)
     }
 
-    fn update(tx: &mut WriteTx<'_>, id: &str, input: PlanInput) -> Result<PlanRecord, StoreError> {
-        query::update(tx, id, input.into())
+    fn update(
+        tx: &mut WriteTx<'_>,
+        current: &PlanRecord,
+        input: Self::Input,
+    ) -> Result<PlanRecord, StoreError> {
+        query::update(tx, &current.row.id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &PlanRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

@@ -197,14 +197,14 @@ impl Resource for Priorities {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: PriorityInput,
+        current: &PriorityRecord,
+        input: Self::Input,
     ) -> Result<PriorityRecord, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.row.id, &current.row.plan_id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &PriorityRecord) -> Result<(), StoreError> {
+        query::delete(tx, &current.row.id)
     }
 }
 

@@ -177,14 +177,14 @@ impl Resource for Readings {
 
     fn update(
         tx: &mut WriteTx<'_>,
-        id: &str,
-        input: ReadingInput,
+        current: &ReadingRow,
+        input: Self::Input,
     ) -> Result<ReadingRow, StoreError> {
-        query::update(tx, id, input.into())
+        query::update(tx, &current.id, &current.measure_id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &ReadingRow) -> Result<(), StoreError> {
+        query::delete(tx, &current.id, &current.measure_id)
     }
 }
 

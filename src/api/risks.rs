@@ -187,12 +187,16 @@ impl Resource for Risks {
         query::get(conn, id)
     }
 
-    fn update(tx: &mut WriteTx<'_>, id: &str, input: RiskInput) -> Result<RiskRow, StoreError> {
-        query::update(tx, id, input.into())
+    fn update(
+        tx: &mut WriteTx<'_>,
+        current: &RiskRow,
+        input: Self::Input,
+    ) -> Result<RiskRow, StoreError> {
+        query::update(tx, &current.id, input.into())
     }
 
-    fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-        query::delete(tx, id)
+    fn delete(tx: &mut WriteTx<'_>, current: &RiskRow) -> Result<(), StoreError> {
+        query::delete(tx, &current.id)
     }
 }
 

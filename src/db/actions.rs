@@ -367,9 +367,13 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Ac
     get(tx.conn, &id)
 }
 
-pub fn update(tx: &mut WriteTx<'_>, id: &str, write: ActionWrite) -> Result<Action, StoreError> {
-    let plan = get(tx.conn, id)?.row.plan_id;
-    let write = resolve(tx.conn, &plan, write, Some(id))?;
+pub fn update(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    plan: &str,
+    write: ActionWrite,
+) -> Result<Action, StoreError> {
+    let write = resolve(tx.conn, plan, write, Some(id))?;
     diesel::update(actions::table.find(id))
         .set((
             &write.fields,
@@ -387,15 +391,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(actions::monitored_in_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    if monitored > 0 {
-        return Err(StoreError::Referenced(vec![(
-            "actions monitored in it",
-            monitored,
-        )]));
-    }
+    super::refuse_if_referenced([("actions monitored in it", monitored)])?;
     links::remove_parent(tx.conn, id)?;
-    match diesel::delete(actions::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(actions::table.find(id)).execute(tx.conn)?)
 }

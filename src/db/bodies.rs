@@ -252,7 +252,6 @@ fn write_links(conn: &mut DbConnection, id: &str, write: &BodyWrite) -> Result<(
 }
 
 pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-    let mut refs = Vec::new();
     let reporting: i64 = reporting_lines::table
         .filter(reporting_lines::parent_body_id.eq(id))
         .count()
@@ -265,21 +264,11 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(priorities::working_group_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    for (what, n) in [
+    super::refuse_if_referenced([
         ("bodies reporting to it", reporting),
         ("plans it leads", led),
         ("priorities it works on", groups),
-    ] {
-        if n > 0 {
-            refs.push((what, n));
-        }
-    }
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
+    ])?;
     links::remove_parent(tx.conn, id)?;
-    match diesel::delete(governance_bodies::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(governance_bodies::table.find(id)).execute(tx.conn)?)
 }

@@ -64,3 +64,24 @@ impl From<r2d2::Error> for StoreError {
         StoreError::Unavailable(e.to_string())
     }
 }
+
+/// Refuses a delete with `Referenced`, naming each non-zero count, when anything
+/// still refers to the row.
+pub fn refuse_if_referenced(
+    refs: impl IntoIterator<Item = (&'static str, i64)>,
+) -> Result<(), StoreError> {
+    let refs: Vec<_> = refs.into_iter().filter(|(_, n)| *n > 0).collect();
+    if refs.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Referenced(refs))
+    }
+}
+
+/// A delete that removed no row had nothing to delete.
+pub fn removed(rows: usize) -> Result<(), StoreError> {
+    match rows {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}

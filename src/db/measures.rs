@@ -329,9 +329,13 @@ pub fn insert(
     get(tx.conn, &id)
 }
 
-pub fn update(tx: &mut WriteTx<'_>, id: &str, write: MeasureWrite) -> Result<Measure, StoreError> {
-    let plan = get(tx.conn, id)?.row.plan_id;
-    check(tx.conn, &plan, &write, Some(id))?;
+pub fn update(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    plan: &str,
+    write: MeasureWrite,
+) -> Result<Measure, StoreError> {
+    check(tx.conn, plan, &write, Some(id))?;
     diesel::update(measures::table.find(id))
         .set((
             &write.fields,
@@ -350,16 +354,11 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(readings::measure_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    if count > 0 {
-        return Err(StoreError::Referenced(vec![("readings", count)]));
-    }
+    super::refuse_if_referenced([("readings", count)])?;
     links::remove_parent(tx.conn, id)?;
     diesel::delete(measure_values::table.filter(measure_values::measure_id.eq(id)))
         .execute(tx.conn)?;
-    match diesel::delete(measures::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(measures::table.find(id)).execute(tx.conn)?)
 }
 
 /// The target a value of `cohort` is judged against: the cohort's latest target.

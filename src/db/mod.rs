@@ -21,7 +21,7 @@ mod store;
 pub mod tree;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
-pub use error::StoreError;
+pub use error::{refuse_if_referenced, removed, StoreError};
 pub use migrations::refresh_statistics;
 pub use store::{now, Page, PageRequest, Store, WriteTx};
 

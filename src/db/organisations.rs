@@ -140,17 +140,10 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(owners::organisation_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    let mut refs = super::links::referrers(tx.conn, id)?;
-    if owner_count > 0 {
-        refs.insert(0, ("owners", owner_count));
-    }
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
-    match diesel::delete(organisations::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    let mut refs = vec![("owners", owner_count)];
+    refs.extend(super::links::referrers(tx.conn, id)?);
+    super::refuse_if_referenced(refs)?;
+    super::removed(diesel::delete(organisations::table.find(id)).execute(tx.conn)?)
 }
 
 fn duplicate_code(code: &str) -> StoreError {

@@ -179,18 +179,22 @@ pub fn insert(
     get(tx.conn, &id)
 }
 
-pub fn update(tx: &mut WriteTx<'_>, id: &str, write: OutcomeWrite) -> Result<Outcome, StoreError> {
-    let plan = get(tx.conn, id)?.row.plan_id;
+pub fn update(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    plan: &str,
+    write: OutcomeWrite,
+) -> Result<Outcome, StoreError> {
     priorities::plan_of(
         tx.conn,
         &write.fields.priority_id,
         "priority_id",
-        Some(&plan),
+        Some(plan),
     )?;
     priorities::check_ref_free(
         tx.conn,
         RefTarget::Outcome,
-        &plan,
+        plan,
         &write.fields.ref_,
         Some(id),
     )?;
@@ -208,7 +212,7 @@ pub fn update(tx: &mut WriteTx<'_>, id: &str, write: OutcomeWrite) -> Result<Out
 
 pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
     let mut refs = links::referrers(tx.conn, id)?;
-    for (what, n) in [
+    refs.extend([
         (
             "actions",
             actions::table
@@ -223,17 +227,8 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
                 .count()
                 .get_result::<i64>(tx.conn)?,
         ),
-    ] {
-        if n > 0 {
-            refs.push((what, n));
-        }
-    }
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
+    ]);
+    super::refuse_if_referenced(refs)?;
     links::remove_parent(tx.conn, id)?;
-    match diesel::delete(outcomes::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(outcomes::table.find(id)).execute(tx.conn)?)
 }

@@ -183,19 +183,10 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(risks::owner_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    for (what, n) in [("measures", teams), ("risks", risks_owned)] {
-        if n > 0 {
-            refs.push((what, n));
-        }
-    }
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
+    refs.extend([("measures", teams), ("risks", risks_owned)]);
+    super::refuse_if_referenced(refs)?;
     diesel::delete(owner_holders::table.filter(owner_holders::owner_id.eq(id))).execute(tx.conn)?;
-    match diesel::delete(owners::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(owners::table.find(id)).execute(tx.conn)?)
 }
 
 fn check_organisation(conn: &mut DbConnection, id: Option<&str>) -> Result<(), StoreError> {

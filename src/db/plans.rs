@@ -259,13 +259,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
                 .get_result::<i64>(tx.conn)?,
         ),
     ];
-    let refs: Vec<_> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
+    super::refuse_if_referenced(counts)?;
     links::remove_parent(tx.conn, id)?;
-    match diesel::delete(plans::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(plans::table.find(id)).execute(tx.conn)?)
 }

@@ -241,13 +241,13 @@ pub fn insert(
 pub fn update(
     tx: &mut WriteTx<'_>,
     id: &str,
+    plan: &str,
     write: PriorityWrite,
 ) -> Result<Priority, StoreError> {
-    let current = get(tx.conn, id)?;
     check_ref_free(
         tx.conn,
         RefTarget::Priority,
-        &current.row.plan_id,
+        plan,
         &write.fields.ref_,
         Some(id),
     )?;
@@ -305,13 +305,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
                 .get_result::<i64>(tx.conn)?,
         ),
     ];
-    let refs: Vec<_> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
-    if !refs.is_empty() {
-        return Err(StoreError::Referenced(refs));
-    }
+    super::refuse_if_referenced(counts)?;
     links::remove_parent(tx.conn, id)?;
-    match diesel::delete(priorities::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(priorities::table.find(id)).execute(tx.conn)?)
 }

@@ -172,15 +172,15 @@ pub fn insert(
 pub fn update(
     tx: &mut WriteTx<'_>,
     id: &str,
+    measure: &str,
     fields: ReadingFields,
 ) -> Result<ReadingRow, StoreError> {
-    let measure = get(tx.conn, id)?.measure_id;
     let kind: MeasureKind = measure_table::table
         .find(&measure)
         .select(measure_table::kind)
         .first(tx.conn)?;
     check_value(kind, &fields)?;
-    check_free(tx.conn, &measure, &fields, Some(id))?;
+    check_free(tx.conn, measure, &fields, Some(id))?;
     diesel::update(readings::table.find(id))
         .set((
             &fields,
@@ -189,12 +189,11 @@ pub fn update(
             readings::updated_by.eq(tx.actor),
         ))
         .execute(tx.conn)?;
-    measures::refresh_status(tx.conn, &measure)?;
+    measures::refresh_status(tx.conn, measure)?;
     get(tx.conn, id)
 }
 
-pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-    let measure = get(tx.conn, id)?.measure_id;
+pub fn delete(tx: &mut WriteTx<'_>, id: &str, measure: &str) -> Result<(), StoreError> {
     diesel::delete(readings::table.find(id)).execute(tx.conn)?;
-    measures::refresh_status(tx.conn, &measure)
+    measures::refresh_status(tx.conn, measure)
 }

@@ -139,8 +139,5 @@ pub fn update(tx: &mut WriteTx<'_>, id: &str, fields: RiskFields) -> Result<Risk
 }
 
 pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
-    match diesel::delete(risks::table.find(id)).execute(tx.conn)? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
+    super::removed(diesel::delete(risks::table.find(id)).execute(tx.conn)?)
 }
