@@ -10,7 +10,7 @@ use waymark::{
     config::Config,
     db::{
         self, actions, measures, organisations, outcomes, owners, plans, priorities,
-        schema::readings, DbConnection, StoreError, WriteTx,
+        schema::readings, Actor, DbConnection, StoreError, WriteTx,
     },
     domain::{
         organisation::OrganisationKind,
@@ -147,7 +147,11 @@ fn in_tx<T>(
     f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     conn.transaction(|conn| {
-        let mut tx = WriteTx::begin(conn, "benchmark")?;
+        let actor = Actor {
+            subject: "benchmark".into(),
+            organisation: None,
+        };
+        let mut tx = WriteTx::begin(conn, &actor)?;
         let started_at = tx.seq;
         let result = f(&mut tx)?;
         tx.finish(started_at)?;

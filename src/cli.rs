@@ -1,9 +1,13 @@
-//! The command line: `waymark [serve|migrate|openapi]`, `--help` listing every
-//! environment variable with its default. Failures print one line and exit 1.
+//! The command line: `waymark [serve|migrate|openapi|token]`, `--help` listing
+//! every environment variable with its default. Failures print one line and exit 1.
 
 use std::{io::Write, process::ExitCode};
 
 use crate::{
+    auth::{
+        dev::{mint, parse_ttl, TokenRequest},
+        Role,
+    },
     config::{Config, VARIABLES},
     openapi, startup,
 };
@@ -15,6 +19,11 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     ("migrate", "apply pending database migrations and exit"),
     ("openapi", "print the OpenAPI document as JSON and exit"),
+    (
+        "token",
+        "print a token signed with the development (or configured) secret:\n            \
+         waymark token --sub NAME --role viewer|contributor|editor|admin [--org CODE] [--ttl 8h]",
+    ),
 ];
 
 pub fn main() -> ExitCode {
@@ -32,6 +41,13 @@ pub fn main() -> ExitCode {
     }
     let result = match args.as_slice() {
         [] => serve(),
+        [command, options @ ..] if command == "token" => match token_request(options) {
+            Ok(request) => print_token(&request),
+            Err(message) => {
+                eprintln!("waymark token: {message}; try waymark --help");
+                return ExitCode::from(2);
+            }
+        },
         [command] => match command.as_str() {
             "serve" => serve(),
             "migrate" => migrate(),
@@ -100,7 +116,13 @@ fn serve() -> Result<(), String> {
         );
         println!("Swagger UI: {base}/docs/");
         println!("OpenAPI document: {base}/api-docs/openapi.json");
+        if config.auth.keys.is_hmac() {
+            println!(
+                "A token for Swagger UI's Authorize button: waymark token --sub NAME --role admin --org MKCC"
+            );
+        }
         let _ = std::io::stdout().flush();
+        app.fetch_keys().await;
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
 }
@@ -113,6 +135,41 @@ fn migrate() -> Result<(), String> {
         "migrations are up to date ({} database)",
         config.database.backend()
     );
+    Ok(())
+}
+
+/// Reads `--sub NAME --role ROLE [--org CODE] [--ttl 8h]`.
+fn token_request(options: &[String]) -> Result<TokenRequest, String> {
+    let mut subject = None;
+    let mut role = None;
+    let mut organisation = None;
+    let mut ttl = parse_ttl("8h")?;
+    let mut pairs = options.iter();
+    while let Some(flag) = pairs.next() {
+        let value = pairs
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value"))?
+            .clone();
+        match flag.as_str() {
+            "--sub" => subject = Some(value),
+            "--role" => role = Some(value.parse::<Role>()?),
+            "--org" => organisation = Some(value),
+            "--ttl" => ttl = parse_ttl(&value)?,
+            other => return Err(format!("unknown option {other:?}")),
+        }
+    }
+    Ok(TokenRequest {
+        subject: subject.ok_or("--sub is required")?,
+        role: role.ok_or("--role is required")?,
+        organisation,
+        ttl,
+    })
+}
+
+fn print_token(request: &TokenRequest) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let token = mint(&config.auth, request)?;
+    println!("{token}");
     Ok(())
 }
 

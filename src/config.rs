@@ -3,7 +3,10 @@
 
 use std::{collections::HashMap, fmt, net::IpAddr, path::PathBuf, time::Duration};
 
-use crate::db::DatabaseUrl;
+use crate::{
+    auth::settings::{AuthSettings, AuthValues},
+    db::DatabaseUrl,
+};
 
 /// One environment variable the service reads.
 pub struct Variable {
@@ -49,6 +52,86 @@ pub const VARIABLES: &[Variable] = &[
         help: "HTTP worker threads (0 means one per CPU core)",
     },
     Variable {
+        name: "WAYMARK_ENV",
+        default: "development",
+        help: "development or production; production refuses to start without auth configuration",
+    },
+    Variable {
+        name: "WAYMARK_DATA_DIR",
+        default: "",
+        help: "where generated files (the development token secret) live; empty: the SQLite file's directory, else ./data",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_JWKS_URL",
+        default: "",
+        help: "JSON Web Key Set URL of the identity provider (https; http only to loopback)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_JWKS_FILE",
+        default: "",
+        help: "JSON Web Key Set file, re-read when a token names an unknown key",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_SECRET",
+        default: "",
+        help: "HS256 shared secret (at least 32 bytes); empty in development: generated in the data directory",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ISSUER",
+        default: "",
+        help: "accepted token issuers (iss), comma-separated; required with a configured key (development default: waymark-dev)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_AUDIENCE",
+        default: "",
+        help: "accepted token audiences (aud), comma-separated; required with a configured key (development default: waymark)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ALGORITHMS",
+        default: "",
+        help: "accepted signing algorithms, comma-separated; empty: HS256 with a secret, RS256 with a key set",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_LEEWAY_SECS",
+        default: "60",
+        help: "clock difference tolerated on exp and nbf, in seconds (0-600)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ROLES_CLAIM",
+        default: "roles",
+        help: "claim holding the roles: roles (Entra ID), realm_access.roles (Keycloak), scope or scp",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ROLE_MAP",
+        default: "",
+        help: "provider role names to ours, e.g. Waymark.Editor=editor,Waymark.Admin=admin; empty: viewer, contributor, editor, admin as they are",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ORG_CLAIM",
+        default: "org",
+        help: "claim holding the caller's organisation code (a dotted path)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_ORG_MAP",
+        default: "",
+        help: "claim values to organisation codes, e.g. <tenant-id>=CNWL; values not listed are taken as codes",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_JWKS_REFRESH_SECS",
+        default: "3600",
+        help: "age after which a fetched key set is fetched again (60-86400)",
+    },
+    Variable {
+        name: "WAYMARK_AUTH_JWKS_REFETCH_SECS",
+        default: "30",
+        help: "least time between key set fetches caused by unknown key ids (0-3600)",
+    },
+    Variable {
+        name: "WAYMARK_PUBLIC_READ",
+        default: "false",
+        help: "true lets requests without a token read published plans and their contents",
+    },
+    Variable {
         name: "RUST_LOG",
         default: "info",
         help: "log filter for env_logger, e.g. info or waymark=debug,actix_web=info",
@@ -87,6 +170,10 @@ pub struct Config {
     pub db_timeout: Duration,
     pub max_body_bytes: usize,
     pub workers: usize,
+    /// `WAYMARK_ENV=production`.
+    pub production: bool,
+    pub data_dir: PathBuf,
+    pub auth: AuthSettings,
 }
 
 // The database URL may hold a password: Debug shows only its backend.
@@ -100,6 +187,9 @@ impl fmt::Debug for Config {
             .field("db_timeout", &self.db_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("workers", &self.workers)
+            .field("production", &self.production)
+            .field("data_dir", &self.data_dir)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -122,7 +212,47 @@ impl Config {
             variable: "DATABASE_URL",
             message,
         })?;
+        let production = match env.raw("WAYMARK_ENV").as_str() {
+            "development" => false,
+            "production" => true,
+            other => {
+                return Err(ConfigError {
+                    variable: "WAYMARK_ENV",
+                    message: format!("{other:?} is not development or production"),
+                })
+            }
+        };
+        let data_dir = match env.optional("WAYMARK_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => database
+                .sqlite_path()
+                .and_then(|p| p.parent().map(PathBuf::from))
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from("data")),
+        };
+        let auth = AuthValues {
+            production,
+            data_dir: data_dir.clone(),
+            secret: env.optional("WAYMARK_AUTH_SECRET"),
+            jwks_file: env.optional("WAYMARK_AUTH_JWKS_FILE"),
+            jwks_url: env.optional("WAYMARK_AUTH_JWKS_URL"),
+            issuer: env.optional("WAYMARK_AUTH_ISSUER"),
+            audience: env.optional("WAYMARK_AUTH_AUDIENCE"),
+            algorithms: env.optional("WAYMARK_AUTH_ALGORITHMS"),
+            leeway: env.ranged("WAYMARK_AUTH_LEEWAY_SECS", 0, 600)?,
+            roles_claim: env.raw("WAYMARK_AUTH_ROLES_CLAIM"),
+            role_map: env.raw("WAYMARK_AUTH_ROLE_MAP"),
+            organisation_claim: env.raw("WAYMARK_AUTH_ORG_CLAIM"),
+            organisation_map: env.raw("WAYMARK_AUTH_ORG_MAP"),
+            public_read: env.parse("WAYMARK_PUBLIC_READ", "true or false")?,
+            jwks_refresh: env.ranged("WAYMARK_AUTH_JWKS_REFRESH_SECS", 60, 86_400)?,
+            jwks_refetch: env.ranged("WAYMARK_AUTH_JWKS_REFETCH_SECS", 0, 3600)?,
+        }
+        .settings()?;
         Ok(Config {
+            production,
+            data_dir,
+            auth,
             host: env.parse("WAYMARK_HOST", "an IP address such as 127.0.0.1")?,
             port: env.parse("WAYMARK_PORT", "a port number from 0 to 65535")?,
             database,
@@ -132,13 +262,6 @@ impl Config {
             workers: env.ranged("WAYMARK_WORKERS", 0, 1024)?,
         })
     }
-
-    /// The directory that holds the SQLite file and, later, generated secrets.
-    pub fn data_dir(&self) -> Option<PathBuf> {
-        self.database
-            .sqlite_path()
-            .and_then(|p| p.parent().map(PathBuf::from))
-    }
 }
 
 struct Env<F> {
@@ -146,6 +269,13 @@ struct Env<F> {
 }
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
+    /// The value when set and not blank.
+    fn optional(&self, name: &'static str) -> Option<String> {
+        (self.lookup)(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
     fn raw(&self, name: &'static str) -> String {
         match (self.lookup)(name) {
             Some(value) if !value.trim().is_empty() => value.trim().to_string(),
@@ -207,7 +337,8 @@ mod tests {
         assert_eq!(c.port, 8080);
         assert_eq!(c.host.to_string(), "127.0.0.1");
         assert_eq!(c.database.backend(), "sqlite");
-        assert_eq!(c.data_dir(), Some(PathBuf::from("data")));
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert!(!c.production);
     }
 
     #[test]
@@ -230,8 +361,37 @@ mod tests {
     }
 
     #[test]
-    fn debug_output_hides_the_database_password() {
-        let c = config(&[("DATABASE_URL", "postgres://u:secret@h/db")]).unwrap();
-        assert!(!format!("{c:?}").contains("secret"));
+    fn debug_output_hides_the_database_password_and_token_secret() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://u:dbpassword@h/db"),
+            (
+                "WAYMARK_AUTH_SECRET",
+                "0123456789abcdef0123456789abcdef-token",
+            ),
+            ("WAYMARK_AUTH_ISSUER", "https://idp.example"),
+            ("WAYMARK_AUTH_AUDIENCE", "waymark"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("dbpassword"));
+        assert!(!shown.contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn production_without_auth_configuration_does_not_start() {
+        let e = config(&[("WAYMARK_ENV", "production")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_ENV");
+        let e = config(&[("WAYMARK_ENV", "staging")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_ENV");
+    }
+
+    #[test]
+    fn the_data_directory_follows_the_sqlite_file_unless_set() {
+        let c = config(&[("DATABASE_URL", "sqlite:///var/lib/waymark/w.db")]).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/var/lib/waymark"));
+        let c = config(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        let c = config(&[("WAYMARK_DATA_DIR", "/srv/w")]).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/srv/w"));
     }
 }

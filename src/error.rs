@@ -25,6 +25,13 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// 401: no bearer token, or one that does not verify; `WWW-Authenticate`
+    /// says so as RFC 6750 asks.
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// 403: the token is valid but its role or organisation does not allow this.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
     /// 404: the resource does not exist (or the caller may not learn that it does).
     #[error("{resource} {id} was not found")]
     NotFound { resource: &'static str, id: String },
@@ -122,7 +129,10 @@ pub struct Problem {
 impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::BadRequest { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Unauthorized { code, .. }
+            | ApiError::Forbidden { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
             ApiError::Gone { .. } => "gone",
             ApiError::PreconditionRequired => "precondition_required",
@@ -249,10 +259,27 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// The RFC 6750 challenge: a request without credentials gets no error code, a
+/// bad token gets `invalid_token` with a description (quotes and control
+/// characters removed, since a token's `kid` can end up in it).
+fn bearer_challenge(code: &str, detail: &str) -> String {
+    if code == "missing_token" {
+        return r#"Bearer realm="waymark""#.to_string();
+    }
+    let description: String = detail
+        .chars()
+        .filter(|c| c.is_ascii() && !c.is_ascii_control() && *c != '"' && *c != '\\')
+        .take(200)
+        .collect();
+    format!(r#"Bearer realm="waymark", error="invalid_token", error_description="{description}""#)
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Gone { .. } => StatusCode::GONE,
@@ -281,6 +308,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            ApiError::Unauthorized { code, detail } => {
+                response.insert_header((header::WWW_AUTHENTICATE, bearer_challenge(code, detail)));
             }
             ApiError::PreconditionFailed { current_version } => {
                 response.insert_header((

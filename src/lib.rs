@@ -1,13 +1,17 @@
 //! Waymark: a partnership's shared plans as a versioned REST/JSON API.
 //!
 //! A request flows: `telemetry::middleware` (request id, metrics, access log) →
-//! `routes` (the one route table) → a handler in `api` (parse and validate the
-//! input, then one call into `db::Store`) → `db` (queries on SQLite or PostgreSQL,
+//! `routes` (the one route table, each route with its access rule, enforced by
+//! `auth::access` before the handler) → a handler in `api` (parse and validate
+//! the input, then one call into `db::Store`, where `auth::scope` checks the
+//! caller's organisation against the object) → `db` (queries on SQLite or PostgreSQL,
 //! writes in one transaction) → a view serialised as JSON, or an `error::ApiError`
 //! rendered as RFC 9457 problem+json.
 
 /// The HTTP handlers and their request and response types.
 pub mod api;
+/// Bearer tokens, roles, organisation scope and each route's access rule.
+pub mod auth;
 /// Command line: subcommands and `--help`.
 pub mod cli;
 /// Environment variables, parsed once at start.

@@ -1,17 +1,25 @@
 //! The OpenAPI document, generated from the handlers' own annotations. The
 //! committed `openapi/v1.json` must equal what this produces (a test checks).
 
+use actix_web::http::Method;
 use utoipa::{
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
+        RefOr,
+    },
     Modify, OpenApi,
 };
 
 use crate::{
+    api::problems::problem,
     api::{
         actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
         pagination::Paginated, plans, priorities, readings, risks,
     },
+    auth::{Access, Role},
     error::{FieldError, Problem, Reference},
+    routes::access_table,
 };
 
 #[derive(OpenApi)]
@@ -20,7 +28,9 @@ use crate::{
         title = "Waymark",
         description = "The shared record of a local-area partnership's plans for children and \
             families: plans, priorities, outcomes, actions with BRAG status, measures, owners and \
-            governance bodies, as versioned resources.\n\nErrors are RFC 9457 \
+            governance bodies, as versioned resources.\n\nCallers send a JWT as a bearer token; \
+            its role (`viewer` < `contributor` < `editor` < `admin`) and organisation decide \
+            what it may do, as each operation says. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Lists are paginated with `limit` and \
             an opaque `cursor`; the next page's URL is in `next` and in the `Link` header.",
         license(name = "MIT", identifier = "MIT")
@@ -118,7 +128,7 @@ use crate::{
         history::risk_version,
     ),
     components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &AccessRules),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
@@ -153,6 +163,73 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+const BEARER: &str = "bearer_auth";
+
+/// Writes each route's access rule into its operation: the security requirement
+/// (none, optional or required), the rule in words, the role as
+/// `x-waymark-role`, and the 401 and 403 answers it can give. Taken from the
+/// route table, so the document cannot disagree with what is enforced.
+struct AccessRules;
+
+impl Modify for AccessRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for rule in access_table() {
+            let Some(item) = openapi.paths.paths.get_mut(rule.path) else {
+                continue;
+            };
+            let operation = match rule.method {
+                Method::GET => item.get.as_mut(),
+                Method::POST => item.post.as_mut(),
+                Method::PUT => item.put.as_mut(),
+                Method::PATCH => item.patch.as_mut(),
+                Method::DELETE => item.delete.as_mut(),
+                _ => None,
+            };
+            if let Some(operation) = operation {
+                document_access(operation, rule.access);
+            }
+        }
+    }
+}
+
+fn document_access(operation: &mut Operation, access: Access) {
+    let required = SecurityRequirement::new(BEARER, Vec::<String>::new());
+    operation.security = Some(match access {
+        Access::Open => Vec::new(),
+        // An empty requirement makes the token optional.
+        Access::PlanContent => vec![required, SecurityRequirement::default()],
+        _ => vec![required],
+    });
+    let rule = format!("**Access:** {}", access.describe());
+    operation.description = Some(match operation.description.take() {
+        Some(text) => format!("{text}\n\n{rule}"),
+        None => rule,
+    });
+    let role = access.role().map_or("none", Role::as_str);
+    let extensions = operation.extensions.get_or_insert_with(Default::default);
+    extensions.insert("x-waymark-role".into(), serde_json::json!(role));
+    if access == Access::Open {
+        return;
+    }
+    let responses = &mut operation.responses.responses;
+    responses.insert(
+        "401".into(),
+        RefOr::T(problem(
+            401,
+            "invalid_token",
+            "No bearer token, or one that is expired, forged or not for this service",
+        )),
+    );
+    responses.insert(
+        "403".into(),
+        RefOr::T(problem(
+            403,
+            "insufficient_role",
+            "The token's role or organisation does not allow this",
+        )),
+    );
 }
 
 /// The document as the server serves it and `waymark openapi` prints it.

@@ -1,8 +1,11 @@
-//! The one route table. Every path is declared once with its methods; a method the
-//! path lacks answers 405 with `Allow`, an unknown path 404, both as problem+json.
+//! The one route table. Every path is declared once with its methods, and every
+//! method with its handler and its access rule (`auth::Access`), enforced before
+//! the handler runs. A method the path lacks answers 405 with `Allow`, an unknown
+//! path 404, both as problem+json.
 
 use actix_web::{
-    http::Method, web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder,
+    http::Method, middleware::from_fn, web, FromRequest, Handler, HttpRequest, HttpResponse,
+    Resource, Responder,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -12,294 +15,167 @@ use crate::{
         actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
         plans, priorities, readings, risks,
     },
+    auth::access::{
+        enforce,
+        Access::{self, Admin, Contributor, Editor, Open, PlanContent, Viewer},
+    },
     error::ApiError,
     openapi::ApiDoc,
 };
 
+/// Every route with its methods, handlers and access rules. A method cannot be
+/// added without a rule: `Endpoint`'s methods take one.
+fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new("/healthz").get(Open, operations::healthz),
+        Endpoint::new("/readyz").get(Open, operations::readyz),
+        Endpoint::new("/metrics").get(Open, operations::metrics),
+        Endpoint::new("/api/v1/organisations")
+            .get(Viewer, organisations::list_organisations)
+            .post(Admin, organisations::create_organisation),
+        Endpoint::new("/api/v1/organisations/{id}")
+            .get(Viewer, organisations::find_organisation)
+            .put(Admin, organisations::replace_organisation)
+            .patch(Admin, organisations::update_organisation)
+            .delete(Admin, organisations::delete_organisation),
+        Endpoint::new("/api/v1/governance-bodies")
+            .get(Viewer, bodies::list_bodies)
+            .post(Admin, bodies::create_body),
+        Endpoint::new("/api/v1/governance-bodies/{id}")
+            .get(Viewer, bodies::find_body)
+            .put(Admin, bodies::replace_body)
+            .patch(Admin, bodies::update_body)
+            .delete(Admin, bodies::delete_body),
+        Endpoint::new("/api/v1/plans")
+            .get(PlanContent, plans::list_plans)
+            .post(Editor, plans::create_plan),
+        Endpoint::new("/api/v1/plans/{id}")
+            .get(PlanContent, plans::find_plan)
+            .put(Editor, plans::replace_plan)
+            .patch(Editor, plans::update_plan)
+            .delete(Editor, plans::delete_plan),
+        Endpoint::new("/api/v1/plans/{id}/priorities")
+            .get(PlanContent, priorities::list_plan_priorities)
+            .post(Editor, priorities::create_priority),
+        Endpoint::new("/api/v1/plans/{id}/outcomes")
+            .get(PlanContent, outcomes::list_plan_outcomes)
+            .post(Editor, outcomes::create_outcome),
+        Endpoint::new("/api/v1/plans/{id}/actions")
+            .get(PlanContent, actions::list_plan_actions)
+            .post(Editor, actions::create_action),
+        Endpoint::new("/api/v1/plans/{id}/measures")
+            .get(PlanContent, measures::list_plan_measures)
+            .post(Editor, measures::create_measure),
+        Endpoint::new("/api/v1/plans/{id}/risks")
+            .get(PlanContent, risks::list_plan_risks)
+            .post(Editor, risks::create_risk),
+        Endpoint::new("/api/v1/measures").get(PlanContent, measures::list_measures),
+        Endpoint::new("/api/v1/measures/{id}")
+            .get(PlanContent, measures::find_measure)
+            .put(Editor, measures::replace_measure)
+            .patch(Editor, measures::update_measure)
+            .delete(Editor, measures::delete_measure),
+        Endpoint::new("/api/v1/measures/{id}/readings")
+            .get(PlanContent, readings::list_measure_readings)
+            .post(Contributor, readings::create_reading),
+        Endpoint::new("/api/v1/readings").get(PlanContent, readings::list_readings),
+        Endpoint::new("/api/v1/readings/{id}")
+            .get(PlanContent, readings::find_reading)
+            .put(Contributor, readings::replace_reading)
+            .patch(Contributor, readings::update_reading)
+            .delete(Contributor, readings::delete_reading),
+        Endpoint::new("/api/v1/risks").get(PlanContent, risks::list_risks),
+        Endpoint::new("/api/v1/risks/{id}")
+            .get(PlanContent, risks::find_risk)
+            .put(Editor, risks::replace_risk)
+            .patch(Editor, risks::update_risk)
+            .delete(Editor, risks::delete_risk),
+        Endpoint::new("/api/v1/priorities").get(PlanContent, priorities::list_priorities),
+        Endpoint::new("/api/v1/priorities/{id}")
+            .get(PlanContent, priorities::find_priority)
+            .put(Editor, priorities::replace_priority)
+            .patch(Editor, priorities::update_priority)
+            .delete(Editor, priorities::delete_priority),
+        Endpoint::new("/api/v1/outcomes").get(PlanContent, outcomes::list_outcomes),
+        Endpoint::new("/api/v1/outcomes/{id}")
+            .get(PlanContent, outcomes::find_outcome)
+            .put(Editor, outcomes::replace_outcome)
+            .patch(Editor, outcomes::update_outcome)
+            .delete(Editor, outcomes::delete_outcome),
+        Endpoint::new("/api/v1/actions").get(PlanContent, actions::list_actions),
+        Endpoint::new("/api/v1/actions/{id}")
+            .get(PlanContent, actions::find_action)
+            .put(Contributor, actions::replace_action)
+            .patch(Contributor, actions::update_action)
+            .delete(Editor, actions::delete_action),
+        Endpoint::new("/api/v1/changes").get(Viewer, changes::list_changes),
+        Endpoint::new("/api/v1/organisations/{id}/versions")
+            .get(Viewer, history::organisation_versions),
+        Endpoint::new("/api/v1/organisations/{id}/versions/{version}")
+            .get(Viewer, history::organisation_version),
+        Endpoint::new("/api/v1/owners/{id}/versions").get(Viewer, history::owner_versions),
+        Endpoint::new("/api/v1/owners/{id}/versions/{version}").get(Viewer, history::owner_version),
+        Endpoint::new("/api/v1/governance-bodies/{id}/versions")
+            .get(Viewer, history::governance_body_versions),
+        Endpoint::new("/api/v1/governance-bodies/{id}/versions/{version}")
+            .get(Viewer, history::governance_body_version),
+        Endpoint::new("/api/v1/plans/{id}/versions").get(Viewer, history::plan_versions),
+        Endpoint::new("/api/v1/plans/{id}/versions/{version}").get(Viewer, history::plan_version),
+        Endpoint::new("/api/v1/priorities/{id}/versions").get(Viewer, history::priority_versions),
+        Endpoint::new("/api/v1/priorities/{id}/versions/{version}")
+            .get(Viewer, history::priority_version),
+        Endpoint::new("/api/v1/outcomes/{id}/versions").get(Viewer, history::outcome_versions),
+        Endpoint::new("/api/v1/outcomes/{id}/versions/{version}")
+            .get(Viewer, history::outcome_version),
+        Endpoint::new("/api/v1/actions/{id}/versions").get(Viewer, history::action_versions),
+        Endpoint::new("/api/v1/actions/{id}/versions/{version}")
+            .get(Viewer, history::action_version),
+        Endpoint::new("/api/v1/measures/{id}/versions").get(Viewer, history::measure_versions),
+        Endpoint::new("/api/v1/measures/{id}/versions/{version}")
+            .get(Viewer, history::measure_version),
+        Endpoint::new("/api/v1/readings/{id}/versions").get(Viewer, history::reading_versions),
+        Endpoint::new("/api/v1/readings/{id}/versions/{version}")
+            .get(Viewer, history::reading_version),
+        Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, history::risk_versions),
+        Endpoint::new("/api/v1/risks/{id}/versions/{version}").get(Viewer, history::risk_version),
+        Endpoint::new("/api/v1/owners")
+            .get(Viewer, owners::list_owners)
+            .post(Admin, owners::create_owner),
+        Endpoint::new("/api/v1/owners/{id}")
+            .get(Viewer, owners::find_owner)
+            .put(Admin, owners::replace_owner)
+            .patch(Admin, owners::update_owner)
+            .delete(Admin, owners::delete_owner),
+    ]
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(Endpoint::new("/healthz").get(operations::healthz).finish())
-        .service(Endpoint::new("/readyz").get(operations::readyz).finish())
-        .service(Endpoint::new("/metrics").get(operations::metrics).finish())
-        .service(
-            web::scope("/api/v1")
-                .service(
-                    Endpoint::new("/organisations")
-                        .get(organisations::list_organisations)
-                        .post(organisations::create_organisation)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/organisations/{id}")
-                        .get(organisations::find_organisation)
-                        .put(organisations::replace_organisation)
-                        .patch(organisations::update_organisation)
-                        .delete(organisations::delete_organisation)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/governance-bodies")
-                        .get(bodies::list_bodies)
-                        .post(bodies::create_body)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/governance-bodies/{id}")
-                        .get(bodies::find_body)
-                        .put(bodies::replace_body)
-                        .patch(bodies::update_body)
-                        .delete(bodies::delete_body)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans")
-                        .get(plans::list_plans)
-                        .post(plans::create_plan)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}")
-                        .get(plans::find_plan)
-                        .put(plans::replace_plan)
-                        .patch(plans::update_plan)
-                        .delete(plans::delete_plan)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/priorities")
-                        .get(priorities::list_plan_priorities)
-                        .post(priorities::create_priority)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/outcomes")
-                        .get(outcomes::list_plan_outcomes)
-                        .post(outcomes::create_outcome)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/actions")
-                        .get(actions::list_plan_actions)
-                        .post(actions::create_action)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/measures")
-                        .get(measures::list_plan_measures)
-                        .post(measures::create_measure)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/risks")
-                        .get(risks::list_plan_risks)
-                        .post(risks::create_risk)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/measures")
-                        .get(measures::list_measures)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/measures/{id}")
-                        .get(measures::find_measure)
-                        .put(measures::replace_measure)
-                        .patch(measures::update_measure)
-                        .delete(measures::delete_measure)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/measures/{id}/readings")
-                        .get(readings::list_measure_readings)
-                        .post(readings::create_reading)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/readings")
-                        .get(readings::list_readings)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/readings/{id}")
-                        .get(readings::find_reading)
-                        .put(readings::replace_reading)
-                        .patch(readings::update_reading)
-                        .delete(readings::delete_reading)
-                        .finish(),
-                )
-                .service(Endpoint::new("/risks").get(risks::list_risks).finish())
-                .service(
-                    Endpoint::new("/risks/{id}")
-                        .get(risks::find_risk)
-                        .put(risks::replace_risk)
-                        .patch(risks::update_risk)
-                        .delete(risks::delete_risk)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/priorities")
-                        .get(priorities::list_priorities)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/priorities/{id}")
-                        .get(priorities::find_priority)
-                        .put(priorities::replace_priority)
-                        .patch(priorities::update_priority)
-                        .delete(priorities::delete_priority)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/outcomes")
-                        .get(outcomes::list_outcomes)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/outcomes/{id}")
-                        .get(outcomes::find_outcome)
-                        .put(outcomes::replace_outcome)
-                        .patch(outcomes::update_outcome)
-                        .delete(outcomes::delete_outcome)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/actions")
-                        .get(actions::list_actions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/actions/{id}")
-                        .get(actions::find_action)
-                        .put(actions::replace_action)
-                        .patch(actions::update_action)
-                        .delete(actions::delete_action)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/changes")
-                        .get(changes::list_changes)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/organisations/{id}/versions")
-                        .get(history::organisation_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/organisations/{id}/versions/{version}")
-                        .get(history::organisation_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/owners/{id}/versions")
-                        .get(history::owner_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/owners/{id}/versions/{version}")
-                        .get(history::owner_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/governance-bodies/{id}/versions")
-                        .get(history::governance_body_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/governance-bodies/{id}/versions/{version}")
-                        .get(history::governance_body_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/versions")
-                        .get(history::plan_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/plans/{id}/versions/{version}")
-                        .get(history::plan_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/priorities/{id}/versions")
-                        .get(history::priority_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/priorities/{id}/versions/{version}")
-                        .get(history::priority_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/outcomes/{id}/versions")
-                        .get(history::outcome_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/outcomes/{id}/versions/{version}")
-                        .get(history::outcome_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/actions/{id}/versions")
-                        .get(history::action_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/actions/{id}/versions/{version}")
-                        .get(history::action_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/measures/{id}/versions")
-                        .get(history::measure_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/measures/{id}/versions/{version}")
-                        .get(history::measure_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/readings/{id}/versions")
-                        .get(history::reading_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/readings/{id}/versions/{version}")
-                        .get(history::reading_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/risks/{id}/versions")
-                        .get(history::risk_versions)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/risks/{id}/versions/{version}")
-                        .get(history::risk_version)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/owners")
-                        .get(owners::list_owners)
-                        .post(owners::create_owner)
-                        .finish(),
-                )
-                .service(
-                    Endpoint::new("/owners/{id}")
-                        .get(owners::find_owner)
-                        .put(owners::replace_owner)
-                        .patch(owners::update_owner)
-                        .delete(owners::delete_owner)
-                        .finish(),
-                ),
-        )
-        .service(web::resource("/docs").route(web::get().to(|| async {
-            HttpResponse::PermanentRedirect()
-                .insert_header(("Location", "/docs/"))
-                .finish()
-        })))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()));
+    for endpoint in endpoints() {
+        cfg.service(endpoint.finish());
+    }
+    cfg.service(web::resource("/docs").route(web::get().to(|| async {
+        HttpResponse::PermanentRedirect()
+            .insert_header(("Location", "/docs/"))
+            .finish()
+    })))
+    .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()));
+}
+
+/// One method of one path and who may call it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// The access rule of every route, read from the route table itself (for the
+/// OpenAPI document and the tests).
+pub fn access_table() -> Vec<RouteRule> {
+    endpoints()
+        .into_iter()
+        .flat_map(|endpoint| endpoint.rules)
+        .collect()
 }
 
 /// Answers requests no route matches.
@@ -309,81 +185,91 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
     })
 }
 
-/// A path with its methods, which knows what to put in `Allow`.
+/// A path with its methods, which knows what to put in `Allow` and who may call
+/// each method.
 struct Endpoint {
+    path: &'static str,
     resource: Resource,
-    allow: Vec<Method>,
+    rules: Vec<RouteRule>,
 }
 
 impl Endpoint {
-    fn new(path: &str) -> Self {
+    fn new(path: &'static str) -> Self {
         Endpoint {
+            path,
             resource: web::resource(path),
-            allow: Vec::new(),
+            rules: Vec::new(),
         }
     }
 
-    fn method<F, Args>(mut self, method: Method, handler: F) -> Self
+    fn method<F, Args>(mut self, method: Method, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.allow.push(method.clone());
-        self.resource = self.resource.route(web::method(method).to(handler));
+        self.rules.push(RouteRule {
+            method: method.clone(),
+            path: self.path,
+            access,
+        });
+        let route = web::method(method)
+            .to(handler)
+            .wrap(from_fn(move |req, next| enforce(access, req, next)));
+        self.resource = self.resource.route(route);
         self
     }
 
-    fn get<F, Args>(self, handler: F) -> Self
+    fn get<F, Args>(self, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::GET, handler)
+        self.method(Method::GET, access, handler)
     }
 
-    fn post<F, Args>(self, handler: F) -> Self
+    fn post<F, Args>(self, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::POST, handler)
+        self.method(Method::POST, access, handler)
     }
 
-    fn put<F, Args>(self, handler: F) -> Self
+    fn put<F, Args>(self, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::PUT, handler)
+        self.method(Method::PUT, access, handler)
     }
 
-    fn patch<F, Args>(self, handler: F) -> Self
+    fn patch<F, Args>(self, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::PATCH, handler)
+        self.method(Method::PATCH, access, handler)
     }
 
-    fn delete<F, Args>(self, handler: F) -> Self
+    fn delete<F, Args>(self, access: Access, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::DELETE, handler)
+        self.method(Method::DELETE, access, handler)
     }
 
     fn finish(self) -> Resource {
         let allow = self
-            .allow
+            .rules
             .iter()
-            .map(Method::as_str)
+            .map(|r| r.method.as_str())
             .collect::<Vec<_>>()
             .join(", ");
         self.resource

@@ -7,6 +7,7 @@ use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::{
     api::body::BodyLimit,
+    auth::{self, Authenticator},
     config::{Config, ConfigError},
     db::{self, Store},
     error::ApiError,
@@ -20,11 +21,13 @@ const ACCESS_LOG: &str = r#"%a "%r" %s %b %Dms request_id=%{x-request-id}o"#;
 pub struct Application {
     port: u16,
     server: Server,
+    auth: web::Data<Authenticator>,
 }
 
 impl Application {
     /// Migrates the database, binds the port and builds the server (not yet running).
     pub fn build(config: &Config) -> Result<Self, ConfigError> {
+        let auth = web::Data::new(auth::authenticator(&config.auth)?);
         let store = Store::new(prepare_database(config)?, config.db_timeout);
         let address = (config.host, config.port);
         let listener = TcpListener::bind(address).map_err(|e| ConfigError {
@@ -35,11 +38,17 @@ impl Application {
             .local_addr()
             .map(|a| a.port())
             .unwrap_or(config.port);
-        let server = server(listener, store, config).map_err(|e| ConfigError {
+        let server = server(listener, store, auth.clone(), config).map_err(|e| ConfigError {
             variable: "WAYMARK_HOST",
             message: format!("cannot start the HTTP server: {e}"),
         })?;
-        Ok(Application { port, server })
+        Ok(Application { port, server, auth })
+    }
+
+    /// Fetches a configured key set now, so that a wrong URL shows in the log at
+    /// start rather than at the first request.
+    pub async fn fetch_keys(&self) {
+        self.auth.verifier.keys.warm().await;
     }
 
     pub fn port(&self) -> u16 {
@@ -83,7 +92,12 @@ pub fn prepare_database(config: &Config) -> Result<db::Pool, ConfigError> {
     ))
 }
 
-fn server(listener: TcpListener, store: Store, config: &Config) -> std::io::Result<Server> {
+fn server(
+    listener: TcpListener,
+    store: Store,
+    auth: web::Data<Authenticator>,
+    config: &Config,
+) -> std::io::Result<Server> {
     let store = web::Data::new(store);
     let metrics = web::Data::new(Metrics::default());
     let limit = web::Data::new(BodyLimit(config.max_body_bytes));
@@ -92,6 +106,7 @@ fn server(listener: TcpListener, store: Store, config: &Config) -> std::io::Resu
             .wrap(middleware::from_fn(observe))
             .wrap(middleware::Logger::new(ACCESS_LOG))
             .app_data(store.clone())
+            .app_data(auth.clone())
             .app_data(metrics.clone())
             .app_data(limit.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {

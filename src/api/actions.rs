@@ -9,13 +9,17 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{self, Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::{
+        scope::{self, Led},
+        Principal,
+    },
     db::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
         DbConnection, StoreError, WriteTx,
@@ -24,7 +28,7 @@ use crate::{
         plan::{Brag, RefTarget},
         when,
     },
-    error::FieldError,
+    error::{ApiError, FieldError},
 };
 
 /// Where an action is monitored instead: another outcome, action or priority.
@@ -36,6 +40,9 @@ pub struct MonitoredIn {
     pub id: String,
     pub r#ref: String,
 }
+
+/// The fields a contributor of a leading organisation may change: its progress.
+pub const PROGRESS_FIELDS: &[&str] = &["brag", "completed_on"];
 
 /// A specific action of a plan.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,9 +64,9 @@ pub struct MonitoredIn {
     "position": 6,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Action {
     pub id: String,
@@ -298,6 +305,28 @@ impl Resource for Actions {
     fn delete(tx: &mut WriteTx<'_>, current: &ActionRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    /// Editors of a partner change anything; contributors of a leading
+    /// organisation change the action's progress only.
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        match write {
+            Write::Change { current, input } => {
+                let changed = crud::changed_fields(&Self::input_of(current), input);
+                scope::contribute(
+                    conn,
+                    who,
+                    &current.row.plan_id,
+                    Led::Action(&current.row.id),
+                    Some((&changed, PROGRESS_FIELDS)),
+                )
+            }
+            other => crud::plan_editors::<Self>(conn, who, other),
+        }
+    }
 }
 
 impl Child for Actions {
@@ -309,6 +338,10 @@ impl Child for Actions {
         input: ActionInput,
     ) -> Result<ActionRecord, StoreError> {
         query::insert(tx, plan, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+        crud::plan_itself(conn, plan)
     }
 }
 
@@ -354,6 +387,7 @@ impl ActionQuery {
             due_after: self.due_after,
             updated_since: self.updated_since.map(|t| t.naive_utc()),
             ref_: self.r#ref,
+            published_only: false,
         }
     }
 }
@@ -365,7 +399,7 @@ child_collection_endpoints!(
     ActionQuery,
     query::list,
     "actions",
-    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    parent: (plan_id, "Plan id"),
     list: (list_actions, "/api/v1/actions", "action_list", "List actions across plans, filtered", "A page of actions, oldest first"),
     nested: (list_plan_actions, "/api/v1/plans/{id}/actions", "plan_action_list", "List a plan's actions, filtered", "A page of the plan's actions, oldest first"),
     create: (create_action, "plan_action_create", "Add an action to a plan", "URL of the new action")

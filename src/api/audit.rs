@@ -11,10 +11,10 @@ pub struct Audit {
     #[schema(example = 1)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
-    #[schema(example = "development")]
+    #[schema(example = "mkcc-editor")]
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
-    #[schema(example = "development")]
+    #[schema(example = "mkcc-editor")]
     pub updated_by: String,
 }
 

@@ -9,14 +9,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Resource, TopLevel},
+    crud::{self, Resource, TopLevel, Write},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
+    auth::{scope, Caller, Principal},
     db::{
         bodies::{self as query, Body as BodyRecord, BodyFields, BodyFilter, BodyWrite},
         DbConnection, Store, StoreError, WriteTx,
@@ -49,9 +49,9 @@ pub struct ReportingLine {
     ],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct GovernanceBody {
     pub id: String,
@@ -228,6 +228,14 @@ impl Resource for GovernanceBodies {
 
     fn delete(tx: &mut WriteTx<'_>, current: &BodyRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
+    }
+
+    fn authorize(
+        _conn: &mut DbConnection,
+        who: &Principal,
+        _write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        scope::admin(who)
     }
 }
 

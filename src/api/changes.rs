@@ -26,7 +26,8 @@ const MAX_LIMIT: i64 = 1000;
     "resource_id": "019ab3c4-5e6f-7a00-8b00-000000000106",
     "version": 3,
     "operation": "update",
-    "actor": "development",
+    "actor": "cnwl-performance-system",
+    "actor_organisation": "CNWL",
     "at": "2026-11-23T10:05:00Z",
     "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1"
 }))]
@@ -39,7 +40,11 @@ pub struct Event {
     pub resource_id: String,
     pub version: i64,
     pub operation: Operation,
+    /// Who wrote it: the subject (`sub`) of the writer's token.
     pub actor: String,
+    /// The organisation the writer's token named, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_organisation: Option<String>,
     pub at: DateTime<Utc>,
     /// The plan the resource belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,6 +60,7 @@ impl From<EventRow> for Event {
             version: row.version,
             operation: row.operation,
             actor: row.actor,
+            actor_organisation: row.actor_organisation,
             at: row.at.and_utc(),
             plan_id: row.plan_id,
         }

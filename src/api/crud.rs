@@ -13,11 +13,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     body::Input,
-    caller::Caller,
     conditional::{etag, not_modified, IfMatch},
     merge_patch,
 };
 use crate::{
+    auth::{scope, Caller, Principal},
     db::{
         history::{self, Change, RevisionRow},
         DbConnection, Store, StoreError, WriteTx,
@@ -54,11 +54,76 @@ pub trait Resource: 'static {
     /// Deletes `current`, which the caller has loaded and checked.
     fn delete(tx: &mut WriteTx<'_>, current: &Self::Record) -> Result<(), StoreError>;
 
-    /// The plan the record belongs to, for filtering the change feed.
+    /// The plan the record belongs to, for filtering the change feed and for
+    /// hiding unpublished plans from anonymous readers.
     fn plan_id(
         conn: &mut DbConnection,
         record: &Self::Record,
     ) -> Result<Option<String>, StoreError>;
+
+    /// Whether `who` may make this write, judged on the object itself; the route
+    /// has already checked the role. Runs inside the write's transaction.
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError>;
+}
+
+/// A write, as `Resource::authorize` judges it.
+pub enum Write<'a, R: Resource + ?Sized> {
+    /// A new record, in `parent` when the resource lives in one.
+    Create {
+        parent: Option<&'a str>,
+        input: &'a R::Input,
+    },
+    /// `current` replaced by `input` (PUT, or PATCH once merged).
+    Change {
+        current: &'a R::Record,
+        input: &'a R::Input,
+    },
+    Delete {
+        current: &'a R::Record,
+    },
+}
+
+/// The rule for a plan's contents: editors of a partner organisation (the parent
+/// is the plan for a creation; otherwise the record's own plan).
+pub fn plan_editors<R: Resource>(
+    conn: &mut DbConnection,
+    who: &Principal,
+    write: Write<'_, R>,
+) -> Result<(), ApiError> {
+    let plan = match write {
+        Write::Create { parent, .. } => parent.map(str::to_string),
+        Write::Change { current, .. } | Write::Delete { current } => R::plan_id(conn, current)?,
+    };
+    match plan {
+        Some(plan) => scope::edit_plan(conn, who, &plan),
+        None => Err(ApiError::Internal(format!("{} outside a plan", R::NAME))),
+    }
+}
+
+/// `Child::parent_plan` for resources whose parent is a plan.
+pub fn plan_itself(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+    Ok(crate::db::plans::exists(conn, plan)?.then(|| plan.to_string()))
+}
+
+/// The top-level fields whose values differ between two inputs.
+pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return vec!["*".into()];
+    };
+    let mut names: Vec<String> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .chain(after.keys().filter(|k| !before.contains_key(*k)).cloned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// A resource created at the top level (`POST /api/v1/organisations`).
@@ -70,6 +135,9 @@ pub trait TopLevel: Resource {
 pub trait Child: Resource {
     /// Singular name of the parent, for "not found" problems: `plan`.
     const PARENT: &'static str;
+
+    /// The plan the parent is or belongs to; `None` when there is no such parent.
+    fn parent_plan(conn: &mut DbConnection, parent: &str) -> Result<Option<String>, StoreError>;
 
     /// Stores a new record in `parent`; `StoreError::NotFound` when the parent is missing.
     fn insert_in(
@@ -93,7 +161,8 @@ pub struct AsOfQuery {
 #[schema(example = json!({
     "version": 2,
     "operation": "update",
-    "actor": "development",
+    "actor": "mkcc-admin",
+    "actor_organisation": "MKCC",
     "at": "2026-11-23T10:05:00Z",
     "seq": 118,
     "snapshot": {"id": "019ab3c4-5e6f-7a00-8b00-0000000000a1", "code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority", "version": 2}
@@ -101,8 +170,11 @@ pub struct AsOfQuery {
 pub struct Revision {
     pub version: i64,
     pub operation: Operation,
-    /// Who wrote it.
+    /// Who wrote it: the subject (`sub`) of the writer's token.
     pub actor: String,
+    /// The organisation the writer's token named, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_organisation: Option<String>,
     pub at: DateTime<Utc>,
     /// Its event's position in the change feed.
     pub seq: i64,
@@ -117,6 +189,7 @@ impl From<RevisionRow> for Revision {
             version: row.version,
             operation: row.operation,
             actor: row.actor,
+            actor_organisation: row.actor_organisation,
             at: row.at.and_utc(),
             seq: row.seq,
             snapshot: serde_json::from_str(&row.snapshot).unwrap_or(serde_json::Value::Null),
@@ -192,18 +265,36 @@ fn record<R: Resource>(
     Ok((version, view))
 }
 
+/// Loads a live record the caller may read: an anonymous reader gets 404 for
+/// anything outside a published plan, as if it did not exist.
+fn load_visible<R: Resource>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<R::Record, ApiError> {
+    let record = load::<R>(conn, id)?;
+    let plan = R::plan_id(conn, &record)?;
+    if !scope::visible(conn, caller.sees_only_published(), plan.as_deref())? {
+        return Err(ApiError::not_found(R::NAME, id));
+    }
+    Ok(record)
+}
+
 pub async fn find<R: Resource>(
     req: &HttpRequest,
     store: &Store,
+    caller: Caller,
     id: String,
     as_of: AsOfQuery,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(at) = as_of.as_of {
+        // History is for token holders: a plan published now may not have been then.
+        caller.principal()?;
         return find_as_of::<R>(store, id, at).await;
     }
     let (version, view) = store
         .read(move |conn| {
-            let record = load::<R>(conn, &id)?;
+            let record = load_visible::<R>(conn, &caller, &id)?;
             Ok::<_, ApiError>((R::version(&record), R::View::from(record)))
         })
         .await?;
@@ -244,8 +335,17 @@ pub async fn create<R: TopLevel>(
     caller: Caller,
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
+    let who = caller.principal()?.clone();
     let (id, version, view) = store
         .write(caller.actor(), move |tx| {
+            R::authorize(
+                tx.conn,
+                &who,
+                Write::Create {
+                    parent: None,
+                    input: &input,
+                },
+            )?;
             let created = R::insert(tx, input)?;
             let id = R::id(&created).to_string();
             let (version, view) = record::<R>(tx, created, Operation::Create)?;
@@ -261,8 +361,20 @@ pub async fn create_in<R: Child>(
     parent: String,
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
+    let who = caller.principal()?.clone();
     let (id, version, view) = store
         .write(caller.actor(), move |tx| {
+            if R::parent_plan(tx.conn, &parent)?.is_none() {
+                return Err(ApiError::not_found(R::PARENT, parent));
+            }
+            R::authorize(
+                tx.conn,
+                &who,
+                Write::Create {
+                    parent: Some(&parent),
+                    input: &input,
+                },
+            )?;
             let created = R::insert_in(tx, &parent, input)
                 .map_err(ApiError::from_store(R::PARENT, &parent))?;
             let id = R::id(&created).to_string();
@@ -311,11 +423,20 @@ async fn change<R: Resource>(
     precondition: IfMatch,
     input: impl FnOnce(&R::Record) -> Result<R::Input, ApiError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
+    let who = caller.principal()?.clone();
     let (version, view) = store
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
             precondition.check(R::version(&current))?;
             let input = input(&current)?;
+            R::authorize(
+                tx.conn,
+                &who,
+                Write::Change {
+                    current: &current,
+                    input: &input,
+                },
+            )?;
             let updated = R::update(tx, &current, input)?;
             record::<R>(tx, updated, Operation::Update)
         })
@@ -331,11 +452,13 @@ pub async fn delete<R: Resource>(
     id: String,
     precondition: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
+    let who = caller.principal()?.clone();
     store
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
             let version = R::version(&current);
             precondition.check(version)?;
+            R::authorize(tx.conn, &who, Write::Delete { current: &current })?;
             let plan = R::plan_id(tx.conn, &current)?;
             R::delete(tx, &current)?;
             let snapshot = serde_json::to_value(R::View::from(current))
@@ -416,25 +539,28 @@ pub async fn version<R: Resource>(
 
 /// Runs a read of a parent's children, answering 404 when the parent does not
 /// exist rather than an empty list.
-pub async fn in_parent<T, F>(
+pub async fn in_parent<R, T, F>(
     store: &Store,
-    parent: &'static str,
+    caller: &Caller,
     id: String,
-    exists: fn(&mut DbConnection, &str) -> Result<bool, StoreError>,
     f: F,
 ) -> Result<T, ApiError>
 where
+    R: Child,
     F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
 {
     let target = id.clone();
+    let only_published = caller.sees_only_published();
     store
         .read(move |conn| {
-            if !exists(conn, &target)? {
-                return Err(StoreError::NotFound);
+            let Some(plan) = R::parent_plan(conn, &target)? else {
+                return Err(ApiError::not_found(R::PARENT, target));
+            };
+            if !scope::visible(conn, only_published, Some(&plan))? {
+                return Err(ApiError::not_found(R::PARENT, target));
             }
-            f(conn)
+            Ok(f(conn)?)
         })
         .await
-        .map_err(ApiError::from_store(parent, &id))
 }

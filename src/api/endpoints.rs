@@ -28,10 +28,11 @@ macro_rules! find_endpoint {
         pub async fn $name(
             req: actix_web::HttpRequest,
             store: actix_web::web::Data<$crate::db::Store>,
+            caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             at: actix_web::web::Query<$crate::api::crud::AsOfQuery>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            $crate::api::crud::find::<$resource>(&req, &store, id.into_inner(), at.into_inner()).await
+            $crate::api::crud::find::<$resource>(&req, &store, caller, id.into_inner(), at.into_inner()).await
         }
     };
 }
@@ -61,7 +62,7 @@ macro_rules! change_endpoints {
         )]
         pub async fn $replace(
             store: actix_web::web::Data<$crate::db::Store>,
-            caller: $crate::api::caller::Caller,
+            caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             precondition: $crate::api::conditional::IfMatch,
             body: $crate::api::body::Valid<$input>,
@@ -90,7 +91,7 @@ macro_rules! change_endpoints {
         )]
         pub async fn $update(
             store: actix_web::web::Data<$crate::db::Store>,
-            caller: $crate::api::caller::Caller,
+            caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             precondition: $crate::api::conditional::IfMatch,
             patch: $crate::api::body::JsonBody,
@@ -112,7 +113,7 @@ macro_rules! change_endpoints {
         )]
         pub async fn $delete(
             store: actix_web::web::Data<$crate::db::Store>,
-            caller: $crate::api::caller::Caller,
+            caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             precondition: $crate::api::conditional::IfMatch,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
@@ -126,7 +127,7 @@ macro_rules! change_endpoints {
 /// flat filtered list, the parent's list and creation in the parent.
 macro_rules! child_collection_endpoints {
     ($resource:ty, $view:ty, $input:ty, $query:ty, $list_fn:path, $tag:literal,
-     parent: ($parent_field:ident, $exists:path, $parent_name:literal, $parent_doc:literal),
+     parent: ($parent_field:ident, $parent_doc:literal),
      list: ($list:ident, $list_path:literal, $list_op:literal, $list_summary:literal, $list_desc:literal),
      nested: ($nested:ident, $nested_path:literal, $nested_op:literal, $nested_summary:literal, $nested_desc:literal),
      create: ($create:ident, $create_op:literal, $create_summary:literal, $location_desc:literal)) => {
@@ -145,11 +146,13 @@ macro_rules! child_collection_endpoints {
         pub async fn $list(
             req: actix_web::HttpRequest,
             store: actix_web::web::Data<$crate::db::Store>,
+            caller: $crate::auth::Caller,
             page: actix_web::web::Query<$crate::api::pagination::PageQuery>,
             filter: actix_web::web::Query<$query>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
             let page = page.to_request()?;
-            let filter = filter.into_inner().into_filter();
+            let mut filter = filter.into_inner().into_filter();
+            filter.published_only = caller.sees_only_published();
             let items = store.read(move |conn| $list_fn(conn, &filter, &page)).await?;
             Ok($crate::api::pagination::respond(&req, items, <$view>::from))
         }
@@ -170,6 +173,7 @@ macro_rules! child_collection_endpoints {
         pub async fn $nested(
             req: actix_web::HttpRequest,
             store: actix_web::web::Data<$crate::db::Store>,
+            caller: $crate::auth::Caller,
             parent: actix_web::web::Path<String>,
             page: actix_web::web::Query<$crate::api::pagination::PageQuery>,
             filter: actix_web::web::Query<$query>,
@@ -178,7 +182,7 @@ macro_rules! child_collection_endpoints {
             let parent = parent.into_inner();
             let mut filter = filter.into_inner().into_filter();
             filter.$parent_field = Some(parent.clone());
-            let items = $crate::api::crud::in_parent(&store, $parent_name, parent, $exists, move |conn| {
+            let items = $crate::api::crud::in_parent::<$resource, _, _>(&store, &caller, parent, move |conn| {
                 $list_fn(conn, &filter, &page)
             })
             .await?;
@@ -202,7 +206,7 @@ macro_rules! child_collection_endpoints {
         )]
         pub async fn $create(
             store: actix_web::web::Data<$crate::db::Store>,
-            caller: $crate::api::caller::Caller,
+            caller: $crate::auth::Caller,
             parent: actix_web::web::Path<String>,
             body: $crate::api::body::Valid<$input>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {

@@ -8,12 +8,13 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{self, Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::Principal,
     db::{
         measures::{
             self as query, Measure as MeasureRecord, MeasureFields, MeasureFilter, MeasureWrite,
@@ -22,7 +23,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::{Direction, MeasureKind, TargetStatus, Unit},
-    error::FieldError,
+    error::{ApiError, FieldError},
 };
 
 /// A baseline or target: a value for a period and a cohort.
@@ -94,9 +95,9 @@ impl From<CohortValue> for PeriodValue {
     "target_status": "off_track",
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Measure {
     pub id: String,
@@ -368,6 +369,14 @@ impl Resource for Measures {
     fn delete(tx: &mut WriteTx<'_>, current: &MeasureRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        crud::plan_editors::<Self>(conn, who, write)
+    }
 }
 
 impl Child for Measures {
@@ -379,6 +388,10 @@ impl Child for Measures {
         input: MeasureInput,
     ) -> Result<MeasureRecord, StoreError> {
         query::insert(tx, plan, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+        crud::plan_itself(conn, plan)
     }
 }
 
@@ -410,6 +423,7 @@ impl MeasureQuery {
             corporate_dashboard: self.corporate_dashboard,
             team_responsible_id: self.team_responsible_id,
             ref_: self.r#ref,
+            published_only: false,
         }
     }
 }
@@ -421,7 +435,7 @@ child_collection_endpoints!(
     MeasureQuery,
     query::list,
     "measures",
-    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    parent: (plan_id, "Plan id"),
     list: (list_measures, "/api/v1/measures", "measure_list", "List measures across plans, filtered", "A page of measures, oldest first"),
     nested: (list_plan_measures, "/api/v1/plans/{id}/measures", "plan_measure_list", "List a plan's measures", "A page of the plan's measures, oldest first"),
     create: (create_measure, "plan_measure_create", "Add a measure to a plan", "URL of the new measure")

@@ -5,7 +5,6 @@ pub mod actions;
 mod audit;
 pub mod bodies;
 pub mod body;
-pub mod caller;
 pub mod changes;
 pub mod conditional;
 mod crud;

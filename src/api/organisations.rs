@@ -8,14 +8,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Resource, TopLevel},
+    crud::{self, Resource, TopLevel, Write},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
+    auth::{scope, Caller, Principal},
     db::{
         organisations::{self as query, OrganisationFields, OrganisationFilter, OrganisationRow},
         DbConnection, Store, StoreError, WriteTx,
@@ -69,6 +69,14 @@ impl Resource for Organisations {
     fn delete(tx: &mut WriteTx<'_>, current: &OrganisationRow) -> Result<(), StoreError> {
         query::delete(tx, &current.id)
     }
+
+    fn authorize(
+        _conn: &mut DbConnection,
+        who: &Principal,
+        _write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        scope::admin(who)
+    }
 }
 
 impl TopLevel for Organisations {
@@ -90,9 +98,9 @@ impl TopLevel for Organisations {
     "website": "https://www.milton-keynes.gov.uk",
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Organisation {
     /// Opaque id.

@@ -8,19 +8,20 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{self, Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::Principal,
     db::{
         outcomes::{
             self as query, Outcome as OutcomeRecord, OutcomeFields, OutcomeFilter, OutcomeWrite,
         },
         DbConnection, StoreError, WriteTx,
     },
-    error::FieldError,
+    error::{ApiError, FieldError},
 };
 
 /// An outcome a plan's section aims for.
@@ -36,9 +37,9 @@ use crate::{
     "position": 3,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Outcome {
     pub id: String,
@@ -203,6 +204,14 @@ impl Resource for Outcomes {
     fn delete(tx: &mut WriteTx<'_>, current: &OutcomeRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        crud::plan_editors::<Self>(conn, who, write)
+    }
 }
 
 impl Child for Outcomes {
@@ -214,6 +223,10 @@ impl Child for Outcomes {
         input: OutcomeInput,
     ) -> Result<OutcomeRecord, StoreError> {
         query::insert(tx, plan, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+        crud::plan_itself(conn, plan)
     }
 }
 
@@ -237,6 +250,7 @@ impl OutcomeQuery {
             priority_id: self.priority_id,
             lead_id: self.lead_id,
             ref_: self.r#ref,
+            published_only: false,
         }
     }
 }
@@ -248,7 +262,7 @@ child_collection_endpoints!(
     OutcomeQuery,
     query::list,
     "outcomes",
-    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    parent: (plan_id, "Plan id"),
     list: (list_outcomes, "/api/v1/outcomes", "outcome_list", "List outcomes across plans", "A page of outcomes, oldest first"),
     nested: (list_plan_outcomes, "/api/v1/plans/{id}/outcomes", "plan_outcome_list", "List a plan's outcomes", "A page of the plan's outcomes, oldest first"),
     create: (create_outcome, "plan_outcome_create", "Add an outcome to a plan", "URL of the new outcome")

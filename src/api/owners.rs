@@ -8,14 +8,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    caller::Caller,
-    crud::{self, Resource, TopLevel},
+    crud::{self, Resource, TopLevel, Write},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
+    auth::{scope, Caller, Principal},
     db::{
         owners::{
             self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter,
@@ -72,6 +72,14 @@ impl Resource for Owners {
     fn delete(tx: &mut WriteTx<'_>, current: &OwnerRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    fn authorize(
+        _conn: &mut DbConnection,
+        who: &Principal,
+        _write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        scope::admin(who)
+    }
 }
 
 impl TopLevel for Owners {
@@ -91,9 +99,9 @@ impl TopLevel for Owners {
     "holders": [{"name": "Mac Heath", "from": "2021-04-01"}],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Owner {
     pub id: String,

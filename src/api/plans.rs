@@ -10,8 +10,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::{Input, Valid},
-    caller::Caller,
-    crud::{self, AsOfQuery, Resource, TopLevel},
+    crud::{self, AsOfQuery, Resource, TopLevel, Write},
     endpoints::change_endpoints,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
@@ -19,9 +18,10 @@ use super::{
     tree::PlanTree,
 };
 use crate::{
+    auth::{scope, Caller, Principal},
     db::{
         plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
-        tree, DbConnection, Store, StoreError, WriteTx,
+        tree, DbConnection, Page, Store, StoreError, WriteTx,
     },
     domain::plan::{PlanKind, PlanStatus},
     error::{ApiError, FieldError},
@@ -57,9 +57,9 @@ pub struct Period {
     "published": true,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Plan {
     pub id: String,
@@ -276,6 +276,23 @@ impl Resource for Plans {
     fn delete(tx: &mut WriteTx<'_>, current: &PlanRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    /// A new plan must list the editor's organisation as a partner; an existing
+    /// one may be changed by editors of its partners.
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        match write {
+            Write::Create { input, .. } => {
+                scope::create_plan(conn, who, &input.partner_organisation_ids)
+            }
+            Write::Change { current, .. } | Write::Delete { current } => {
+                scope::edit_plan(conn, who, &current.row.id)
+            }
+        }
+    }
 }
 
 impl TopLevel for Plans {
@@ -313,15 +330,29 @@ pub struct PlanQuery {
 pub async fn list_plans(
     req: HttpRequest,
     store: web::Data<Store>,
+    caller: Caller,
     page: web::Query<PageQuery>,
     filter: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.to_request()?;
     let filter = filter.into_inner();
+    // Anonymous readers see published plans only: asking for unpublished ones
+    // gives them an empty page.
+    if caller.sees_only_published() && filter.published == Some(false) {
+        let nothing = Page::<PlanRecord> {
+            items: Vec::new(),
+            next_after: None,
+        };
+        return Ok(pagination::respond(&req, nothing, Plan::from));
+    }
+    let published = match caller.sees_only_published() {
+        true => Some(true),
+        false => filter.published,
+    };
     let filter = PlanFilter {
         status: filter.status,
         kind: filter.kind,
-        published: filter.published,
+        published,
         lead_body_id: filter.lead_body_id,
         partner: filter.organisation_id,
         ref_: filter.reference,
@@ -363,19 +394,26 @@ pub enum PlanInclude {
 pub async fn find_plan(
     req: HttpRequest,
     store: web::Data<Store>,
+    caller: Caller,
     id: web::Path<String>,
     view: web::Query<PlanViewQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let view = view.into_inner();
     if view.include.is_none() || view.as_of.is_some() {
-        return crud::find::<Plans>(&req, &store, id, AsOfQuery { as_of: view.as_of }).await;
+        let as_of = AsOfQuery { as_of: view.as_of };
+        return crud::find::<Plans>(&req, &store, caller, id, as_of).await;
     }
     let lookup = id.clone();
+    let only_published = caller.sees_only_published();
     let contents = store
-        .read(move |conn| tree::load(conn, &lookup))
-        .await
-        .map_err(ApiError::from_store("plan", &id))?;
+        .read(move |conn| {
+            if !scope::visible(conn, only_published, Some(&lookup))? {
+                return Err(ApiError::not_found("plan", lookup));
+            }
+            tree::load(conn, &lookup).map_err(ApiError::from_store("plan", &lookup))
+        })
+        .await?;
     let mut body = Plan::from(contents.plan.clone());
     body.tree = Some(PlanTree::build(contents));
     // The tree changes whenever anything in it does, so the plan's ETag would lie.

@@ -8,12 +8,13 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{self, Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::Principal,
     db::{
         priorities::{
             self as query, Priority as PriorityRecord, PriorityFields, PriorityFilter,
@@ -22,7 +23,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::PriorityKind,
-    error::FieldError,
+    error::{ApiError, FieldError},
 };
 
 /// A section of a plan.
@@ -39,9 +40,9 @@ use crate::{
     "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b5"],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Priority {
     pub id: String,
@@ -206,6 +207,14 @@ impl Resource for Priorities {
     fn delete(tx: &mut WriteTx<'_>, current: &PriorityRecord) -> Result<(), StoreError> {
         query::delete(tx, &current.row.id)
     }
+
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        crud::plan_editors::<Self>(conn, who, write)
+    }
 }
 
 impl Child for Priorities {
@@ -217,6 +226,10 @@ impl Child for Priorities {
         input: PriorityInput,
     ) -> Result<PriorityRecord, StoreError> {
         query::insert(tx, plan, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+        crud::plan_itself(conn, plan)
     }
 }
 
@@ -239,6 +252,7 @@ impl PriorityQuery {
             kind: self.kind,
             working_group_id: self.working_group_id,
             ref_: self.r#ref,
+            published_only: false,
         }
     }
 }
@@ -250,7 +264,7 @@ child_collection_endpoints!(
     PriorityQuery,
     query::list,
     "priorities",
-    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    parent: (plan_id, "Plan id"),
     list: (list_priorities, "/api/v1/priorities", "priority_list", "List priorities across plans", "A page of priorities, oldest first"),
     nested: (list_plan_priorities, "/api/v1/plans/{id}/priorities", "plan_priority_list", "List a plan's priorities", "A page of the plan's priorities, oldest first"),
     create: (create_priority, "plan_priority_create", "Add a priority to a plan", "URL of the new priority")

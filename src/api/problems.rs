@@ -14,7 +14,7 @@ use utoipa::{
 
 use crate::error::PROBLEM_JSON;
 
-fn problem(status: u16, code: &str, description: &str) -> Response {
+pub fn problem(status: u16, code: &str, description: &str) -> Response {
     let example = json!({
         "type": format!("urn:waymark:problem:{code}"),
         "title": actix_web::http::StatusCode::from_u16(status)
@@ -41,6 +41,12 @@ fn problem(status: u16, code: &str, description: &str) -> Response {
     match status {
         405 => response = response.header("Allow", header("The methods this path supports")),
         503 => response = response.header("Retry-After", header("Seconds to wait before retrying")),
+        401 => {
+            response = response.header(
+                "WWW-Authenticate",
+                header("`Bearer realm=\"waymark\"`, with `error=\"invalid_token\"` and a description when a token was sent but refused"),
+            )
+        }
         _ => {}
     }
     response.build()

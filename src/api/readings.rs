@@ -9,19 +9,24 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     measures::all,
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::{
+        scope::{self, Led},
+        Principal,
+    },
     db::{
         measures,
         readings::{self as query, ReadingFields, ReadingFilter, ReadingRow},
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::{ReadingStatus, TargetStatus},
+    error::ApiError,
 };
 
 /// A measure's actual value for a period and a cohort.
@@ -37,9 +42,9 @@ use crate::{
     "target_status": "off_track",
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Reading {
     pub id: String,
@@ -186,6 +191,21 @@ impl Resource for Readings {
     fn delete(tx: &mut WriteTx<'_>, current: &ReadingRow) -> Result<(), StoreError> {
         query::delete(tx, &current.id, &current.measure_id)
     }
+
+    /// A reading is progress on its measure: contributors of the organisation
+    /// whose team is responsible for the measure may write any of its fields.
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        let measure = match write {
+            Write::Create { parent, .. } => parent.unwrap_or_default(),
+            Write::Change { current, .. } | Write::Delete { current } => &current.measure_id,
+        };
+        let plan = measures::plan_of(conn, measure)?;
+        scope::contribute(conn, who, &plan, Led::Measure(measure), None)
+    }
 }
 
 impl Child for Readings {
@@ -197,6 +217,14 @@ impl Child for Readings {
         input: ReadingInput,
     ) -> Result<ReadingRow, StoreError> {
         query::insert(tx, measure, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, measure: &str) -> Result<Option<String>, StoreError> {
+        match measures::plan_of(conn, measure) {
+            Ok(plan) => Ok(Some(plan)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -225,6 +253,7 @@ impl ReadingQuery {
             cohort: self.cohort,
             target_status: self.target_status,
             updated_since: self.updated_since.map(|t| t.naive_utc()),
+            published_only: false,
         }
     }
 }
@@ -236,7 +265,7 @@ child_collection_endpoints!(
     ReadingQuery,
     query::list,
     "readings",
-    parent: (measure_id, crate::db::measures::exists, "measure", "Measure id"),
+    parent: (measure_id, "Measure id"),
     list: (list_readings, "/api/v1/readings", "reading_list", "List readings across measures, filtered", "A page of readings, oldest first"),
     nested: (list_measure_readings, "/api/v1/measures/{id}/readings", "measure_reading_list", "List a measure's readings", "A page of the measure's readings, oldest first"),
     create: (create_reading, "measure_reading_create", "Record a reading of a measure", "URL of the new reading")

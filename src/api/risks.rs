@@ -8,17 +8,19 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource},
+    crud::{self, Child, Resource, Write},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
+    auth::Principal,
     db::{
         risks::{self as query, RiskFields, RiskFilter, RiskRow},
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::RiskStatus,
+    error::ApiError,
 };
 
 /// A risk to a plan's delivery.
@@ -37,9 +39,9 @@ use crate::{
     "review_date": "2026-01-31",
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
-    "created_by": "development",
+    "created_by": "mkcc-editor",
     "updated_at": "2026-11-23T10:00:00Z",
-    "updated_by": "development"
+    "updated_by": "mkcc-editor"
 }))]
 pub struct Risk {
     pub id: String,
@@ -198,6 +200,14 @@ impl Resource for Risks {
     fn delete(tx: &mut WriteTx<'_>, current: &RiskRow) -> Result<(), StoreError> {
         query::delete(tx, &current.id)
     }
+
+    fn authorize(
+        conn: &mut DbConnection,
+        who: &Principal,
+        write: Write<'_, Self>,
+    ) -> Result<(), ApiError> {
+        crud::plan_editors::<Self>(conn, who, write)
+    }
 }
 
 impl Child for Risks {
@@ -209,6 +219,10 @@ impl Child for Risks {
         input: RiskInput,
     ) -> Result<RiskRow, StoreError> {
         query::insert(tx, plan, input.into())
+    }
+
+    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
+        crud::plan_itself(conn, plan)
     }
 }
 
@@ -230,6 +244,7 @@ impl RiskQuery {
             owner_id: self.owner_id,
             status: self.status,
             review_before: self.review_before,
+            published_only: false,
         }
     }
 }
@@ -241,7 +256,7 @@ child_collection_endpoints!(
     RiskQuery,
     query::list,
     "risks",
-    parent: (plan_id, crate::db::plans::exists, "plan", "Plan id"),
+    parent: (plan_id, "Plan id"),
     list: (list_risks, "/api/v1/risks", "risk_list", "List risks across plans, filtered", "A page of risks, oldest first"),
     nested: (list_plan_risks, "/api/v1/plans/{id}/risks", "plan_risk_list", "List a plan's risks", "A page of the plan's risks, oldest first"),
     create: (create_risk, "plan_risk_create", "Add a risk to a plan's register", "URL of the new risk")

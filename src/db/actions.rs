@@ -95,6 +95,8 @@ pub struct ActionFilter {
     pub due_after: Option<NaiveDate>,
     pub updated_since: Option<NaiveDateTime>,
     pub ref_: Option<String>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -170,6 +172,12 @@ pub fn list(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(actions::updated_at.ge(since));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(actions::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     let items = attach(conn, rows)?;

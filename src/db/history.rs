@@ -31,6 +31,7 @@ pub struct RevisionRow {
     pub at: NaiveDateTime,
     pub seq: i64,
     pub snapshot: String,
+    pub actor_organisation: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -44,6 +45,7 @@ pub struct EventRow {
     pub actor: String,
     pub at: NaiveDateTime,
     pub plan_id: Option<String>,
+    pub actor_organisation: Option<String>,
 }
 
 impl WriteTx<'_> {
@@ -60,6 +62,7 @@ impl WriteTx<'_> {
                 revisions::at.eq(self.now),
                 revisions::seq.eq(self.seq),
                 revisions::snapshot.eq(change.snapshot.to_string()),
+                revisions::actor_organisation.eq(self.actor_organisation),
             ))
             .execute(self.conn)?;
         diesel::insert_into(events::table)
@@ -72,6 +75,7 @@ impl WriteTx<'_> {
                 events::actor.eq(self.actor),
                 events::at.eq(self.now),
                 events::plan_id.eq(change.plan_id),
+                events::actor_organisation.eq(self.actor_organisation),
             ))
             .execute(self.conn)?;
         Ok(self.seq)

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::{
     links, outcomes, priorities,
-    schema::{links as link_table, measure_values, measures, readings},
+    schema::{links as link_table, measure_values, measures, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{
@@ -114,6 +114,8 @@ pub struct MeasureFilter {
     pub corporate_dashboard: Option<bool>,
     pub team_responsible_id: Option<String>,
     pub ref_: Option<String>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -156,6 +158,12 @@ pub fn list(
             .filter(link_table::target_id.eq(outcome.clone()))
             .select(link_table::parent_id);
         query = query.filter(measures::id.eq_any(evidencing));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(measures::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     let items = attach(conn, rows)?;

@@ -17,13 +17,14 @@ pub mod priorities;
 pub mod readings;
 pub mod risks;
 pub mod schema;
+pub mod scope;
 mod store;
 pub mod tree;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
 pub use error::{refuse_if_referenced, removed, StoreError};
 pub use migrations::refresh_statistics;
-pub use store::{now, Page, PageRequest, Store, WriteTx};
+pub use store::{now, Actor, Page, PageRequest, Store, WriteTx};
 
 /// A new opaque id. UUID v7 ids sort by creation time, which keyset pagination
 /// relies on for a stable order.

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::{
     links, priorities,
-    schema::{actions, outcomes},
+    schema::{actions, outcomes, plans},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{links::Relation, plan::RefTarget};
@@ -58,6 +58,8 @@ pub struct OutcomeFilter {
     pub priority_id: Option<String>,
     pub lead_id: Option<String>,
     pub ref_: Option<String>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -89,6 +91,12 @@ pub fn list(
             .filter(link_table::target_id.eq(owner.clone()))
             .select(link_table::parent_id);
         query = query.filter(outcomes::id.eq_any(led));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(outcomes::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     let items = attach(conn, rows)?;

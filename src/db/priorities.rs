@@ -62,6 +62,8 @@ pub struct PriorityFilter {
     pub kind: Option<PriorityKind>,
     pub working_group_id: Option<String>,
     pub ref_: Option<String>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -88,6 +90,12 @@ pub fn list(
     }
     if let Some(r) = &filter.ref_ {
         query = query.filter(priorities::ref_.eq(r.clone()));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(priorities::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     let items = attach(conn, rows)?;

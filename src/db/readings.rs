@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::{
     measures,
-    schema::{measures as measure_table, readings},
+    schema::{measures as measure_table, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::plan::{MeasureKind, ReadingStatus, TargetStatus};
@@ -50,6 +50,8 @@ pub struct ReadingFilter {
     pub cohort: Option<String>,
     pub target_status: Option<TargetStatus>,
     pub updated_since: Option<NaiveDateTime>,
+    /// Only readings of measures in published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -85,6 +87,15 @@ pub fn list(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(readings::updated_at.ge(since));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        let of_published = measure_table::table
+            .filter(measure_table::plan_id.eq_any(published))
+            .select(measure_table::id);
+        query = query.filter(readings::measure_id.eq_any(of_published));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id))

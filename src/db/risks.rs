@@ -3,7 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{schema::risks, DbConnection, Page, PageRequest, StoreError, WriteTx};
+use super::{
+    schema::{plans, risks},
+    DbConnection, Page, PageRequest, StoreError, WriteTx,
+};
 use crate::domain::plan::RiskStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -47,6 +50,8 @@ pub struct RiskFilter {
     pub owner_id: Option<String>,
     pub status: Option<RiskStatus>,
     pub review_before: Option<NaiveDate>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
 }
 
 pub fn list(
@@ -73,6 +78,12 @@ pub fn list(
     }
     if let Some(day) = filter.review_before {
         query = query.filter(risks::review_date.lt(day));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(risks::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id))

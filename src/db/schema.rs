@@ -291,6 +291,7 @@ diesel::table! {
         at -> Timestamp,
         seq -> BigInt,
         snapshot -> Text,
+        actor_organisation -> Nullable<Text>,
     }
 }
 
@@ -304,5 +305,6 @@ diesel::table! {
         actor -> Text,
         at -> Timestamp,
         plan_id -> Nullable<Text>,
+        actor_organisation -> Nullable<Text>,
     }
 }

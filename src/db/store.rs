@@ -34,10 +34,20 @@ pub struct Store {
     timeout: Duration,
 }
 
+/// Who writes: a token's subject and organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub subject: String,
+    pub organisation: Option<String>,
+}
+
 /// The open write transaction, with who is writing and when.
 pub struct WriteTx<'a> {
     pub conn: &'a mut DbConnection,
+    /// The writer's subject, recorded as `created_by` / `updated_by`.
     pub actor: &'a str,
+    /// The writer's organisation, recorded in revisions and the change feed.
+    pub actor_organisation: Option<&'a str>,
     pub now: NaiveDateTime,
     /// The last change-feed seq used; `record` takes the next one.
     pub seq: i64,
@@ -46,7 +56,7 @@ pub struct WriteTx<'a> {
 impl<'a> WriteTx<'a> {
     /// Takes the write lock and reads where the feed stands. Call inside a
     /// transaction; `finish` writes the feed position back before commit.
-    pub fn begin(conn: &'a mut DbConnection, actor: &'a str) -> Result<Self, StoreError> {
+    pub fn begin(conn: &'a mut DbConnection, actor: &'a Actor) -> Result<Self, StoreError> {
         // An update that changes nothing still takes the row's lock (PostgreSQL)
         // and the database's write lock (SQLite) until the transaction ends.
         diesel::update(write_lock::table.find(1))
@@ -58,7 +68,8 @@ impl<'a> WriteTx<'a> {
             .first(conn)?;
         Ok(WriteTx {
             conn,
-            actor,
+            actor: &actor.subject,
+            actor_organisation: actor.organisation.as_deref(),
             now: now(),
             seq,
         })
@@ -131,7 +142,7 @@ impl Store {
 
     /// Runs `f` in one transaction; any error rolls all of it back. The error type
     /// is the caller's, so a handler can fail the transaction with its own error.
-    pub async fn write<T, E, F>(&self, actor: String, f: F) -> Result<T, E>
+    pub async fn write<T, E, F>(&self, actor: Actor, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,

@@ -3,14 +3,30 @@
 //! `WAYMARK_TEST_DATABASE_URL` names a server (an admin URL such as
 //! `postgres://postgres@127.0.0.1:5432/postgres`).
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use reqwest::{Client, Response};
+use reqwest::{
+    header::{HeaderMap, HeaderValue, AUTHORIZATION},
+    Client, Response,
+};
 use serde_json::{json, Value};
-use waymark::{config::Config, startup::Application};
+use waymark::{
+    auth::{
+        dev::{mint, TokenRequest},
+        settings::AuthSettings,
+        Role,
+    },
+    config::Config,
+    startup::Application,
+};
 
 pub const PG_ENV: &str = "WAYMARK_TEST_DATABASE_URL";
+
+/// The shared secret, issuer and audience test servers check tokens against.
+pub const TEST_SECRET: &str = "waymark-test-secret-of-at-least-32-bytes";
+pub const TEST_ISSUER: &str = "https://idp.test.example";
+pub const TEST_AUDIENCE: &str = "waymark-test";
 
 /// A database that exists for one test only.
 pub enum TestDatabase {
@@ -75,7 +91,11 @@ fn uuid_simple() -> String {
 
 pub struct TestApp {
     pub address: String,
+    /// Sends an admin's token with every request.
     pub client: Client,
+    /// Sends no token.
+    pub anonymous: Client,
+    pub auth: AuthSettings,
     _db: TestDatabase,
     handle: actix_web::dev::ServerHandle,
 }
@@ -103,29 +123,71 @@ pub async fn spawn_app_on(db: TestDatabase, vars: &[(&str, &str)]) -> TestApp {
         ("WAYMARK_PORT", "0".to_string()),
         ("WAYMARK_WORKERS", "1".to_string()),
         ("WAYMARK_DB_POOL_SIZE", "4".to_string()),
+        ("WAYMARK_AUTH_SECRET", TEST_SECRET.to_string()),
+        ("WAYMARK_AUTH_ISSUER", TEST_ISSUER.to_string()),
+        ("WAYMARK_AUTH_AUDIENCE", TEST_AUDIENCE.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     for (k, v) in vars {
-        env.insert(k.to_string(), v.to_string());
+        if v.is_empty() {
+            env.remove(*k);
+        } else {
+            env.insert(k.to_string(), v.to_string());
+        }
     }
     let config = Config::from_map(&env).expect("valid test configuration");
     let app = Application::build(&config).expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
+    let auth = config.auth.clone();
+    let admin = match config.auth.keys.is_hmac() {
+        true => token_client(&token(&auth, "test-admin", Role::Admin, None)),
+        false => Client::new(),
+    };
     TestApp {
         address,
-        client: Client::new(),
+        client: admin,
+        anonymous: Client::new(),
+        auth,
         _db: db,
         handle,
     }
 }
 
+/// A token the test server accepts.
+pub fn token(auth: &AuthSettings, subject: &str, role: Role, organisation: Option<&str>) -> String {
+    let request = TokenRequest {
+        subject: subject.into(),
+        role,
+        organisation: organisation.map(str::to_string),
+        ttl: Duration::from_secs(3600),
+    };
+    mint(auth, &request).expect("a test token")
+}
+
+/// A client that sends `token` with every request.
+pub fn token_client(token: &str) -> Client {
+    let mut headers = HeaderMap::new();
+    let value = HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value");
+    headers.insert(AUTHORIZATION, value);
+    Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client")
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// A client acting with `role` for `organisation` (a code).
+    pub fn client_as(&self, role: Role, organisation: Option<&str>) -> Client {
+        let subject = format!("test-{role}-{}", organisation.unwrap_or("none"));
+        token_client(&token(&self.auth, &subject, role, organisation))
     }
 
     pub async fn get(&self, path: &str) -> Response {

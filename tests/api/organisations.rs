@@ -20,7 +20,7 @@ async fn creating_an_organisation_answers_201_with_its_location_and_version_1() 
     assert_eq!(created["kind"], "integrated_care_board");
     assert_eq!(created["website"], body["website"]);
     assert_eq!(created["version"], 1);
-    assert_eq!(created["created_by"], "development");
+    assert_eq!(created["created_by"], "test-admin");
     assert_eq!(created["created_at"], created["updated_at"]);
 
     let fetched: Value = app.get(&location).await.json().await.unwrap();

@@ -177,7 +177,7 @@ async fn history_keeps_every_snapshot_and_a_delete_leaves_a_tombstone() {
     assert_eq!(items[1]["snapshot"], v2);
     assert_eq!(items[2]["snapshot"], v3);
     assert_eq!(items[3]["snapshot"], v3, "a tombstone keeps the last state");
-    assert!(items.iter().all(|r| r["actor"] == "development"));
+    assert!(items.iter().all(|r| r["actor"] == "test-admin"));
 
     let one: Value = app
         .get(&format!("{path}/versions/2"))
