@@ -77,7 +77,8 @@ pub enum Write<'a, R: Resource + ?Sized> {
         parent: Option<&'a str>,
         input: &'a R::Input,
     },
-    /// `current` replaced by `input` (PUT, or PATCH once merged).
+    /// `current` replaced by `input`: the fields as they would be stored after
+    /// the PUT, or the PATCH once merged.
     Change {
         current: &'a R::Record,
         input: &'a R::Input,
@@ -429,15 +430,16 @@ async fn change<R: Resource>(
             let current = load::<R>(tx.conn, &id)?;
             precondition.check(R::version(&current))?;
             let input = input(&current)?;
-            R::authorize(
-                tx.conn,
-                &who,
-                Write::Change {
-                    current: &current,
-                    input: &input,
-                },
-            )?;
             let updated = R::update(tx, &current, input)?;
+            // Judged on what would be stored, so fields the store derives (an
+            // action's priority from its outcome) count only if they change;
+            // a refusal rolls the update back with the transaction.
+            let stored = R::input_of(&updated);
+            let write = Write::Change {
+                current: &current,
+                input: &stored,
+            };
+            R::authorize(tx.conn, &who, write)?;
             record::<R>(tx, updated, Operation::Update)
         })
         .await?;

@@ -1,6 +1,7 @@
 //! Black-box tests: each starts the real service and talks HTTP to it. They run on
 //! SQLite by default and on PostgreSQL when `WAYMARK_TEST_DATABASE_URL` is set.
 
+mod access_matrix;
 mod bodies;
 mod cli;
 mod errors;

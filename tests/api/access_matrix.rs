@@ -1,0 +1,389 @@
+//! The role × route matrix, generated from the route table itself: every method
+//! of every route is called by every kind of caller — no token, each role of the
+//! organisation that partners the plan and leads its actions and measures, and
+//! a contributor and an editor of a foreign organisation — and the status must be
+//! what the route's declared rule says. A route this file cannot build a request
+//! for fails the test, so a new route must be added here too.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::http::Method;
+use reqwest::Client;
+use serde_json::{json, Value};
+use waymark::{
+    auth::{Access, Role},
+    routes::access_table,
+};
+
+use crate::helpers::{spawn_app_with, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Viewer,
+    Contributor,
+    Editor,
+    Admin,
+    ForeignContributor,
+    ForeignEditor,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Viewer,
+    Who::Contributor,
+    Who::Editor,
+    Who::Admin,
+    Who::ForeignContributor,
+    Who::ForeignEditor,
+];
+
+/// What the rule promises: the test's own reading of the role table.
+fn expected(access: Access, method: &Method, who: Who, public_read: bool) -> u16 {
+    let ok = match *method {
+        Method::POST => 201,
+        Method::DELETE => 204,
+        _ => 200,
+    };
+    match (access, who) {
+        (Access::Open, _) => ok,
+        (Access::PlanContent, Who::Anonymous) if public_read => ok,
+        (_, Who::Anonymous) => 401,
+        (Access::PlanContent | Access::Viewer, _) => ok,
+        (Access::Contributor, Who::Contributor | Who::Editor | Who::Admin) => ok,
+        (Access::Editor, Who::Editor | Who::Admin) => ok,
+        (Access::Admin, Who::Admin) => ok,
+        _ => 403,
+    }
+}
+
+/// The objects the requests name: one plan that organisation OWN partners,
+/// with one of everything, led by an OWN owner.
+struct World {
+    own: String,
+    owner: String,
+    ids: Vec<(&'static str, String)>,
+    counter: AtomicUsize,
+}
+
+impl World {
+    fn id(&self, resource: &str) -> &str {
+        self.ids
+            .iter()
+            .find(|(r, _)| *r == resource)
+            .map(|(_, id)| id.as_str())
+            .unwrap_or_else(|| panic!("the matrix has no {resource} to call: add one to World"))
+    }
+
+    fn unique(&self) -> usize {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A valid new body for a collection, identified by its last segment.
+    fn body(&self, collection: &str) -> Value {
+        let n = self.unique();
+        match collection {
+            "organisations" => {
+                json!({"code": format!("NEW{n}"), "name": format!("New body {n}"), "kind": "other"})
+            }
+            "owners" => {
+                json!({"kind": "team", "name": format!("Team {n}"), "organisation_id": self.own})
+            }
+            "governance-bodies" => json!({"name": format!("Group {n}"), "kind": "working_group"}),
+            "plans" => json!({
+                "ref": format!("PLAN-{n}"), "title": format!("Plan {n}"), "kind": "strategy",
+                "partner_organisation_ids": [self.own]
+            }),
+            "priorities" => {
+                json!({"ref": format!("P{n}"), "kind": "aim", "title": format!("Aim {n}")})
+            }
+            "outcomes" => json!({
+                "priority_id": self.id("priorities"), "ref": format!("O{n}"),
+                "statement": format!("Outcome {n}"), "lead_ids": [self.owner]
+            }),
+            "actions" => json!({
+                "outcome_id": self.id("outcomes"), "priority_id": self.id("priorities"),
+                "ref": format!("O/{n}"), "description": format!("Action {n}"),
+                "lead_ids": [self.owner], "due": "March 2030", "brag": "grey"
+            }),
+            "measures" => json!({
+                "ref": format!("M{n}"), "title": format!("Measure {n}"), "unit": "percent",
+                "direction": "higher_is_better", "team_responsible_id": self.owner
+            }),
+            "readings" => json!({"period": format!("20{n:02}/Q"), "value": 50.0}),
+            "risks" => {
+                json!({"ref": format!("R{n}"), "title": format!("Risk {n}"), "likelihood": 2, "impact": 3})
+            }
+            other => panic!("the matrix cannot build a body for {other}: add it to World::body"),
+        }
+    }
+
+    /// Where new items of `resource` are created.
+    fn collection_of(&self, resource: &str) -> String {
+        match resource {
+            "priorities" | "outcomes" | "actions" | "measures" | "risks" => {
+                format!("/api/v1/plans/{}/{resource}", self.id("plans"))
+            }
+            "readings" => format!("/api/v1/measures/{}/readings", self.id("measures")),
+            _ => format!("/api/v1/{resource}"),
+        }
+    }
+
+    /// A JSON Merge Patch a contributor of OWN may send where it may change anything.
+    fn patch(resource: &str) -> Value {
+        match resource {
+            "organisations" | "owners" | "governance-bodies" => json!({"name": "Renamed"}),
+            "plans" => json!({"summary": "Changed"}),
+            "outcomes" => json!({"statement": "Changed"}),
+            "actions" => json!({"brag": "amber"}),
+            "readings" => json!({"comment": "Checked"}),
+            _ => json!({"title": "Changed"}),
+        }
+    }
+}
+
+async fn create(app: &TestApp, path: &str, body: &Value) -> Value {
+    let response = app.post(path, body).await;
+    assert_eq!(response.status(), 201, "creating {path} with {body}");
+    response.json().await.expect("JSON")
+}
+
+async fn world(app: &TestApp, published: bool) -> World {
+    let own = create(
+        app,
+        "/api/v1/organisations",
+        &json!({"code": "OWN", "name": "Own", "kind": "nhs_trust"}),
+    )
+    .await;
+    create(
+        app,
+        "/api/v1/organisations",
+        &json!({"code": "FOREIGN", "name": "Foreign", "kind": "local_authority"}),
+    )
+    .await;
+    let own_id = own["id"].as_str().unwrap().to_string();
+    let owner = create(
+        app,
+        "/api/v1/owners",
+        &json!({"kind": "post", "name": "Lead", "organisation_id": own_id}),
+    )
+    .await;
+    let mut w = World {
+        own: own_id,
+        owner: owner["id"].as_str().unwrap().to_string(),
+        ids: vec![("organisations", own["id"].as_str().unwrap().to_string())],
+        counter: AtomicUsize::new(10),
+    };
+    w.ids.push(("owners", w.owner.clone()));
+    for resource in [
+        "governance-bodies",
+        "plans",
+        "priorities",
+        "outcomes",
+        "actions",
+        "measures",
+        "readings",
+        "risks",
+    ] {
+        let mut body = w.body(resource);
+        if resource == "plans" {
+            body["published"] = json!(published);
+        }
+        let item = create(app, &w.collection_of(resource), &body).await;
+        w.ids
+            .push((resource, item["id"].as_str().unwrap().to_string()));
+    }
+    w
+}
+
+/// The path to call and its body, with a fresh object to change or delete where
+/// the call would spend one.
+async fn request_for(
+    app: &TestApp,
+    w: &World,
+    method: &Method,
+    template: &str,
+) -> (String, Option<Value>) {
+    let rest = template.strip_prefix("/api/v1/").unwrap_or(template);
+    let resource = rest.split('/').next().unwrap_or_default();
+    let changes = matches!(*method, Method::PUT | Method::PATCH | Method::DELETE);
+    if *method == Method::POST {
+        let collection = rest.rsplit('/').next().unwrap_or_default();
+        let path = template.replace("{id}", w.id(resource));
+        return (path, Some(w.body(collection)));
+    }
+    if changes && template.ends_with("/{id}") {
+        let body = w.body(resource);
+        let item = create(app, &w.collection_of(resource), &body).await;
+        let path = format!("/api/v1/{resource}/{}", item["id"].as_str().unwrap());
+        let body = match *method {
+            Method::PUT if resource == "actions" => {
+                let mut body = body;
+                body["brag"] = json!("red");
+                Some(body)
+            }
+            Method::PUT => Some(body),
+            Method::PATCH => Some(World::patch(resource)),
+            _ => None,
+        };
+        return (path, body);
+    }
+    assert_eq!(
+        *method,
+        Method::GET,
+        "the matrix cannot call {method} {template}"
+    );
+    let path = if template.starts_with("/api/v1/") && template.contains("{id}") {
+        template
+            .replace("{id}", w.id(resource))
+            .replace("{version}", "1")
+    } else {
+        template.to_string()
+    };
+    (path, None)
+}
+
+async fn send(
+    client: &Client,
+    app: &TestApp,
+    method: &Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let verb = reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("an HTTP method");
+    let mut request = client.request(verb, app.url(path));
+    if matches!(*method, Method::PUT | Method::PATCH | Method::DELETE) {
+        request = request.header("If-Match", "*");
+    }
+    request = match (method, body) {
+        (&Method::PATCH, Some(body)) => request
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string()),
+        (_, Some(body)) => request.json(&body),
+        (_, None) => request,
+    };
+    request.send().await.expect("a response")
+}
+
+fn client(app: &TestApp, who: Who) -> Client {
+    match who {
+        Who::Anonymous => app.anonymous.clone(),
+        Who::Viewer => app.client_as(Role::Viewer, Some("OWN")),
+        Who::Contributor => app.client_as(Role::Contributor, Some("OWN")),
+        Who::Editor => app.client_as(Role::Editor, Some("OWN")),
+        Who::Admin => app.client_as(Role::Admin, None),
+        Who::ForeignContributor => app.client_as(Role::Contributor, Some("FOREIGN")),
+        Who::ForeignEditor => app.client_as(Role::Editor, Some("FOREIGN")),
+    }
+}
+
+/// Runs every route for each of `callers`; returns the number of cases checked.
+async fn run_matrix(app: &TestApp, w: &World, callers: &[Who], public_read: bool) -> usize {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for rule in access_table() {
+        for &who in callers {
+            let (path, body) = request_for(app, w, &rule.method, rule.path).await;
+            let response = send(&client(app, who), app, &rule.method, &path, body.clone()).await;
+            let status = response.status().as_u16();
+            let want = expected(rule.access, &rule.method, who, public_read);
+            cases += 1;
+            if status != want {
+                let text = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} {} as {who:?} ({:?}): {status}, expected {want}; body {body:?}; answer {text}",
+                    rule.method, path, rule.access
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    cases
+}
+
+#[tokio::test]
+async fn every_route_answers_every_caller_as_its_rule_says() {
+    let app = spawn_app_with(&[]).await;
+    let w = world(&app, false).await;
+    let cases = run_matrix(&app, &w, &EVERYONE, false).await;
+    let routes = access_table().len();
+    assert_eq!(cases, routes * EVERYONE.len());
+    eprintln!(
+        "access matrix: {routes} routes x {} callers = {cases} cases",
+        EVERYONE.len()
+    );
+}
+
+#[tokio::test]
+async fn with_public_reading_on_anonymous_callers_read_published_plans_only() {
+    let app = spawn_app_with(&[("WAYMARK_PUBLIC_READ", "true")]).await;
+    let w = world(&app, true).await;
+    let cases = run_matrix(&app, &w, &[Who::Anonymous], true).await;
+    assert_eq!(cases, access_table().len());
+}
+
+#[tokio::test]
+async fn the_route_table_and_the_spec_name_the_same_operations() {
+    let app = spawn_app_with(&[]).await;
+    let spec: Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut documented: Vec<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .collect();
+    let mut routed: Vec<String> = access_table()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    documented.sort();
+    routed.sort();
+    assert_eq!(documented, routed);
+    for rule in access_table() {
+        let operation = &spec["paths"][rule.path][rule.method.as_str().to_lowercase()];
+        let role = rule.access.role().map_or("none", Role::as_str);
+        assert_eq!(
+            operation["x-waymark-role"], role,
+            "{} {}",
+            rule.method, rule.path
+        );
+        let secured = operation["security"].as_array().map_or(0, Vec::len);
+        assert_eq!(
+            secured > 0,
+            rule.access != Access::Open,
+            "{} {}",
+            rule.method,
+            rule.path
+        );
+        if rule.access != Access::Open {
+            assert!(
+                operation["responses"]["401"].is_object(),
+                "{} {}",
+                rule.method,
+                rule.path
+            );
+            assert!(
+                operation["responses"]["403"].is_object(),
+                "{} {}",
+                rule.method,
+                rule.path
+            );
+        }
+    }
+}
