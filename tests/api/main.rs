@@ -15,4 +15,6 @@ mod outage;
 mod owners;
 mod plan_items;
 mod plans;
+mod scope;
+mod tokens;
 mod versioning;
