@@ -28,27 +28,31 @@ json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 # wrk's summary as: requests/s p50 p99 (latencies in ms)
 measure() {
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$@" | python3 benches/wrk_summary.py
+  wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
 }
+# Every API call carries an admin token signed with the development secret in $work.
+token=""
+api() { curl -fsS -H "Authorization: Bearer $token" "$@"; }
 
 run_backend() {
   local backend=$1 url=$2
   echo "== $backend: generating $plans plans" >&2
   DATABASE_URL="$url" RUST_LOG=warn target/release/examples/generate "$plans" >&2
   local port; port=$(free_port)
-  DATABASE_URL="$url" WAYMARK_PORT="$port" RUST_LOG=warn target/release/waymark >"$work/$backend.log" 2>&1 &
+  token=$(WAYMARK_DATA_DIR="$work" target/release/waymark token --sub benchmark --role admin)
+  DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn target/release/waymark >"$work/$backend.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   local base="http://127.0.0.1:$port/api/v1"
   local plan org
-  plan=$(curl -fsS "$base/plans?ref=PLAN-$(printf %04d $((plans / 2)))" | json_field '["items"][0]["id"]')
-  org=$(curl -fsS "$base/organisations?code=ORG3" | json_field '["items"][0]["id"]')
+  plan=$(api "$base/plans?ref=PLAN-$(printf %04d $((plans / 2)))" | json_field '["items"][0]["id"]')
+  org=$(api "$base/organisations?code=ORG3" | json_field '["items"][0]["id"]')
   printf '%-9s %-46s %s\n' "$backend" "actions of one plan, brag=red, 50 a page" "$(measure "$base/actions?plan_id=$plan&brag=red&limit=50")"
   printf '%-9s %-46s %s\n' "$backend" "actions of one organisation, overdue, 50 a page" "$(measure "$base/actions?organisation_id=$org&overdue=true&limit=50")"
   printf '%-9s %-46s %s\n' "$backend" "actions across plans, 50 a page" "$(measure "$base/actions?limit=50")"
   printf '%-9s %-46s %s\n' "$backend" "plan tree (250 actions, 25 measures)" "$(measure "$base/plans/$plan?include=tree")"
   local action
-  action=$(curl -fsS "$base/plans/$plan/actions?limit=1" | json_field '["items"][0]["id"]')
+  action=$(api "$base/plans/$plan/actions?limit=1" | json_field '["items"][0]["id"]')
   printf '%-9s %-46s %s\n' "$backend" "PATCH an action (row, revision, event)" "$(measure -s benches/patch.lua "$base/actions/$action")"
   printf '%-9s %-46s %s\n' "$backend" "change feed, 1000 events a page" "$(measure "$base/changes?after=0&limit=1000")"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
