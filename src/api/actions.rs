@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{self, Child, Resource, Write},
+    crud::{self, Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
@@ -306,6 +306,10 @@ impl Resource for Actions {
         query::delete(tx, &current.row.id)
     }
 
+    const WRITERS: Writers<Self> = Writers::Rule(Self::authorize);
+}
+
+impl Actions {
     /// Editors of a partner change anything; contributors of a leading
     /// organisation change the action's progress only.
     fn authorize(
@@ -338,10 +342,6 @@ impl Child for Actions {
         input: ActionInput,
     ) -> Result<ActionRecord, StoreError> {
         query::insert(tx, plan, input.into())
-    }
-
-    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-        crud::plan_itself(conn, plan)
     }
 }
 

@@ -9,14 +9,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    crud::{self, Resource, TopLevel, Write},
+    crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
-    auth::{scope, Caller, Principal},
+    auth::Caller,
     db::{
         bodies::{self as query, Body as BodyRecord, BodyFields, BodyFilter, BodyWrite},
         DbConnection, Store, StoreError, WriteTx,
@@ -230,13 +230,7 @@ impl Resource for GovernanceBodies {
         query::delete(tx, &current.row.id)
     }
 
-    fn authorize(
-        _conn: &mut DbConnection,
-        who: &Principal,
-        _write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        scope::admin(who)
-    }
+    const WRITERS: Writers<Self> = Writers::Admins;
 }
 
 impl TopLevel for GovernanceBodies {

@@ -61,16 +61,35 @@ pub trait Resource: 'static {
         record: &Self::Record,
     ) -> Result<Option<String>, StoreError>;
 
-    /// Whether `who` may make this write, judged on the object itself; the route
-    /// has already checked the role. Runs inside the write's transaction.
-    fn authorize(
-        conn: &mut DbConnection,
-        who: &Principal,
-        write: Write<'_, Self>,
-    ) -> Result<(), ApiError>;
+    /// Who may write it, judged on the object itself; the route has already
+    /// checked the role.
+    const WRITERS: Writers<Self>;
 }
 
-/// A write, as `Resource::authorize` judges it.
+/// Who may write a resource, beyond the role its routes require.
+pub enum Writers<R: Resource + ?Sized> {
+    /// Admins only: the partnership's reference data.
+    Admins,
+    /// Editors of an organisation that partners the record's plan.
+    PlanEditors,
+    /// A rule of the resource's own.
+    Rule(fn(&mut DbConnection, &Principal, Write<'_, R>) -> Result<(), ApiError>),
+}
+
+/// Whether `who` may make this write; runs inside the write's transaction.
+fn authorize<R: Resource>(
+    conn: &mut DbConnection,
+    who: &Principal,
+    write: Write<'_, R>,
+) -> Result<(), ApiError> {
+    match R::WRITERS {
+        Writers::Admins => scope::admin(who),
+        Writers::PlanEditors => plan_editors::<R>(conn, who, write),
+        Writers::Rule(rule) => rule(conn, who, write),
+    }
+}
+
+/// A write, as `Resource::WRITERS` judges it.
 pub enum Write<'a, R: Resource + ?Sized> {
     /// A new record, in `parent` when the resource lives in one.
     Create {
@@ -88,7 +107,7 @@ pub enum Write<'a, R: Resource + ?Sized> {
     },
 }
 
-/// The rule for a plan's contents: editors of a partner organisation (the parent
+/// `Writers::PlanEditors`: editors of a partner organisation (the parent
 /// is the plan for a creation; otherwise the record's own plan).
 pub fn plan_editors<R: Resource>(
     conn: &mut DbConnection,
@@ -103,11 +122,6 @@ pub fn plan_editors<R: Resource>(
         Some(plan) => scope::edit_plan(conn, who, &plan),
         None => Err(ApiError::Internal(format!("{} outside a plan", R::NAME))),
     }
-}
-
-/// `Child::parent_plan` for resources whose parent is a plan.
-pub fn plan_itself(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-    Ok(crate::db::plans::exists(conn, plan)?.then(|| plan.to_string()))
 }
 
 /// The top-level fields whose values differ between two inputs.
@@ -138,7 +152,10 @@ pub trait Child: Resource {
     const PARENT: &'static str;
 
     /// The plan the parent is or belongs to; `None` when there is no such parent.
-    fn parent_plan(conn: &mut DbConnection, parent: &str) -> Result<Option<String>, StoreError>;
+    /// Most resources live in a plan directly.
+    fn parent_plan(conn: &mut DbConnection, parent: &str) -> Result<Option<String>, StoreError> {
+        Ok(crate::db::plans::exists(conn, parent)?.then(|| parent.to_string()))
+    }
 
     /// Stores a new record in `parent`; `StoreError::NotFound` when the parent is missing.
     fn insert_in(
@@ -274,9 +291,12 @@ fn load_visible<R: Resource>(
     id: &str,
 ) -> Result<R::Record, ApiError> {
     let record = load::<R>(conn, id)?;
-    let plan = R::plan_id(conn, &record)?;
-    if !scope::visible(conn, caller.sees_only_published(), plan.as_deref())? {
-        return Err(ApiError::not_found(R::NAME, id));
+    // Token holders read everything: only anonymous reads pay for the plan lookup.
+    if caller.sees_only_published() {
+        let plan = R::plan_id(conn, &record)?;
+        if !scope::visible(conn, true, plan.as_deref())? {
+            return Err(ApiError::not_found(R::NAME, id));
+        }
     }
     Ok(record)
 }
@@ -339,7 +359,7 @@ pub async fn create<R: TopLevel>(
     let who = caller.principal()?.clone();
     let (id, version, view) = store
         .write(caller.actor(), move |tx| {
-            R::authorize(
+            authorize::<R>(
                 tx.conn,
                 &who,
                 Write::Create {
@@ -368,7 +388,7 @@ pub async fn create_in<R: Child>(
             if R::parent_plan(tx.conn, &parent)?.is_none() {
                 return Err(ApiError::not_found(R::PARENT, parent));
             }
-            R::authorize(
+            authorize::<R>(
                 tx.conn,
                 &who,
                 Write::Create {
@@ -439,7 +459,7 @@ async fn change<R: Resource>(
                 current: &current,
                 input: &stored,
             };
-            R::authorize(tx.conn, &who, write)?;
+            authorize::<R>(tx.conn, &who, write)?;
             record::<R>(tx, updated, Operation::Update)
         })
         .await?;
@@ -460,7 +480,7 @@ pub async fn delete<R: Resource>(
             let current = load::<R>(tx.conn, &id)?;
             let version = R::version(&current);
             precondition.check(version)?;
-            R::authorize(tx.conn, &who, Write::Delete { current: &current })?;
+            authorize::<R>(tx.conn, &who, Write::Delete { current: &current })?;
             let plan = R::plan_id(tx.conn, &current)?;
             R::delete(tx, &current)?;
             let snapshot = serde_json::to_value(R::View::from(current))

@@ -8,13 +8,12 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{self, Child, Resource, Write},
+    crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
-    auth::Principal,
     db::{
         measures::{
             self as query, Measure as MeasureRecord, MeasureFields, MeasureFilter, MeasureWrite,
@@ -23,7 +22,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::{Direction, MeasureKind, TargetStatus, Unit},
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// A baseline or target: a value for a period and a cohort.
@@ -370,13 +369,7 @@ impl Resource for Measures {
         query::delete(tx, &current.row.id)
     }
 
-    fn authorize(
-        conn: &mut DbConnection,
-        who: &Principal,
-        write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        crud::plan_editors::<Self>(conn, who, write)
-    }
+    const WRITERS: Writers<Self> = Writers::PlanEditors;
 }
 
 impl Child for Measures {
@@ -388,10 +381,6 @@ impl Child for Measures {
         input: MeasureInput,
     ) -> Result<MeasureRecord, StoreError> {
         query::insert(tx, plan, input.into())
-    }
-
-    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-        crud::plan_itself(conn, plan)
     }
 }
 

@@ -8,14 +8,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    crud::{self, Resource, TopLevel, Write},
+    crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
-    auth::{scope, Caller, Principal},
+    auth::Caller,
     db::{
         organisations::{self as query, OrganisationFields, OrganisationFilter, OrganisationRow},
         DbConnection, Store, StoreError, WriteTx,
@@ -70,13 +70,7 @@ impl Resource for Organisations {
         query::delete(tx, &current.id)
     }
 
-    fn authorize(
-        _conn: &mut DbConnection,
-        who: &Principal,
-        _write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        scope::admin(who)
-    }
+    const WRITERS: Writers<Self> = Writers::Admins;
 }
 
 impl TopLevel for Organisations {

@@ -8,20 +8,19 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{self, Child, Resource, Write},
+    crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
-    auth::Principal,
     db::{
         outcomes::{
             self as query, Outcome as OutcomeRecord, OutcomeFields, OutcomeFilter, OutcomeWrite,
         },
         DbConnection, StoreError, WriteTx,
     },
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// An outcome a plan's section aims for.
@@ -205,13 +204,7 @@ impl Resource for Outcomes {
         query::delete(tx, &current.row.id)
     }
 
-    fn authorize(
-        conn: &mut DbConnection,
-        who: &Principal,
-        write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        crud::plan_editors::<Self>(conn, who, write)
-    }
+    const WRITERS: Writers<Self> = Writers::PlanEditors;
 }
 
 impl Child for Outcomes {
@@ -223,10 +216,6 @@ impl Child for Outcomes {
         input: OutcomeInput,
     ) -> Result<OutcomeRecord, StoreError> {
         query::insert(tx, plan, input.into())
-    }
-
-    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-        crud::plan_itself(conn, plan)
     }
 }
 

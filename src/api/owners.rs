@@ -8,14 +8,14 @@ use validator::Validate;
 
 use super::{
     body::{Input, Valid},
-    crud::{self, Resource, TopLevel, Write},
+    crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
 };
 use crate::{
-    auth::{scope, Caller, Principal},
+    auth::Caller,
     db::{
         owners::{
             self as query, HolderFields, HolderRow, Owner as OwnerRecord, OwnerFields, OwnerFilter,
@@ -73,13 +73,7 @@ impl Resource for Owners {
         query::delete(tx, &current.row.id)
     }
 
-    fn authorize(
-        _conn: &mut DbConnection,
-        who: &Principal,
-        _write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        scope::admin(who)
-    }
+    const WRITERS: Writers<Self> = Writers::Admins;
 }
 
 impl TopLevel for Owners {

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::{Input, Valid},
-    crud::{self, AsOfQuery, Resource, TopLevel, Write},
+    crud::{self, AsOfQuery, Resource, TopLevel, Write, Writers},
     endpoints::change_endpoints,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
@@ -277,6 +277,10 @@ impl Resource for Plans {
         query::delete(tx, &current.row.id)
     }
 
+    const WRITERS: Writers<Self> = Writers::Rule(Self::authorize);
+}
+
+impl Plans {
     /// A new plan must list the editor's organisation as a partner; an existing
     /// one may be changed by editors of its partners.
     fn authorize(

@@ -8,13 +8,12 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{self, Child, Resource, Write},
+    crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
-    auth::Principal,
     db::{
         priorities::{
             self as query, Priority as PriorityRecord, PriorityFields, PriorityFilter,
@@ -23,7 +22,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::PriorityKind,
-    error::{ApiError, FieldError},
+    error::FieldError,
 };
 
 /// A section of a plan.
@@ -208,13 +207,7 @@ impl Resource for Priorities {
         query::delete(tx, &current.row.id)
     }
 
-    fn authorize(
-        conn: &mut DbConnection,
-        who: &Principal,
-        write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        crud::plan_editors::<Self>(conn, who, write)
-    }
+    const WRITERS: Writers<Self> = Writers::PlanEditors;
 }
 
 impl Child for Priorities {
@@ -226,10 +219,6 @@ impl Child for Priorities {
         input: PriorityInput,
     ) -> Result<PriorityRecord, StoreError> {
         query::insert(tx, plan, input.into())
-    }
-
-    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-        crud::plan_itself(conn, plan)
     }
 }
 

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{Child, Resource, Write},
+    crud::{Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     measures::all,
     pagination::Paginated,
@@ -192,6 +192,10 @@ impl Resource for Readings {
         query::delete(tx, &current.id, &current.measure_id)
     }
 
+    const WRITERS: Writers<Self> = Writers::Rule(Self::authorize);
+}
+
+impl Readings {
     /// A reading is progress on its measure: contributors of the organisation
     /// whose team is responsible for the measure may write any of its fields.
     fn authorize(

@@ -8,19 +8,17 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::Input,
-    crud::{self, Child, Resource, Write},
+    crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
 };
 use crate::{
-    auth::Principal,
     db::{
         risks::{self as query, RiskFields, RiskFilter, RiskRow},
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::RiskStatus,
-    error::ApiError,
 };
 
 /// A risk to a plan's delivery.
@@ -201,13 +199,7 @@ impl Resource for Risks {
         query::delete(tx, &current.id)
     }
 
-    fn authorize(
-        conn: &mut DbConnection,
-        who: &Principal,
-        write: Write<'_, Self>,
-    ) -> Result<(), ApiError> {
-        crud::plan_editors::<Self>(conn, who, write)
-    }
+    const WRITERS: Writers<Self> = Writers::PlanEditors;
 }
 
 impl Child for Risks {
@@ -219,10 +211,6 @@ impl Child for Risks {
         input: RiskInput,
     ) -> Result<RiskRow, StoreError> {
         query::insert(tx, plan, input.into())
-    }
-
-    fn parent_plan(conn: &mut DbConnection, plan: &str) -> Result<Option<String>, StoreError> {
-        crud::plan_itself(conn, plan)
     }
 }
 

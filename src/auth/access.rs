@@ -133,17 +133,13 @@ impl Authenticator {
                 detail: "the token grants no Waymark role".into(),
             });
         };
-        if role < needed {
-            return Err(ApiError::Forbidden {
-                code: "insufficient_role",
-                detail: format!("this needs the {needed} role; the token grants {role}"),
-            });
-        }
-        Ok(Caller::Authenticated(Principal {
+        let principal = Principal {
             subject: identity.subject,
             role,
             organisation: identity.organisation,
-        }))
+        };
+        principal.require(needed)?;
+        Ok(Caller::Authenticated(principal))
     }
 }
 

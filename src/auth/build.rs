@@ -1,11 +1,12 @@
 //! Turns the auth settings into the authenticator the server runs with: loads
 //! or makes the development secret, reads a key set file now (so a bad file
-//! stops the start), and says which keys tokens are checked against.
+//! stops the start, and a good one is held from the first token on), and says
+//! which keys tokens are checked against.
 
 use super::{
     access::Authenticator,
     dev::load_or_create_secret,
-    keys::{KeySet, KeyStore, SetSource},
+    keys::{parse_key_set, KeySet, KeyStore, SetSource},
     settings::{AuthSettings, KeySource},
     verify::Verifier,
 };
@@ -32,13 +33,13 @@ pub fn authenticator(settings: &AuthSettings) -> Result<Authenticator, ConfigErr
                 variable: "WAYMARK_AUTH_JWKS_FILE",
                 message: format!("cannot read {}: {e}", path.display()),
             })?;
-            super::keys::parse_key_set(&text).map_err(|message| ConfigError {
+            let keys = parse_key_set(&text).map_err(|message| ConfigError {
                 variable: "WAYMARK_AUTH_JWKS_FILE",
                 message,
             })?;
-            key_set(settings, SetSource::File(path.clone()))
+            KeyStore::Set(key_set(settings, SetSource::File(path.clone())).holding(keys))
         }
-        KeySource::JwksUrl(url) => key_set(settings, SetSource::Url(url.clone())),
+        KeySource::JwksUrl(url) => KeyStore::Set(key_set(settings, SetSource::Url(url.clone()))),
     };
     Ok(Authenticator {
         verifier: Verifier {
@@ -53,10 +54,6 @@ pub fn authenticator(settings: &AuthSettings) -> Result<Authenticator, ConfigErr
     })
 }
 
-fn key_set(settings: &AuthSettings, source: SetSource) -> KeyStore {
-    KeyStore::Set(KeySet::new(
-        source,
-        settings.jwks_refresh,
-        settings.jwks_refetch,
-    ))
+fn key_set(settings: &AuthSettings, source: SetSource) -> KeySet {
+    KeySet::new(source, settings.jwks_refresh, settings.jwks_refetch)
 }

@@ -23,6 +23,17 @@ impl Principal {
     pub fn is(&self, role: Role) -> bool {
         self.role >= role
     }
+
+    /// 403 `insufficient_role` unless the caller has `role` or a higher one.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.is(role) {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden {
+            code: "insufficient_role",
+            detail: format!("this needs the {role} role; the token grants {}", self.role),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -89,7 +89,6 @@ struct Cached {
     fetched_at: Option<Instant>,
     /// When a fetch was last tried, successful or not.
     attempted_at: Option<Instant>,
-    fetches: u64,
 }
 
 pub struct KeySet {
@@ -110,16 +109,6 @@ impl KeySet {
             refresh,
             refetch,
         }
-    }
-
-    pub fn source(&self) -> &SetSource {
-        &self.source
-    }
-
-    /// How many keys are held and how many fetches succeeded, for logs and tests.
-    pub fn stats(&self) -> (usize, u64) {
-        let cached = self.read();
-        (cached.keys.len(), cached.fetches)
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Cached> {
@@ -174,6 +163,17 @@ impl KeySet {
             SetSource::Url(url) => fetch_url(url).await,
         }
         .and_then(|text| parse_key_set(&text));
+        self.store(result);
+    }
+
+    /// Starts with keys already read (a key set file, checked at start), so the
+    /// first token does not read the file again.
+    pub fn holding(self, keys: HashMap<String, Arc<Key>>) -> Self {
+        self.store(Ok(keys));
+        self
+    }
+
+    fn store(&self, result: Result<HashMap<String, Arc<Key>>, String>) {
         let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
         cached.attempted_at = Some(Instant::now());
         match result {
@@ -181,7 +181,6 @@ impl KeySet {
                 log::info!("token keys: {} key(s) from {}", keys.len(), self.describe());
                 cached.keys = keys;
                 cached.fetched_at = cached.attempted_at;
-                cached.fetches += 1;
             }
             Err(e) => log::warn!(
                 "token keys: fetching {} failed, keeping {} key(s): {e}",

@@ -33,39 +33,32 @@ fn organisation_name(who: &Principal) -> String {
 }
 
 pub fn admin(who: &Principal) -> Result<(), ApiError> {
-    if who.is(Role::Admin) {
-        return Ok(());
-    }
-    Err(ApiError::Forbidden {
-        code: "insufficient_role",
-        detail: format!("this needs the admin role; the token grants {}", who.role),
-    })
+    who.require(Role::Admin)
 }
 
-/// Whether the caller may edit the plan: an admin, or an editor of a partner.
-fn edits_plan(conn: &mut DbConnection, who: &Principal, plan: &str) -> Result<bool, ApiError> {
+/// Whether the caller edits the plan: an admin, or an editor of a partner
+/// organisation (`org`, already looked up).
+fn edits_plan(
+    conn: &mut DbConnection,
+    who: &Principal,
+    org: Option<&str>,
+    plan: &str,
+) -> Result<bool, ApiError> {
     if who.is(Role::Admin) {
         return Ok(true);
     }
-    if !who.is(Role::Editor) {
-        return Ok(false);
-    }
-    match organisation_id(conn, who)? {
-        Some(org) => Ok(facts::is_partner(conn, plan, &org)?),
-        None => Ok(false),
+    match org {
+        Some(org) if who.is(Role::Editor) => Ok(facts::is_partner(conn, plan, org)?),
+        _ => Ok(false),
     }
 }
 
 /// Editors change plans (and their contents) their organisation is a partner in.
 pub fn edit_plan(conn: &mut DbConnection, who: &Principal, plan: &str) -> Result<(), ApiError> {
-    if edits_plan(conn, who, plan)? {
+    who.require(Role::Editor)?;
+    let org = organisation_id(conn, who)?;
+    if edits_plan(conn, who, org.as_deref(), plan)? {
         return Ok(());
-    }
-    if !who.is(Role::Editor) {
-        return Err(ApiError::Forbidden {
-            code: "insufficient_role",
-            detail: format!("this needs the editor role; the token grants {}", who.role),
-        });
     }
     Err(outside(format!(
         "{} is not a partner in this plan",
@@ -107,15 +100,14 @@ pub fn contribute(
     led: Led<'_>,
     changed: Option<(&[String], &[&str])>,
 ) -> Result<(), ApiError> {
-    if edits_plan(conn, who, plan)? {
+    let org = organisation_id(conn, who)?;
+    if edits_plan(conn, who, org.as_deref(), plan)? {
         return Ok(());
     }
-    let leads = match organisation_id(conn, who)? {
-        Some(org) => match led {
-            Led::Action(id) => facts::leads_action(conn, id, &org)?,
-            Led::Measure(id) => facts::leads_measure(conn, id, &org)?,
-        },
-        None => false,
+    let leads = match (org, &led) {
+        (Some(org), Led::Action(id)) => facts::leads_action(conn, id, &org)?,
+        (Some(org), Led::Measure(id)) => facts::leads_measure(conn, id, &org)?,
+        (None, _) => false,
     };
     if !leads {
         let what = match led {
@@ -132,24 +124,25 @@ pub fn contribute(
             organisation_name(who)
         )));
     }
-    if let Some((changed, progress)) = changed {
-        let other: Vec<&str> = changed
-            .iter()
-            .map(String::as_str)
-            .filter(|f| !progress.contains(f))
-            .collect();
-        if !other.is_empty() {
-            return Err(ApiError::Forbidden {
-                code: "progress_fields_only",
-                detail: format!(
-                    "a contributor may change only {}; this also changes {}",
-                    progress.join(", "),
-                    other.join(", ")
-                ),
-            });
-        }
+    let Some((changed, progress)) = changed else {
+        return Ok(());
+    };
+    let other: Vec<&str> = changed
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !progress.contains(f))
+        .collect();
+    if other.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    Err(ApiError::Forbidden {
+        code: "progress_fields_only",
+        detail: format!(
+            "a contributor may change only {}; this also changes {}",
+            progress.join(", "),
+            other.join(", ")
+        ),
+    })
 }
 
 /// Whether a reader may see what belongs to `plan` (`None`: belongs to no plan).

@@ -184,6 +184,16 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// POSTs `body` as JSON with `client`, which carries its own token.
+    pub async fn post_as(&self, client: &Client, path: &str, body: &Value) -> Response {
+        client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// A client acting with `role` for `organisation` (a code).
     pub fn client_as(&self, role: Role, organisation: Option<&str>) -> Client {
         let subject = format!("test-{role}-{}", organisation.unwrap_or("none"));

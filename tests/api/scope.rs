@@ -139,28 +139,13 @@ async fn readings_are_posted_by_the_organisation_responsible_for_the_measure() {
     let readings = format!("/api/v1/measures/{}/readings", id(&send.measure));
     let reading = json!({"period": "2024/25", "value": 73.0, "status": "final"});
     let mkcc = app.client_as(Role::Contributor, Some("MKCC"));
-    let stored = mkcc
-        .post(app.url(&readings))
-        .json(&reading)
-        .send()
-        .await
-        .unwrap();
+    let stored = app.post_as(&mkcc, &readings, &reading).await;
     assert_eq!(stored.status(), 201);
     let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
-    let refused = cnwl
-        .post(app.url(&readings))
-        .json(&reading)
-        .send()
-        .await
-        .unwrap();
+    let refused = app.post_as(&cnwl, &readings, &reading).await;
     problem(refused, 403, "outside_organisation").await;
     let no_org = app.client_as(Role::Contributor, None);
-    let refused = no_org
-        .post(app.url(&readings))
-        .json(&reading)
-        .send()
-        .await
-        .unwrap();
+    let refused = app.post_as(&no_org, &readings, &reading).await;
     let body = problem(refused, 403, "outside_organisation").await;
     assert!(body["detail"]
         .as_str()
@@ -195,12 +180,9 @@ async fn an_editor_changes_only_plans_its_organisation_is_a_partner_in() {
     );
     let new_action =
         json!({"priority_id": id(&send.cnwl_action).to_string(), "ref": "X/1", "description": "x"});
-    let refused = icb
-        .post(app.url(&format!("{plan}/actions")))
-        .json(&new_action)
-        .send()
-        .await
-        .unwrap();
+    let refused = app
+        .post_as(&icb, &format!("{plan}/actions"), &new_action)
+        .await;
     problem(refused, 403, "outside_organisation").await;
 
     let organisations: Value = app
@@ -211,20 +193,10 @@ async fn an_editor_changes_only_plans_its_organisation_is_a_partner_in() {
         .unwrap();
     let icb_id = organisations["items"][0]["id"].clone();
     let without = json!({"ref": "ICB-1", "title": "ICB plan", "kind": "strategy"});
-    let refused = icb
-        .post(app.url("/api/v1/plans"))
-        .json(&without)
-        .send()
-        .await
-        .unwrap();
+    let refused = app.post_as(&icb, "/api/v1/plans", &without).await;
     problem(refused, 403, "outside_organisation").await;
     let with = json!({"ref": "ICB-1", "title": "ICB plan", "kind": "strategy", "partner_organisation_ids": [icb_id]});
-    let made = icb
-        .post(app.url("/api/v1/plans"))
-        .json(&with)
-        .send()
-        .await
-        .unwrap();
+    let made = app.post_as(&icb, "/api/v1/plans", &with).await;
     assert_eq!(made.status(), 201);
 }
 

@@ -3,7 +3,7 @@
 //! named as Keycloak and Entra ID do, and development tokens from `waymark token`.
 
 use std::{
-    process::Command,
+    process::{Command, Output},
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -320,12 +320,7 @@ async fn keycloak_style_roles_and_organisation_are_read_where_configured() {
     let body =
         json!({"code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority"});
     let admin = token_client(&token(json!(["offline_access", "waymark-admin"])));
-    let created = admin
-        .post(app.url("/api/v1/organisations"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let created = app.post_as(&admin, "/api/v1/organisations", &body).await;
     assert_eq!(created.status(), 201);
     let changes: Value = admin
         .get(app.url("/api/v1/changes"))
@@ -339,12 +334,7 @@ async fn keycloak_style_roles_and_organisation_are_read_where_configured() {
     assert_eq!(changes["items"][0]["actor_organisation"], "MKCC");
 
     let viewer = token_client(&token(json!(["waymark-viewer"])));
-    let refused = viewer
-        .post(app.url("/api/v1/organisations"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let refused = app.post_as(&viewer, "/api/v1/organisations", &body).await;
     problem(refused, 403, "insufficient_role").await;
     // Our own role names mean nothing once a map is configured.
     let unmapped = token_client(&token(json!(["admin"])));
@@ -372,29 +362,33 @@ async fn entra_style_app_roles_map_to_ours() {
     c["roles"] = json!(["Waymark.Admin"]);
     let admin = token_client(&rs256("rsa-one", RSA_ONE, &c));
     let body = json!({"code": "CNWL", "name": "Central and North West London NHS Trust", "kind": "nhs_trust"});
-    let created = admin
-        .post(app.url("/api/v1/organisations"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let created = app.post_as(&admin, "/api/v1/organisations", &body).await;
     assert_eq!(created.status(), 201);
 }
 
 const BINARY: &str = env!("CARGO_BIN_EXE_waymark");
 
+/// Runs `waymark token` with nothing but a data directory configured.
+fn waymark_token(data: &str, options: &[&str]) -> Output {
+    Command::new(BINARY)
+        .arg("token")
+        .args(options)
+        .env_clear()
+        .env("WAYMARK_DATA_DIR", data)
+        .output()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_development_token_from_waymark_token_opens_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
-    let out = Command::new(BINARY)
-        .args([
-            "token", "--sub", "alice", "--role", "editor", "--org", "MKCC", "--ttl", "30m",
-        ])
-        .env_clear()
-        .env("WAYMARK_DATA_DIR", &data)
-        .output()
-        .unwrap();
+    let out = waymark_token(
+        &data,
+        &[
+            "--sub", "alice", "--role", "editor", "--org", "MKCC", "--ttl", "30m",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -421,12 +415,7 @@ async fn a_development_token_from_waymark_token_opens_the_api() {
         .unwrap();
     problem(refused, 403, "insufficient_role").await;
 
-    let bad = Command::new(BINARY)
-        .args(["token", "--sub", "alice", "--role", "superuser"])
-        .env_clear()
-        .env("WAYMARK_DATA_DIR", &data)
-        .output()
-        .unwrap();
+    let bad = waymark_token(&data, &["--sub", "alice", "--role", "superuser"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a role"));
 }
