@@ -1,4 +1,4 @@
-//! The command line: `waymark [serve|migrate|openapi|token]`, `--help` listing
+//! The command line: `waymark [serve|migrate|seed|openapi|token]`, `--help` listing
 //! every environment variable with its default. Failures print one line and exit 1.
 
 use std::{io::Write, process::ExitCode};
@@ -18,6 +18,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "apply pending migrations, then serve HTTP (the default)",
     ),
     ("migrate", "apply pending database migrations and exit"),
+    (
+        "seed",
+        "load the five demo plans (again): each ends as its document has it; safe to repeat",
+    ),
     ("openapi", "print the OpenAPI document as JSON and exit"),
     (
         "token",
@@ -51,6 +55,7 @@ pub fn main() -> ExitCode {
         [command] => match command.as_str() {
             "serve" => serve(),
             "migrate" => migrate(),
+            "seed" => seed(),
             "openapi" => print_openapi(),
             other => {
                 eprintln!("waymark: unknown command {other:?}; try waymark --help");
@@ -133,6 +138,38 @@ fn migrate() -> Result<(), String> {
     startup::prepare_database(&config).map_err(|e| e.to_string())?;
     println!(
         "migrations are up to date ({} database)",
+        config.database.backend()
+    );
+    Ok(())
+}
+
+fn seed() -> Result<(), String> {
+    init_logging();
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let pool = startup::prepare_database(&config).map_err(|e| e.to_string())?;
+    let store = crate::db::Store::new(pool, config.db_timeout);
+    let loaded = crate::seed::load(&store)?;
+    for report in &loaded.reports {
+        let counts = [
+            ("priorities", report.priorities),
+            ("outcomes", report.outcomes),
+            ("actions", report.actions),
+            ("measures", report.measures),
+            ("readings", report.readings),
+            ("risks", report.risks),
+        ];
+        let (created, updated, deleted) = counts.iter().fold((0, 0, 0), |acc, (_, c)| {
+            (acc.0 + c.created, acc.1 + c.updated, acc.2 + c.deleted)
+        });
+        println!(
+            "{:<20} plan version {}: {created} items created, {updated} updated, {deleted} deleted",
+            report.plan_ref, report.plan_version
+        );
+    }
+    println!(
+        "loaded {} plans in {} ms ({} database)",
+        loaded.reports.len(),
+        loaded.took.as_millis(),
         config.database.backend()
     );
     Ok(())

@@ -127,6 +127,11 @@ pub const VARIABLES: &[Variable] = &[
         help: "least time between key set fetches caused by unknown key ids (0-3600)",
     },
     Variable {
+        name: "WAYMARK_DEMO_PLANS",
+        default: "auto",
+        help: "true loads the five demo plans into a database with no plans at start; auto does so unless WAYMARK_ENV=production",
+    },
+    Variable {
         name: "WAYMARK_PUBLIC_READ",
         default: "false",
         help: "true lets requests without a token read published plans and their contents",
@@ -170,6 +175,8 @@ pub struct Config {
     pub db_timeout: Duration,
     pub max_body_bytes: usize,
     pub workers: usize,
+    /// Load the demo plans into an empty database at start.
+    pub demo_plans: bool,
     /// `WAYMARK_ENV=production`.
     pub production: bool,
     pub data_dir: PathBuf,
@@ -249,7 +256,19 @@ impl Config {
             jwks_refetch: env.ranged("WAYMARK_AUTH_JWKS_REFETCH_SECS", 0, 3600)?,
         }
         .settings()?;
+        let demo_plans = match env.raw("WAYMARK_DEMO_PLANS").as_str() {
+            "auto" => !production,
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(ConfigError {
+                    variable: "WAYMARK_DEMO_PLANS",
+                    message: format!("{other:?} is not auto, true or false"),
+                })
+            }
+        };
         Ok(Config {
+            demo_plans,
             production,
             data_dir,
             auth,

@@ -26,6 +26,8 @@ pub mod error;
 pub mod openapi;
 /// The route table.
 pub mod routes;
+/// The partnership's five plans, embedded as demo data.
+pub mod seed;
 /// Assembling the server from configuration.
 pub mod startup;
 /// Request ids, access log and metrics.

@@ -14,8 +14,8 @@ use utoipa::{
 use crate::{
     api::problems::problem,
     api::{
-        actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
-        pagination::Paginated, plans, priorities, readings, risks,
+        actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
+        owners, pagination::Paginated, plans, priorities, readings, risks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -63,6 +63,8 @@ use crate::{
         plans::replace_plan,
         plans::update_plan,
         plans::delete_plan,
+        bundles::import_bundle,
+        bundles::export_bundle,
         priorities::list_plan_priorities,
         priorities::create_priority,
         priorities::list_priorities,

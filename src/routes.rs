@@ -12,8 +12,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     api::{
-        actions, bodies, changes, history, measures, operations, organisations, outcomes, owners,
-        plans, priorities, readings, risks,
+        actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
+        owners, plans, priorities, readings, risks,
     },
     auth::access::{
         enforce,
@@ -66,6 +66,8 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::new("/api/v1/plans/{id}/measures")
             .get(PlanContent, measures::list_plan_measures)
             .post(Editor, measures::create_measure),
+        Endpoint::new("/api/v1/plans/{id}/bundle").get(PlanContent, bundles::export_bundle),
+        Endpoint::new("/api/v1/plan-bundles").post(Editor, bundles::import_bundle),
         Endpoint::new("/api/v1/plans/{id}/risks")
             .get(PlanContent, risks::list_plan_risks)
             .post(Editor, risks::create_risk),

@@ -11,7 +11,7 @@ use crate::{
     config::{Config, ConfigError},
     db::{self, Store},
     error::ApiError,
-    routes,
+    routes, seed,
     telemetry::{metrics::Metrics, middleware::observe},
 };
 
@@ -29,6 +29,9 @@ impl Application {
     pub fn build(config: &Config) -> Result<Self, ConfigError> {
         let auth = web::Data::new(auth::authenticator(&config.auth)?);
         let store = Store::new(prepare_database(config)?, config.db_timeout);
+        if config.demo_plans {
+            load_demo_plans(&store)?;
+        }
         let address = (config.host, config.port);
         let listener = TcpListener::bind(address).map_err(|e| ConfigError {
             variable: "WAYMARK_PORT",
@@ -63,6 +66,22 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Loads the five demo plans into a database that holds no plans yet.
+fn load_demo_plans(store: &Store) -> Result<(), ConfigError> {
+    let loaded = seed::load_if_empty(store).map_err(|message| ConfigError {
+        variable: "WAYMARK_DEMO_PLANS",
+        message,
+    })?;
+    if let Some(loaded) = loaded {
+        log::info!(
+            "loaded {} demo plans in {} ms (WAYMARK_DEMO_PLANS=false turns this off)",
+            loaded.reports.len(),
+            loaded.took.as_millis()
+        );
+    }
+    Ok(())
 }
 
 /// Opens the database, applies pending migrations and returns a pool on it.

@@ -65,20 +65,31 @@ impl<T: Input + 'static> FromRequest for Valid<T> {
 
 /// Gives a JSON value its type and checks every field rule.
 pub fn parse_input<T: Input>(value: serde_json::Value) -> Result<T, ApiError> {
-    let input: T = serde_path_to_error::deserialize(value).map_err(type_error)?;
+    let input: T = serde_path_to_error::deserialize(value)
+        .map_err(|e| ApiError::Validation(vec![type_error(e)]))?;
+    let mut errors = rule_errors(&input);
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        one_per_field(&mut errors);
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Every field rule and cross-field rule `input` breaks.
+pub fn rule_errors<T: Input>(input: &T) -> Vec<FieldError> {
     let mut errors = match input.validate() {
         Ok(()) => Vec::new(),
         Err(e) => flatten(&e),
     };
     errors.extend(input.cross_checks());
-    if errors.is_empty() {
-        Ok(input)
-    } else {
-        // One entry per field: the first rule it breaks, in a stable order.
-        errors.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
-        errors.dedup_by(|later, first| later.field == first.field);
-        Err(ApiError::Validation(errors))
-    }
+    errors
+}
+
+/// One entry per field: the first rule it breaks, in a stable order.
+pub fn one_per_field(errors: &mut Vec<FieldError>) {
+    errors.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+    errors.dedup_by(|later, first| later.field == first.field);
 }
 
 fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
@@ -128,7 +139,7 @@ fn parse_syntax(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 
 /// A body of the wrong shape: names the field and the rule, e.g. `holders[0].from`
 /// / `invalid_type`, or `name` / `required` for a missing field.
-fn type_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+pub fn type_error(e: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     let path = e.path().to_string();
     let message = e.inner().to_string();
     let join = |name: &str| {
@@ -153,7 +164,11 @@ fn type_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     } else {
         (path.clone(), "invalid_type")
     };
-    ApiError::invalid(field, code, message)
+    FieldError {
+        field,
+        code: code.into(),
+        message,
+    }
 }
 
 fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {

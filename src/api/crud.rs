@@ -262,7 +262,7 @@ fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, Api
 }
 
 /// Records `record` as written by `operation`; returns its view for the response.
-fn record<R: Resource>(
+pub fn record<R: Resource>(
     tx: &mut WriteTx<'_>,
     record: R::Record,
     operation: Operation,
@@ -478,25 +478,31 @@ pub async fn delete<R: Resource>(
     store
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
-            let version = R::version(&current);
-            precondition.check(version)?;
+            precondition.check(R::version(&current))?;
             authorize::<R>(tx.conn, &who, Write::Delete { current: &current })?;
-            let plan = R::plan_id(tx.conn, &current)?;
-            R::delete(tx, &current)?;
-            let snapshot = serde_json::to_value(R::View::from(current))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            tx.record(Change {
-                resource_type: R::TYPE,
-                resource_id: &id,
-                version: version + 1,
-                operation: Operation::Delete,
-                plan_id: plan.as_deref(),
-                snapshot: &snapshot,
-            })?;
-            Ok::<_, ApiError>(())
+            remove::<R>(tx, current)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes `current` and records the tombstone version holding its last state.
+pub fn remove<R: Resource>(tx: &mut WriteTx<'_>, current: R::Record) -> Result<(), ApiError> {
+    let id = R::id(&current).to_string();
+    let version = R::version(&current);
+    let plan = R::plan_id(tx.conn, &current)?;
+    R::delete(tx, &current)?;
+    let snapshot = serde_json::to_value(R::View::from(current))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tx.record(Change {
+        resource_type: R::TYPE,
+        resource_id: &id,
+        version: version + 1,
+        operation: Operation::Delete,
+        plan_id: plan.as_deref(),
+        snapshot: &snapshot,
+    })?;
+    Ok(())
 }
 
 /// The versions of a resource, live or deleted.

@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// A baseline or target: a value for a period and a cohort.
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"period": "2024/25", "cohort": "FSM", "value": 54.0}))]
 pub struct CohortValue {

@@ -5,6 +5,7 @@ pub mod actions;
 mod audit;
 pub mod bodies;
 pub mod body;
+pub mod bundles;
 pub mod changes;
 pub mod conditional;
 mod crud;

@@ -119,7 +119,7 @@ pub struct Owner {
 }
 
 /// A person holding a post for a period; no `to` means they still hold it.
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Mac Heath", "from": "2021-04-01"}))]
 pub struct Holder {

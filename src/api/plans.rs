@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// The period a plan covers, in its own words and as dates where known.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"label": "2025 to 2028", "start": "2025-01-01", "end": "2028-03-31"}))]
 pub struct Period {
@@ -40,6 +40,12 @@ pub struct Period {
     pub start: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
+}
+
+impl Period {
+    pub fn is_empty(&self) -> bool {
+        self.label.is_none() && self.start.is_none() && self.end.is_none()
+    }
 }
 
 /// A strategy or action plan of the partnership.

@@ -88,7 +88,7 @@ impl From<ReadingRow> for Reading {
 }
 
 /// The fields a client sets on a reading.
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"period": "2024/25", "cohort": "FSM", "value": 54.0, "status": "final", "source_system": "DfE EYFSP"}))]
 pub struct ReadingInput {

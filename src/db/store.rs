@@ -151,19 +151,37 @@ impl Store {
         let _turn = tokio::time::timeout(self.timeout, self.writers.lock())
             .await
             .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get().map_err(StoreError::from)?;
-            conn.transaction(|conn| {
-                let mut tx = WriteTx::begin(conn, &actor)?;
-                let started_at = tx.seq;
-                let result = f(&mut tx)?;
-                tx.finish(started_at)?;
-                Ok(result)
-            })
+        let store = self.clone();
+        web::block(move || store.write_blocking(actor, f))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+    }
+
+    /// `write` on the calling thread, for work outside a request (loading the demo
+    /// plans at start, `waymark seed`); it does not queue behind in-process writers.
+    pub fn write_blocking<T, E, F>(&self, actor: Actor, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        conn.transaction(|conn| {
+            let mut tx = WriteTx::begin(conn, &actor)?;
+            let started_at = tx.seq;
+            let result = f(&mut tx)?;
+            tx.finish(started_at)?;
+            Ok(result)
         })
-        .await
-        .map_err(|e| StoreError::Internal(e.to_string()))?
+    }
+
+    /// A read on the calling thread, outside a request.
+    pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        f(&mut conn)
     }
 
     /// Checks that a connection can be had and answers a trivial query.

@@ -122,6 +122,7 @@ pub async fn spawn_app_on(db: TestDatabase, vars: &[(&str, &str)]) -> TestApp {
         ("DATABASE_URL", db.url()),
         ("WAYMARK_PORT", "0".to_string()),
         ("WAYMARK_WORKERS", "1".to_string()),
+        ("WAYMARK_DEMO_PLANS", "false".to_string()),
         ("WAYMARK_DB_POOL_SIZE", "4".to_string()),
         ("WAYMARK_AUTH_SECRET", TEST_SECRET.to_string()),
         ("WAYMARK_AUTH_ISSUER", TEST_ISSUER.to_string()),

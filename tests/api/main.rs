@@ -4,7 +4,13 @@
 mod access_matrix;
 mod bodies;
 mod cli;
+mod demo;
 mod errors;
+mod facts_best_start;
+mod facts_children_families_2015;
+mod facts_early_help;
+mod facts_send_inspection;
+mod facts_send_strategy;
 mod helpers;
 mod measures;
 mod migrations;

@@ -1,0 +1,232 @@
+//! A stored plan as a bundle: the mirror of import. Items come in plan order;
+//! the organisations, owners and bodies the plan refers to (and the bodies those
+//! bodies report to) follow, sorted by key.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{
+    convert::{self, Keys},
+    model::{ActionEntry, Bundle, FORMAT},
+};
+use crate::{
+    api::{
+        actions::Actions,
+        bodies::GovernanceBodies,
+        crud::Resource,
+        measures::Measures,
+        organisations::Organisations,
+        outcomes::Outcomes,
+        owners::Owners,
+        plans::Plans,
+        priorities::Priorities,
+        readings::{ReadingInput, Readings},
+        risks::Risks,
+    },
+    db::{keys, tree, DbConnection, StoreError},
+};
+
+pub fn export(conn: &mut DbConnection, plan_id: &str) -> Result<Bundle, StoreError> {
+    let contents = tree::load(conn, plan_id)?;
+    let readings = keys::readings_of_plan(conn, plan_id)?;
+
+    let plan = Plans::input_of(&contents.plan);
+    let priorities: Vec<_> = contents
+        .priorities
+        .iter()
+        .map(Priorities::input_of)
+        .collect();
+    let outcomes: Vec<_> = contents.outcomes.iter().map(Outcomes::input_of).collect();
+    let actions: Vec<_> = contents.actions.iter().map(Actions::input_of).collect();
+    let measures: Vec<_> = contents.measures.iter().map(Measures::input_of).collect();
+    let risks: Vec<_> = contents.risks.iter().map(Risks::input_of).collect();
+
+    let mut keys = Keys::default();
+    for (p, input) in contents.priorities.iter().zip(&priorities) {
+        keys.priorities
+            .insert(Priorities::id(p).to_string(), input.r#ref.clone());
+    }
+    for (o, input) in contents.outcomes.iter().zip(&outcomes) {
+        keys.outcomes
+            .insert(Outcomes::id(o).to_string(), input.r#ref.clone());
+    }
+
+    // What the plan refers to, gathered before anything is named.
+    let mut refs = Referred::default();
+    refs.bodies.extend(plan.lead_body_id.clone());
+    refs.owners
+        .extend(plan.senior_responsible_owner_ids.iter().cloned());
+    refs.organisations
+        .extend(plan.partner_organisation_ids.iter().cloned());
+    for p in &priorities {
+        refs.bodies.extend(p.working_group_id.clone());
+        refs.owners
+            .extend(p.senior_responsible_owner_ids.iter().cloned());
+    }
+    for o in &outcomes {
+        refs.owners.extend(o.lead_ids.iter().cloned());
+    }
+    for a in &actions {
+        refs.owners.extend(a.lead_ids.iter().cloned());
+    }
+    for m in &measures {
+        refs.owners.extend(m.team_responsible_id.clone());
+    }
+    for r in &risks {
+        refs.owners.extend(r.owner_id.clone());
+    }
+    let bodies = refs.load_bodies(conn)?;
+    let owners = refs.load_owners(conn)?;
+    let organisations = refs.load_organisations(conn)?;
+    for (id, body) in &bodies {
+        keys.bodies.insert(id.clone(), body.name.clone());
+    }
+    for (id, owner) in &owners {
+        keys.owners.insert(id.clone(), owner.name.clone());
+    }
+    for (id, org) in &organisations {
+        keys.organisations.insert(id.clone(), org.code.clone());
+    }
+
+    let mut by_outcome: HashMap<String, Vec<ActionEntry>> = HashMap::new();
+    let mut by_priority: HashMap<String, Vec<ActionEntry>> = HashMap::new();
+    for a in actions {
+        let (outcome, priority) = (a.outcome_id.clone(), a.priority_id.clone());
+        let entry = convert::action_entry(a, &keys);
+        match (outcome, priority) {
+            (Some(o), _) => by_outcome.entry(o).or_default().push(entry),
+            (None, Some(p)) => by_priority.entry(p).or_default().push(entry),
+            (None, None) => {}
+        }
+    }
+    let mut outcomes_by_priority: HashMap<String, Vec<_>> = HashMap::new();
+    for (o, input) in contents.outcomes.iter().zip(outcomes) {
+        let priority = input.priority_id.clone();
+        let mut entry = convert::outcome_entry(input, &keys);
+        entry.actions = by_outcome.remove(Outcomes::id(o)).unwrap_or_default();
+        outcomes_by_priority
+            .entry(priority)
+            .or_default()
+            .push(entry);
+    }
+    let priorities = contents
+        .priorities
+        .iter()
+        .zip(priorities)
+        .map(|(p, input)| {
+            let id = Priorities::id(p);
+            let mut entry = convert::priority_entry(input, &keys);
+            entry.outcomes = outcomes_by_priority.remove(id).unwrap_or_default();
+            entry.actions = by_priority.remove(id).unwrap_or_default();
+            entry
+        })
+        .collect();
+
+    let mut readings_by_measure: HashMap<String, Vec<ReadingInput>> = HashMap::new();
+    for r in &readings {
+        readings_by_measure
+            .entry(r.measure_id.clone())
+            .or_default()
+            .push(Readings::input_of(r));
+    }
+    let measures = contents
+        .measures
+        .iter()
+        .zip(measures)
+        .map(|(m, input)| {
+            let mut entry = convert::measure_entry(input, &keys);
+            entry.readings = readings_by_measure
+                .remove(Measures::id(m))
+                .unwrap_or_default();
+            entry
+        })
+        .collect();
+
+    Ok(Bundle {
+        format: FORMAT.to_string(),
+        plan: convert::plan_entry(plan, &keys),
+        priorities,
+        measures,
+        risks: risks
+            .into_iter()
+            .map(|r| convert::risk_entry(r, &keys))
+            .collect(),
+        organisations: organisations
+            .into_values()
+            .map(convert::organisation_entry)
+            .collect(),
+        owners: owners
+            .into_values()
+            .map(|o| convert::owner_entry(o, &keys))
+            .collect(),
+        governance_bodies: bodies
+            .into_values()
+            .map(|b| convert::body_entry(b, &keys))
+            .collect(),
+    }
+    .canonical())
+}
+
+/// Ids of what a plan refers to.
+#[derive(Default)]
+struct Referred {
+    bodies: Vec<String>,
+    owners: Vec<String>,
+    organisations: Vec<String>,
+}
+
+type Loaded<T> = BTreeMap<String, T>;
+
+impl Referred {
+    /// The bodies named, those they report to, and so on up; notes their chairs
+    /// and member organisations.
+    fn load_bodies(
+        &mut self,
+        conn: &mut DbConnection,
+    ) -> Result<Loaded<crate::api::bodies::GovernanceBodyInput>, StoreError> {
+        let mut loaded = BTreeMap::new();
+        let mut queue = std::mem::take(&mut self.bodies);
+        while let Some(id) = queue.pop() {
+            if loaded.contains_key(&id) {
+                continue;
+            }
+            let body = GovernanceBodies::input_of(&GovernanceBodies::get(conn, &id)?);
+            queue.extend(body.reports_to.iter().map(|l| l.body_id.clone()));
+            self.owners.extend(body.chair_ids.iter().cloned());
+            self.organisations
+                .extend(body.member_organisation_ids.iter().cloned());
+            loaded.insert(id, body);
+        }
+        Ok(loaded)
+    }
+
+    fn load_owners(
+        &mut self,
+        conn: &mut DbConnection,
+    ) -> Result<Loaded<crate::api::owners::OwnerInput>, StoreError> {
+        let mut loaded = BTreeMap::new();
+        for id in std::mem::take(&mut self.owners) {
+            if loaded.contains_key(&id) {
+                continue;
+            }
+            let owner = Owners::input_of(&Owners::get(conn, &id)?);
+            self.organisations.extend(owner.organisation_id.clone());
+            loaded.insert(id, owner);
+        }
+        Ok(loaded)
+    }
+
+    fn load_organisations(
+        &mut self,
+        conn: &mut DbConnection,
+    ) -> Result<Loaded<crate::api::organisations::OrganisationInput>, StoreError> {
+        let mut loaded = BTreeMap::new();
+        for id in std::mem::take(&mut self.organisations) {
+            if loaded.contains_key(&id) {
+                continue;
+            }
+            let org = Organisations::input_of(&Organisations::get(conn, &id)?);
+            loaded.insert(id, org);
+        }
+        Ok(loaded)
+    }
+}
