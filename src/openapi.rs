@@ -4,7 +4,9 @@
 use actix_web::http::Method;
 use utoipa::{
     openapi::{
+        content::ContentBuilder,
         path::Operation,
+        schema::{ObjectBuilder, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
         RefOr,
     },
@@ -130,7 +132,7 @@ use crate::{
         history::risk_version,
     ),
     components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>)),
-    modifiers(&BearerAuth, &AccessRules),
+    modifiers(&BearerAuth, &AccessRules, &CsvTables),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
@@ -232,6 +234,52 @@ fn document_access(operation: &mut Operation, access: Access) {
             "The token's role or organisation does not allow this",
         )),
     );
+}
+
+/// The lists that also answer `text/csv` (see `api::csv`): the operation, the
+/// columns and an example.
+const CSV_TABLES: &[(&str, &str, &str, &str)] = &[
+    (
+        "/api/v1/plans/{id}/actions",
+        "plan_action_list",
+        "With `Accept: text/csv`: every matching action in plan order (not a page), with the \
+         columns of the plan's own table: Ref, Outcome, Lead, Action, Start, Due, BRAG.",
+        "Ref,Outcome,Lead,Action,Start,Due,BRAG\r\nAfl3.3/6,Afl3.3,CAMHS Transformation lead,Procurement for longer term \"MK Wellbeing Service\" following successful pilot (action 2 on this plan).,July 2025,TBD,Grey\r\n",
+    ),
+    (
+        "/api/v1/measures/{id}/readings",
+        "measure_reading_list",
+        "With `Accept: text/csv`: every matching reading, oldest first (not a page).",
+        "Period,Cohort,Value,Text value,Status,Against target,Comment,Source system,Updated at\r\n2024/25,All,73,,final,off_track,,,2026-11-23T10:00:00+00:00\r\n",
+    ),
+];
+
+/// Documents the CSV form of the lists in `CSV_TABLES` beside their JSON.
+struct CsvTables;
+
+impl Modify for CsvTables {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, operation_id, what, example) in CSV_TABLES {
+            let Some(operation) = openapi
+                .paths
+                .paths
+                .get_mut(*path)
+                .and_then(|item| item.get.as_mut())
+                .filter(|op| op.operation_id.as_deref() == Some(*operation_id))
+            else {
+                continue;
+            };
+            let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else {
+                continue;
+            };
+            let csv = ContentBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .example(Some(serde_json::json!(example)))
+                .build();
+            ok.content.insert("text/csv".into(), csv);
+            ok.description = format!("{} {what}", ok.description);
+        }
+    }
 }
 
 /// The document as the server serves it and `waymark openapi` prints it.

@@ -12,8 +12,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     api::{
-        actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
-        owners, plans, priorities, readings, risks,
+        actions, bodies, bundles, changes, csv, history, measures, operations, organisations,
+        outcomes, owners, plans, priorities, readings, risks,
     },
     auth::access::{
         enforce,
@@ -61,7 +61,7 @@ fn endpoints() -> Vec<Endpoint> {
             .get(PlanContent, outcomes::list_plan_outcomes)
             .post(Editor, outcomes::create_outcome),
         Endpoint::new("/api/v1/plans/{id}/actions")
-            .get(PlanContent, actions::list_plan_actions)
+            .get(PlanContent, csv::plan_actions)
             .post(Editor, actions::create_action),
         Endpoint::new("/api/v1/plans/{id}/measures")
             .get(PlanContent, measures::list_plan_measures)
@@ -78,7 +78,7 @@ fn endpoints() -> Vec<Endpoint> {
             .patch(Editor, measures::update_measure)
             .delete(Editor, measures::delete_measure),
         Endpoint::new("/api/v1/measures/{id}/readings")
-            .get(PlanContent, readings::list_measure_readings)
+            .get(PlanContent, csv::measure_readings)
             .post(Contributor, readings::create_reading),
         Endpoint::new("/api/v1/readings").get(PlanContent, readings::list_readings),
         Endpoint::new("/api/v1/readings/{id}")

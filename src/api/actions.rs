@@ -373,7 +373,7 @@ pub struct ActionQuery {
 }
 
 impl ActionQuery {
-    fn into_filter(self) -> ActionFilter {
+    pub(crate) fn into_filter(self) -> ActionFilter {
         ActionFilter {
             plan_id: self.plan_id,
             priority_id: self.priority_id,

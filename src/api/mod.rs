@@ -9,6 +9,7 @@ pub mod bundles;
 pub mod changes;
 pub mod conditional;
 mod crud;
+pub mod csv;
 mod endpoints;
 pub mod history;
 pub mod measures;

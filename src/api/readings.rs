@@ -249,7 +249,7 @@ pub struct ReadingQuery {
 }
 
 impl ReadingQuery {
-    fn into_filter(self) -> ReadingFilter {
+    pub(crate) fn into_filter(self) -> ReadingFilter {
         ReadingFilter {
             measure_id: self.measure_id,
             plan_id: self.plan_id,

@@ -114,6 +114,14 @@ impl World {
             "risks" => {
                 json!({"ref": format!("R{n}"), "title": format!("Risk {n}"), "likelihood": 2, "impact": 3})
             }
+            "plan-bundles" => json!({
+                "format": "waymark.plan-bundle/1",
+                "plan": {
+                    "ref": format!("BUNDLE-{n}"), "title": format!("Bundle {n}"),
+                    "kind": "strategy", "status": "draft", "partner_organisations": ["OWN"]
+                },
+                "organisations": [{"code": "OWN", "name": "Own", "kind": "nhs_trust"}]
+            }),
             other => panic!("the matrix cannot build a body for {other}: add it to World::body"),
         }
     }
@@ -209,7 +217,10 @@ async fn request_for(
     let changes = matches!(*method, Method::PUT | Method::PATCH | Method::DELETE);
     if *method == Method::POST {
         let collection = rest.rsplit('/').next().unwrap_or_default();
-        let path = template.replace("{id}", w.id(resource));
+        let path = match template.contains("{id}") {
+            true => template.replace("{id}", w.id(resource)),
+            false => template.to_string(),
+        };
         return (path, Some(w.body(collection)));
     }
     if changes && template.ends_with("/{id}") {

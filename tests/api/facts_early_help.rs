@@ -3,7 +3,7 @@
 //! the vision, the four principles agreed by the Safeguarding Partners, the six agreed
 //! priorities, the Early Help Pledge to Families and the safeguarding bodies it names.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::demo::Demo;
 
@@ -167,6 +167,13 @@ async fn the_safeguarding_board_supports_the_early_help_review() {
             .unwrap_or("")
             .contains("joint children and adults safeguarding board (MKSB)"),
         "MKSB is a joint children and adults safeguarding board"
+    );
+
+    let group = demo.body("Multi-agency task and finish group").await;
+    assert_eq!(
+        group["reports_to"],
+        json!([{"body_id": board["id"], "line": "dotted"}]),
+        "the early help review is achieved with the support of the Safeguarding Board"
     );
 
     let plan = demo.plan(PLAN).await;

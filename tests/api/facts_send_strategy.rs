@@ -4,8 +4,6 @@
 //! workstreams with their aims, what we're working on, activities for this year and
 //! how we'll measure success, and the SEND Strategic Partnership Board.
 
-use serde_json::Value;
-
 use crate::demo::{texts, Demo};
 
 const PLAN: &str = "SEND-STRATEGY-2024";

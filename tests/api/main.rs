@@ -3,7 +3,9 @@
 
 mod access_matrix;
 mod bodies;
+mod bundles;
 mod cli;
+mod csv;
 mod demo;
 mod errors;
 mod facts_best_start;

@@ -199,6 +199,7 @@ fn check(bundle: &Bundle, errors: &mut Errors) {
     let defined = definitions(bundle, errors);
     field_rules(bundle, errors);
     references(bundle, &defined, errors);
+    unreferenced(bundle, errors);
     monitored_cycles(bundle, errors);
 }
 
@@ -490,6 +491,86 @@ fn references(bundle: &Bundle, d: &Defined<'_>, errors: &mut Errors) {
         for (l, line) in b.reports_to.iter().enumerate() {
             let at = format!("{path}.reports_to[{l}].body");
             need(&d.bodies, &line.body, at, "governance body");
+        }
+    }
+}
+
+/// Reference data nothing in the plan leads to is refused: a bundle carries
+/// what its plan refers to, no more, so that an export gives back the bundle.
+/// What counts is what export gathers: the plan's bodies and the bodies they
+/// report to, the owners the plan and those bodies name, and the organisations
+/// of all of them.
+fn unreferenced(bundle: &Bundle, errors: &mut Errors) {
+    let plan = &bundle.plan;
+    let mut bodies: Vec<&str> = plan.lead_body.iter().map(String::as_str).collect();
+    let mut owners: HashSet<&str> = plan
+        .senior_responsible_owners
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut organisations: HashSet<&str> = plan
+        .partner_organisations
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for (_, _, p) in priorities(bundle) {
+        bodies.extend(p.working_group.as_deref());
+        owners.extend(p.senior_responsible_owners.iter().map(String::as_str));
+        for o in &p.outcomes {
+            owners.extend(o.leads.iter().map(String::as_str));
+        }
+    }
+    for (_, a, _) in all_actions(bundle) {
+        owners.extend(a.leads.iter().map(String::as_str));
+    }
+    owners.extend(
+        bundle
+            .measures
+            .iter()
+            .filter_map(|m| m.team_responsible.as_deref()),
+    );
+    owners.extend(bundle.risks.iter().filter_map(|r| r.owner.as_deref()));
+    let by_name: HashMap<&str, &super::model::BodyEntry> = bundle
+        .governance_bodies
+        .iter()
+        .map(|b| (b.name.as_str(), b))
+        .collect();
+    let mut reached: HashSet<&str> = HashSet::new();
+    while let Some(name) = bodies.pop() {
+        if !reached.insert(name) {
+            continue;
+        }
+        if let Some(body) = by_name.get(name) {
+            bodies.extend(body.reports_to.iter().map(|l| l.body.as_str()));
+            owners.extend(body.chairs.iter().map(String::as_str));
+            organisations.extend(body.member_organisations.iter().map(String::as_str));
+        }
+    }
+    for o in &bundle.owners {
+        if owners.contains(o.name.as_str()) {
+            organisations.extend(o.organisation.as_deref());
+        }
+    }
+    let mut refuse = |path: String| {
+        errors.add(
+            &path,
+            "unreferenced",
+            "nothing in the plan refers to it: a bundle carries only what its plan refers to",
+        );
+    };
+    for (i, o) in bundle.organisations.iter().enumerate() {
+        if !organisations.contains(o.code.as_str()) {
+            refuse(format!("organisations[{i}]"));
+        }
+    }
+    for (i, o) in bundle.owners.iter().enumerate() {
+        if !owners.contains(o.name.as_str()) {
+            refuse(format!("owners[{i}]"));
+        }
+    }
+    for (i, b) in bundle.governance_bodies.iter().enumerate() {
+        if !reached.contains(b.name.as_str()) {
+            refuse(format!("governance_bodies[{i}]"));
         }
     }
 }
