@@ -18,6 +18,7 @@ RUN mkdir src \
 
 COPY src src
 COPY migrations migrations
+COPY seeds seeds
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 
 FROM debian:bookworm-slim

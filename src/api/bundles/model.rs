@@ -101,6 +101,7 @@ pub struct Bundle {
 /// The plan itself; owners, bodies and organisations named as in the bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "SEND-LAIAP-2025", "title": "SEND Local Area Inspection Action Plan", "kind": "inspection_action_plan", "period": {"label": "January 2025"}, "status": "active", "lead_body": "SEND Strategic Partnership Board", "senior_responsible_owners": ["Director of Children's Services", "Deputy Chief Nurse"], "partner_organisations": ["MKCC", "BLMK ICB", "CNWL", "PACA MK"], "published": true}))]
 pub struct PlanEntry {
     /// Matched on import: a plan with this ref is updated in place.
     pub r#ref: String,
@@ -131,6 +132,7 @@ pub struct PlanEntry {
 /// A section of the plan with its outcomes, and the actions that serve it directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "Afl3", "kind": "area_for_improvement", "title": "Area for improvement 3", "recommendation": "Health leaders should further address gaps and delays in some health services to improve early identification and support for children and young people with SEND.", "working_group": "Joint Commissioning Group", "senior_responsible_owners": ["Associate Director for Childrens and Maternity Commissioning"], "outcomes": [{"ref": "Afl3.3", "statement": "Reduce waiting time for assessment and treatment in MK-Child and Adolescent Mental Health Services (CAMHS) in line with contracted targets", "leads": ["CAMHS Transformation lead"]}]}))]
 pub struct PriorityEntry {
     pub r#ref: String,
     pub kind: PriorityKind,
@@ -153,6 +155,7 @@ pub struct PriorityEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "Afl3.3", "statement": "Reduce waiting time for assessment and treatment in MK-Child and Adolescent Mental Health Services (CAMHS) in line with contracted targets", "workstream": "Emotional Wellbeing and Mental Health", "previous_refs": ["EWMH3.1", "EWMH4.1", "EWMH4.2"], "leads": ["CAMHS Transformation lead"], "actions": [{"ref": "Afl3.3/7", "description": "QI project relating to ADHD pathway improvements to reduce waiting times", "leads": ["CAMHS Transformation lead"], "start": "Jan 2025", "due": "Dec 2025", "brag": "amber"}]}))]
 pub struct OutcomeEntry {
     pub r#ref: String,
     pub statement: String,
@@ -168,6 +171,7 @@ pub struct OutcomeEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "Afl4.2/1", "description": "Actions as per Afl4.1", "leads": ["SEND Area Partnership Manager"], "monitored_in": "Afl4.1"}))]
 pub struct ActionEntry {
     pub r#ref: String,
     pub description: String,
@@ -192,6 +196,7 @@ pub struct ActionEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "GLD", "title": "Good Level of Development", "kind": "quantitative", "unit": "percent", "direction": "higher_is_better", "baselines": [{"period": "2024/25", "cohort": "All", "value": 73.0}, {"period": "2024/25", "cohort": "FSM", "value": 54.0}], "targets": [{"period": "2028", "cohort": "All", "value": 77.4}, {"period": "2028", "cohort": "FSM", "value": 59.7}], "readings": [{"period": "2024/25", "cohort": "All", "value": 73.0, "status": "final"}]}))]
 pub struct MeasureEntry {
     pub r#ref: String,
     /// The ref of the priority it belongs to.
@@ -234,6 +239,7 @@ pub struct MeasureEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"ref": "R1", "title": "Health visiting capacity", "likelihood": 3, "impact": 4, "owner": "Head of Public Health", "mitigation": "Continuous recruitment campaign", "status": "open", "review_date": "2025-06-30"}))]
 pub struct RiskEntry {
     /// Matched on import by ref, or by title when it has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +261,7 @@ pub struct RiskEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "PACA MK", "name": "Parents and Carers Alliance Milton Keynes", "kind": "parent_carer_forum"}))]
 pub struct OrganisationEntry {
     pub code: String,
     pub name: String,
@@ -265,6 +272,7 @@ pub struct OrganisationEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Director of Children's Services", "kind": "post", "organisation": "MKCC", "holders": [{"name": "Mac Heath"}]}))]
 pub struct OwnerEntry {
     /// Unique within the bundle: how the rest of the bundle names this owner.
     pub name: String,
@@ -282,6 +290,7 @@ pub struct OwnerEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Best Start delivery group", "kind": "working_group", "reports_to": [{"body": "Child First, Family Led Programme Board", "line": "direct"}, {"body": "Education Performance Board", "line": "dotted"}]}))]
 pub struct BodyEntry {
     pub name: String,
     pub kind: BodyKind,
@@ -302,6 +311,7 @@ pub struct BodyEntry {
 /// A reporting line to another body of the bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Education Performance Board", "line": "dotted"}))]
 pub struct LineEntry {
     /// The name of a governance body in the bundle.
     pub body: String,
