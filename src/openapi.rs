@@ -17,7 +17,7 @@ use crate::{
     api::problems::problem,
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
-        owners, pagination::Paginated, plans, priorities, readings, risks,
+        owners, pagination::Paginated, plans, priorities, readings, risks, status_updates,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -88,6 +88,9 @@ use crate::{
         actions::replace_action,
         actions::update_action,
         actions::delete_action,
+        status_updates::create_status_update,
+        status_updates::list_status_updates,
+        status_updates::find_status_update,
         measures::list_plan_measures,
         measures::create_measure,
         measures::list_measures,
@@ -131,7 +134,7 @@ use crate::{
         history::risk_versions,
         history::risk_version,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>)),
     modifiers(&BearerAuth, &AccessRules, &CsvTables),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),

@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     api::{
         actions, bodies, bundles, changes, csv, history, measures, operations, organisations,
-        outcomes, owners, plans, priorities, readings, risks,
+        outcomes, owners, plans, priorities, readings, risks, status_updates,
     },
     auth::access::{
         enforce,
@@ -105,6 +105,11 @@ fn endpoints() -> Vec<Endpoint> {
             .patch(Editor, outcomes::update_outcome)
             .delete(Editor, outcomes::delete_outcome),
         Endpoint::new("/api/v1/actions").get(PlanContent, actions::list_actions),
+        Endpoint::new("/api/v1/actions/{id}/status-updates")
+            .get(PlanContent, status_updates::list_status_updates)
+            .post(Contributor, status_updates::create_status_update),
+        Endpoint::new("/api/v1/status-updates/{id}")
+            .get(PlanContent, status_updates::find_status_update),
         Endpoint::new("/api/v1/actions/{id}")
             .get(PlanContent, actions::find_action)
             .put(Contributor, actions::replace_action)

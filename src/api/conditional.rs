@@ -70,6 +70,14 @@ impl IfMatch {
             }),
         }
     }
+
+    /// As `check` where the header is optional: passes when it is absent.
+    pub fn check_if_given(&self, current: i64) -> Result<(), ApiError> {
+        match &self.0 {
+            Condition::Missing => Ok(()),
+            _ => self.check(current),
+        }
+    }
 }
 
 impl FromRequest for IfMatch {

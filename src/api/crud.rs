@@ -247,7 +247,7 @@ fn with_etag(
 }
 
 /// Loads a live record: 404 when it never existed, 410 when it was deleted.
-fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, ApiError> {
+pub fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, ApiError> {
     match R::get(conn, id) {
         Ok(record) => Ok(record),
         Err(StoreError::NotFound) if history::is_deleted(conn, R::TYPE, id)? => {
@@ -285,7 +285,7 @@ pub fn record<R: Resource>(
 
 /// Loads a live record the caller may read: an anonymous reader gets 404 for
 /// anything outside a published plan, as if it did not exist.
-fn load_visible<R: Resource>(
+pub fn load_visible<R: Resource>(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,

@@ -25,4 +25,5 @@ pub mod problems;
 pub mod readings;
 pub mod risks;
 mod rules;
+pub mod status_updates;
 pub mod tree;

@@ -399,7 +399,11 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(actions::monitored_in_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    super::refuse_if_referenced([("actions monitored in it", monitored)])?;
+    let updates = super::status_updates::count_for_action(tx.conn, id)?;
+    super::refuse_if_referenced([
+        ("actions monitored in it", monitored),
+        ("status updates", updates),
+    ])?;
     links::remove_parent(tx.conn, id)?;
     super::removed(diesel::delete(actions::table.find(id)).execute(tx.conn)?)
 }

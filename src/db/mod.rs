@@ -19,6 +19,7 @@ pub mod readings;
 pub mod risks;
 pub mod schema;
 pub mod scope;
+pub mod status_updates;
 mod store;
 pub mod tree;
 

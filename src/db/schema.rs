@@ -308,3 +308,21 @@ diesel::table! {
         actor_organisation -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    status_updates (id) {
+        id -> Text,
+        action_id -> Text,
+        plan_id -> Text,
+        brag -> Text,
+        narrative -> Nullable<Text>,
+        evidence -> Text,
+        action_version -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        created_by_organisation -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}

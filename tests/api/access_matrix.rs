@@ -114,6 +114,7 @@ impl World {
             "risks" => {
                 json!({"ref": format!("R{n}"), "title": format!("Risk {n}"), "likelihood": 2, "impact": 3})
             }
+            "status-updates" => json!({"brag": "amber", "narrative": format!("Report {n}")}),
             "plan-bundles" => json!({
                 "format": "waymark.plan-bundle/1",
                 "plan": {
@@ -133,6 +134,7 @@ impl World {
                 format!("/api/v1/plans/{}/{resource}", self.id("plans"))
             }
             "readings" => format!("/api/v1/measures/{}/readings", self.id("measures")),
+            "status-updates" => format!("/api/v1/actions/{}/status-updates", self.id("actions")),
             _ => format!("/api/v1/{resource}"),
         }
     }
@@ -192,6 +194,7 @@ async fn world(app: &TestApp, published: bool) -> World {
         "measures",
         "readings",
         "risks",
+        "status-updates",
     ] {
         let mut body = w.body(resource);
         if resource == "plans" {

@@ -24,5 +24,6 @@ mod owners;
 mod plan_items;
 mod plans;
 mod scope;
+mod status_updates;
 mod tokens;
 mod versioning;

@@ -1,0 +1,308 @@
+//! `POST /api/v1/actions/{id}/status-updates`: a lead reports an action's BRAG with
+//! a narrative and evidence. The report is kept as it was sent, and it moves the
+//! action's current BRAG — a new version of the action — in the same transaction.
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    actions::{Actions, PROGRESS_FIELDS},
+    audit::{audit_of, Audit},
+    body::{Input, Valid},
+    conditional::{etag, not_modified, IfMatch},
+    crud::{self, record, Resource},
+    pagination::{respond, PageQuery, Paginated},
+    problems::{CreateErrors, ListErrors, ViewErrors},
+    rules,
+};
+use crate::{
+    auth::{
+        scope::{self, Led},
+        Caller,
+    },
+    db::{
+        history::Change,
+        status_updates::{self as query, NewStatusUpdate, StatusUpdateRow},
+        Store,
+    },
+    domain::{change::Operation, plan::Brag},
+    error::{ApiError, FieldError},
+};
+
+/// A document or page that backs up a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://intranet.cnwl.example/camhs/waiting-list-2025-q3.pdf", "title": "CAMHS waiting list, Q3"}))]
+pub struct Evidence {
+    #[validate(url, length(max = 2000))]
+    #[schema(format = Uri, max_length = 2000)]
+    pub url: String,
+    #[validate(length(max = 500))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 500)]
+    pub title: Option<String>,
+}
+
+/// What a lead reports.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "brag": "amber",
+    "narrative": "Waiting list down from 412 to 371 children; two vacancies filled in September.",
+    "evidence": [{"url": "https://intranet.cnwl.example/camhs/waiting-list-2025-q3.pdf", "title": "CAMHS waiting list, Q3"}]
+}))]
+pub struct StatusUpdateInput {
+    /// The action's status now; becomes its current BRAG.
+    pub brag: Brag,
+    #[validate(length(max = 8000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 8000)]
+    pub narrative: Option<String>,
+    #[validate(length(max = 20), nested)]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub evidence: Vec<Evidence>,
+    /// When the action was completed, for a blue or green report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+}
+
+impl Input for StatusUpdateInput {
+    fn cross_checks(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.completed_on.is_some() && !self.brag.is_complete() {
+            errors.push(FieldError {
+                field: "completed_on".into(),
+                code: "not_complete".into(),
+                message: "only a blue or green report completes an action".into(),
+            });
+        }
+        if let Some(narrative) = &self.narrative {
+            if rules::not_blank(narrative).is_err() {
+                errors.push(FieldError {
+                    field: "narrative".into(),
+                    code: "blank".into(),
+                    message: "must not be blank; leave it out instead".into(),
+                });
+            }
+        }
+        errors
+    }
+}
+
+/// A report on an action, as it was sent.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000301",
+    "action_id": "019ab3c4-5e6f-7a00-8b00-000000000106",
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "brag": "amber",
+    "narrative": "Waiting list down from 412 to 371 children; two vacancies filled in September.",
+    "evidence": [{"url": "https://intranet.cnwl.example/camhs/waiting-list-2025-q3.pdf", "title": "CAMHS waiting list, Q3"}],
+    "action_version": 4,
+    "reported_by_organisation": "CNWL",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "created_by": "cnwl-camhs-system",
+    "updated_at": "2026-11-23T10:00:00Z",
+    "updated_by": "cnwl-camhs-system"
+}))]
+pub struct StatusUpdate {
+    pub id: String,
+    pub action_id: String,
+    pub plan_id: String,
+    pub brag: Brag,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+    pub evidence: Vec<Evidence>,
+    /// The version of the action this report made.
+    pub action_version: i64,
+    /// The organisation the reporter's token named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_by_organisation: Option<String>,
+    #[serde(flatten)]
+    pub audit: Audit,
+}
+
+impl From<StatusUpdateRow> for StatusUpdate {
+    fn from(row: StatusUpdateRow) -> Self {
+        StatusUpdate {
+            evidence: serde_json::from_str(&row.evidence).unwrap_or_default(),
+            id: row.id.clone(),
+            action_id: row.action_id.clone(),
+            plan_id: row.plan_id.clone(),
+            brag: row.brag,
+            narrative: row.narrative.clone(),
+            action_version: row.action_version,
+            reported_by_organisation: row.created_by_organisation.clone(),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+pub const TYPE: &str = "status_update";
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/actions/{id}/status-updates",
+    operation_id = "action_status_update_create",
+    tag = "actions",
+    summary = "Report an action's status: its BRAG, a narrative and evidence",
+    description = "Stores the report and sets the action's `brag` (and `completed_on`, when given) \
+        in one transaction, making a new version of the action. `If-Match` is optional: when \
+        sent, it must name the action's current version (412 otherwise).",
+    params(
+        ("id" = String, Path, description = "Action id"),
+        ("If-Match" = Option<String>, Header, description = "The action's ETag, to report only on the version you read")
+    ),
+    request_body = StatusUpdateInput,
+    responses(
+        (status = 201, description = "Stored; `Location` names the report", body = StatusUpdate,
+            headers(("ETag" = String, description = "The report's version, quoted"), ("Location" = String, description = "URL of the report"))),
+        CreateErrors,
+        ViewErrors
+    )
+)]
+pub async fn create_status_update(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    precondition: IfMatch,
+    body: Valid<StatusUpdateInput>,
+) -> Result<HttpResponse, ApiError> {
+    let who = caller.principal()?.clone();
+    let action_id = id.into_inner();
+    let report = body.0;
+    let view = store
+        .write(caller.actor(), move |tx| {
+            let current = crud::load::<Actions>(tx.conn, &action_id)?;
+            precondition.check_if_given(Actions::version(&current))?;
+            let before = Actions::input_of(&current);
+            let mut after = Actions::input_of(&current);
+            after.brag = Some(report.brag);
+            if report.completed_on.is_some() {
+                after.completed_on = report.completed_on;
+            }
+            let changed = crud::changed_fields(&before, &after);
+            let plan = current.row.plan_id.clone();
+            scope::contribute(
+                tx.conn,
+                &who,
+                &plan,
+                Led::Action(&action_id),
+                Some((&changed, PROGRESS_FIELDS)),
+            )?;
+            let updated = Actions::update(tx, &current, after)?;
+            let action_version = Actions::version(&updated);
+            record::<Actions>(tx, updated, Operation::Update)?;
+            let evidence = serde_json::to_string(&report.evidence)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let row = query::insert(
+                tx,
+                NewStatusUpdate {
+                    action_id: &action_id,
+                    plan_id: &plan,
+                    brag: report.brag,
+                    narrative: report.narrative.as_deref().map(str::trim),
+                    evidence,
+                    action_version,
+                },
+            )?;
+            let view = StatusUpdate::from(row);
+            let snapshot =
+                serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+            tx.record(Change {
+                resource_type: TYPE,
+                resource_id: &view.id,
+                version: 1,
+                operation: Operation::Create,
+                plan_id: Some(&plan),
+                snapshot: &snapshot,
+            })?;
+            Ok::<_, ApiError>(view)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/status-updates/{}", view.id),
+        ))
+        .insert_header((header::ETAG, etag(1)))
+        .json(view))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/actions/{id}/status-updates",
+    operation_id = "action_status_update_list",
+    tag = "actions",
+    summary = "List an action's status updates, newest first",
+    params(("id" = String, Path, description = "Action id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of the action's reports, newest first", body = Paginated<StatusUpdate>),
+        ListErrors,
+        ViewErrors
+    )
+)]
+pub async fn list_status_updates(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let action = id.into_inner();
+    let items = store
+        .read(move |conn| {
+            crud::load_visible::<Actions>(conn, &caller, &action)?;
+            Ok::<_, ApiError>(query::of_action(conn, &action, &page)?)
+        })
+        .await?;
+    Ok(respond(&req, items, StatusUpdate::from))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/status-updates/{id}",
+    operation_id = "status_update_view",
+    tag = "actions",
+    summary = "Get one status update",
+    params(
+        ("id" = String, Path, description = "Status update id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag you hold; 304 when it is still current")
+    ),
+    responses(
+        (status = 200, description = "The report", body = StatusUpdate,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        ViewErrors,
+        super::problems::NotModified
+    )
+)]
+pub async fn find_status_update(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let only_published = caller.sees_only_published();
+    let row = store
+        .read(move |conn| {
+            let row = query::get(conn, &id).map_err(ApiError::from_store("status update", &id))?;
+            if !scope::visible(conn, only_published, Some(&row.plan_id))? {
+                return Err(ApiError::not_found("status update", id));
+            }
+            Ok(row)
+        })
+        .await?;
+    if let Some(response) = not_modified(&req, row.version) {
+        return Ok(response);
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(StatusUpdate::from(row)))
+}
