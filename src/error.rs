@@ -155,6 +155,43 @@ impl ApiError {
         }])
     }
 
+    /// The same error, said of the element at `path` of a request body: field
+    /// paths go under it (through `rename`, for bodies that name fields their own
+    /// way) and a refusal's detail names it.
+    pub fn within(self, path: &str, rename: impl Fn(&str) -> String) -> Self {
+        let under = |field: &str| match (path.is_empty(), field.is_empty()) {
+            (true, _) => field.to_string(),
+            (_, true) => path.to_string(),
+            _ if field.starts_with('[') => format!("{path}{field}"),
+            _ => format!("{path}.{field}"),
+        };
+        match self {
+            ApiError::Validation(errors) => ApiError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: under(&rename(&e.field)),
+                        ..e
+                    })
+                    .collect(),
+            ),
+            ApiError::Forbidden { code, detail } => ApiError::Forbidden {
+                code,
+                detail: format!("{path}: {detail}"),
+            },
+            ApiError::Conflict {
+                code,
+                detail,
+                references,
+            } => ApiError::Conflict {
+                code,
+                detail: format!("{path}: {detail}"),
+                references,
+            },
+            other => other,
+        }
+    }
+
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code,

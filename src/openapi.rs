@@ -17,7 +17,8 @@ use crate::{
     api::problems::problem,
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
-        owners, pagination::Paginated, plans, priorities, readings, risks, status_updates,
+        owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
+        status_updates,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -100,6 +101,7 @@ use crate::{
         measures::delete_measure,
         readings::list_measure_readings,
         readings::create_reading,
+        reading_batches::create_reading_batch,
         readings::list_readings,
         readings::find_reading,
         readings::replace_reading,

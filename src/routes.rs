@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     api::{
         actions, bodies, bundles, changes, csv, history, measures, operations, organisations,
-        outcomes, owners, plans, priorities, readings, risks, status_updates,
+        outcomes, owners, plans, priorities, reading_batches, readings, risks, status_updates,
     },
     auth::access::{
         enforce,
@@ -81,6 +81,8 @@ fn endpoints() -> Vec<Endpoint> {
             .get(PlanContent, csv::measure_readings)
             .post(Contributor, readings::create_reading),
         Endpoint::new("/api/v1/readings").get(PlanContent, readings::list_readings),
+        Endpoint::new("/api/v1/reading-batches")
+            .post(Contributor, reading_batches::create_reading_batch),
         Endpoint::new("/api/v1/readings/{id}")
             .get(PlanContent, readings::find_reading)
             .put(Contributor, readings::replace_reading)

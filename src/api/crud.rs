@@ -77,7 +77,7 @@ pub enum Writers<R: Resource + ?Sized> {
 }
 
 /// Whether `who` may make this write; runs inside the write's transaction.
-fn authorize<R: Resource>(
+pub fn authorize<R: Resource>(
     conn: &mut DbConnection,
     who: &Principal,
     write: Write<'_, R>,

@@ -22,6 +22,7 @@ pub mod pagination;
 pub mod plans;
 pub mod priorities;
 pub mod problems;
+pub mod reading_batches;
 pub mod readings;
 pub mod risks;
 mod rules;

@@ -404,7 +404,44 @@ fn main_cohort(measure: &Measure) -> String {
         .map_or_else(|| MAIN_COHORT.to_string(), |t| t.cohort.clone())
 }
 
-/// Recomputes the stored status of a measure and of each of its readings.
+/// After one reading of the measure is written (`Some`) or deleted (`None`):
+/// judges that reading, and the measure by its latest reading of the main
+/// cohort. The other readings keep their status, as the targets did not move.
+pub fn refresh_after_reading(
+    conn: &mut DbConnection,
+    id: &str,
+    reading: Option<&str>,
+) -> Result<(), StoreError> {
+    let measure = get(conn, id)?;
+    if let Some(reading) = reading {
+        let (cohort, value): (String, Option<f64>) = readings::table
+            .find(reading)
+            .select((readings::cohort, readings::value))
+            .first(conn)?;
+        diesel::update(readings::table.find(reading))
+            .set(readings::target_status.eq(judge(&measure, &cohort, value)))
+            .execute(conn)?;
+    }
+    let cohort = main_cohort(&measure);
+    let latest: Option<Option<f64>> = readings::table
+        .filter(readings::measure_id.eq(id))
+        .filter(readings::cohort.eq(&cohort))
+        .order(readings::period.desc())
+        .select(readings::value)
+        .first(conn)
+        .optional()?;
+    let status = match latest {
+        Some(value) => judge(&measure, &cohort, value),
+        None => TargetStatus::NoTarget,
+    };
+    diesel::update(measures::table.find(id))
+        .set(measures::target_status.eq(status))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Recomputes the stored status of a measure and of each of its readings, as
+/// after its targets change.
 pub fn refresh_status(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
     let measure = get(conn, id)?;
     let rows: Vec<(String, String, String, Option<f64>)> = readings::table

@@ -176,7 +176,7 @@ pub fn insert(
             readings::updated_by.eq(tx.actor),
         ))
         .execute(tx.conn)?;
-    measures::refresh_status(tx.conn, measure)?;
+    measures::refresh_after_reading(tx.conn, measure, Some(&id))?;
     get(tx.conn, &id)
 }
 
@@ -200,11 +200,27 @@ pub fn update(
             readings::updated_by.eq(tx.actor),
         ))
         .execute(tx.conn)?;
-    measures::refresh_status(tx.conn, measure)?;
+    measures::refresh_after_reading(tx.conn, measure, Some(id))?;
     get(tx.conn, id)
 }
 
 pub fn delete(tx: &mut WriteTx<'_>, id: &str, measure: &str) -> Result<(), StoreError> {
     diesel::delete(readings::table.find(id)).execute(tx.conn)?;
-    measures::refresh_status(tx.conn, measure)
+    measures::refresh_after_reading(tx.conn, measure, None)
+}
+
+/// The reading of a measure for a period and cohort, if there is one.
+pub fn find_by_key(
+    conn: &mut DbConnection,
+    measure: &str,
+    period: &str,
+    cohort: &str,
+) -> Result<Option<ReadingRow>, StoreError> {
+    Ok(readings::table
+        .filter(readings::measure_id.eq(measure))
+        .filter(readings::period.eq(period))
+        .filter(readings::cohort.eq(cohort))
+        .select(ReadingRow::as_select())
+        .first(conn)
+        .optional()?)
 }

@@ -75,6 +75,32 @@ impl<'a> WriteTx<'a> {
         })
     }
 
+    /// Runs `f` in a savepoint: when it fails, what it wrote is undone — its feed
+    /// seqs too — and the transaction goes on.
+    pub fn savepoint<T, E>(
+        &mut self,
+        f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        let (actor, organisation, now, seq) =
+            (self.actor, self.actor_organisation, self.now, self.seq);
+        let (result, seq) = self.conn.transaction(|conn| {
+            let mut inner = WriteTx {
+                conn,
+                actor,
+                actor_organisation: organisation,
+                now,
+                seq,
+            };
+            let result = f(&mut inner)?;
+            Ok::<_, E>((result, inner.seq))
+        })?;
+        self.seq = seq;
+        Ok(result)
+    }
+
     pub fn finish(self, started_at: i64) -> Result<(), StoreError> {
         if self.seq != started_at {
             diesel::update(write_lock::table.find(1))

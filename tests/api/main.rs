@@ -23,6 +23,7 @@ mod outage;
 mod owners;
 mod plan_items;
 mod plans;
+mod reading_batches;
 mod scope;
 mod status_updates;
 mod tokens;

@@ -605,25 +605,5 @@ fn monitored_cycles(bundle: &Bundle, errors: &mut Errors) {
 
 /// Places an error from storing one element under that element's path.
 pub fn at(path: &str) -> impl Fn(ApiError) -> ApiError + '_ {
-    move |e| match e {
-        ApiError::Validation(errors) => ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: join(path, &entry_field(&e.field)),
-                    ..e
-                })
-                .collect(),
-        ),
-        ApiError::Conflict {
-            code,
-            detail,
-            references,
-        } => ApiError::Conflict {
-            code,
-            detail: format!("{path}: {detail}"),
-            references,
-        },
-        other => other,
-    }
+    move |e| e.within(path, entry_field)
 }
