@@ -63,6 +63,10 @@ pub enum ApiError {
     /// 415: the body is not JSON.
     #[error("{detail}")]
     UnsupportedMediaType { detail: String },
+    /// 422: the request cannot be carried out as sent, for a reason that is not
+    /// one field (an idempotency key reused for another request).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
     /// 422: the body is well-formed but some fields are invalid.
     #[error("the request has {} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -132,7 +136,8 @@ impl ApiError {
             ApiError::BadRequest { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Unauthorized { code, .. }
-            | ApiError::Forbidden { code, .. } => code,
+            | ApiError::Forbidden { code, .. }
+            | ApiError::Unprocessable { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
             ApiError::Gone { .. } => "gone",
             ApiError::PreconditionRequired => "precondition_required",
@@ -325,7 +330,9 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -5,10 +5,10 @@ use actix_web::http::Method;
 use utoipa::{
     openapi::{
         content::ContentBuilder,
-        path::Operation,
+        path::{Operation, ParameterBuilder, ParameterIn},
         schema::{ObjectBuilder, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
-        RefOr,
+        RefOr, Required,
     },
     Modify, OpenApi,
 };
@@ -137,7 +137,7 @@ use crate::{
         history::risk_version,
     ),
     components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>)),
-    modifiers(&BearerAuth, &AccessRules, &CsvTables),
+    modifiers(&BearerAuth, &AccessRules, &CsvTables, &IdempotentPosts),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
@@ -283,6 +283,59 @@ impl Modify for CsvTables {
                 .build();
             ok.content.insert("text/csv".into(), csv);
             ok.description = format!("{} {what}", ok.description);
+        }
+    }
+}
+
+/// Documents `Idempotency-Key` on every POST (see `api::idempotency`): the
+/// header, and the answers a retry can get.
+struct IdempotentPosts;
+
+impl Modify for IdempotentPosts {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            let key = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Makes a retry safe: the first answer to this key (1 to 255 visible ASCII \
+                     characters, e.g. a UUID) is kept for 24 hours per caller and given again, \
+                     with `Idempotent-Replayed: true`, to a retry of the same request.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255)),
+                ))
+                .example(Some(serde_json::json!(
+                    "5f0c6a8e-3b1d-4f7a-9d2e-8c4b1a7e6f30"
+                )))
+                .build();
+            operation.parameters.get_or_insert_with(Vec::new).push(key);
+            let responses = &mut operation.responses.responses;
+            const IN_USE: &str = "`idempotency_key_in_use`: a request with the same Idempotency-Key is still being served";
+            match responses.get_mut("409") {
+                Some(RefOr::T(conflict)) => {
+                    conflict.description = format!("{}; or {IN_USE}", conflict.description);
+                }
+                _ => {
+                    responses.insert(
+                        "409".into(),
+                        RefOr::T(problem(409, "idempotency_key_in_use", IN_USE)),
+                    );
+                }
+            }
+            if let Some(RefOr::T(invalid)) = responses.get_mut("422") {
+                invalid.description = format!(
+                    "{}; or `idempotency_key_reused`: the Idempotency-Key was sent before with another request",
+                    invalid.description
+                );
+            }
         }
     }
 }

@@ -12,8 +12,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     api::{
-        actions, bodies, bundles, changes, csv, history, measures, operations, organisations,
-        outcomes, owners, plans, priorities, reading_batches, readings, risks, status_updates,
+        actions, bodies, bundles, changes, csv, history, idempotency, measures, operations,
+        organisations, outcomes, owners, plans, priorities, reading_batches, readings, risks,
+        status_updates,
     },
     auth::access::{
         enforce,
@@ -222,9 +223,12 @@ impl Endpoint {
             path: self.path,
             access,
         });
-        let route = web::method(method)
-            .to(handler)
-            .wrap(from_fn(move |req, next| enforce(access, req, next)));
+        let mut route = web::method(method.clone()).to(handler);
+        if method == Method::POST {
+            // Inside the access check, which names the caller the key belongs to.
+            route = route.wrap(from_fn(idempotency::guard));
+        }
+        let route = route.wrap(from_fn(move |req, next| enforce(access, req, next)));
         self.resource = self.resource.route(route);
         self
     }

@@ -12,6 +12,7 @@ mod crud;
 pub mod csv;
 mod endpoints;
 pub mod history;
+pub mod idempotency;
 pub mod measures;
 mod merge_patch;
 pub mod operations;

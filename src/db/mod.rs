@@ -6,6 +6,7 @@ pub mod bodies;
 mod connection;
 mod error;
 pub mod history;
+pub mod idempotency;
 pub mod keys;
 pub mod links;
 pub mod measures;

@@ -326,3 +326,16 @@ diesel::table! {
         updated_by -> Text,
     }
 }
+
+diesel::table! {
+    idempotency_keys (subject, idempotency_key) {
+        subject -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        state -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

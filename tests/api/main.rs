@@ -14,6 +14,7 @@ mod facts_early_help;
 mod facts_send_inspection;
 mod facts_send_strategy;
 mod helpers;
+mod idempotency;
 mod measures;
 mod migrations;
 mod openapi;
