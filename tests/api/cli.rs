@@ -124,3 +124,39 @@ fn an_unknown_command_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown command"));
 }
+
+#[test]
+fn seed_loads_the_five_plans_and_a_second_run_changes_nothing() {
+    let db = crate::helpers::TestDatabase::create();
+    let url = db.url();
+
+    let first = run(&["seed"], &[("DATABASE_URL", &url)]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for plan in [
+        "SEND-LAIAP-2025",
+        "BSIL-2025",
+        "EARLY-HELP-OFFER",
+        "SEND-STRATEGY-2024",
+        "CFP-2015-16",
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(plan))
+            .unwrap_or_else(|| panic!("no line for {plan} in {out}"));
+        assert!(line.contains("plan version 1:"), "{line}");
+        assert!(!line.contains(": 0 items created"), "{line}");
+    }
+    assert!(out.contains("loaded 5 plans in"), "{out}");
+
+    let second = run(&["seed"], &[("DATABASE_URL", &url)]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let out = text(&second.stdout);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("plan version 1: 0 items created, 0 updated, 0 deleted"))
+            .count(),
+        5,
+        "{out}"
+    );
+}

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::{
     convert::{self, ActionParent, Keys},
     model::{ActionEntry, BodyEntry, Bundle},
-    parse::{all_actions, at, join, position},
+    parse::{all_actions, at, position},
 };
 use crate::{
     api::{
@@ -283,9 +283,8 @@ struct Existing {
 impl Existing {
     fn load(tx: &mut WriteTx<'_>, plan: &str) -> Result<Self, ApiError> {
         let c = tree::load(tx.conn, plan)?;
-        let by_ref = |r: String| r;
         Ok(Existing {
-            priorities: keyed::<Priorities>(c.priorities, |i| by_ref(i.r#ref)),
+            priorities: keyed::<Priorities>(c.priorities, |i| i.r#ref),
             outcomes: keyed::<Outcomes>(c.outcomes, |i| i.r#ref),
             actions: keyed::<Actions>(c.actions, |i| i.r#ref),
             measures: keyed::<Measures>(c.measures, |i| i.r#ref),
@@ -313,6 +312,19 @@ fn keyed<R: Resource>(
         .collect()
 }
 
+/// `upsert` for a resource stored inside `parent`.
+fn upsert_in<R: Child>(
+    tx: &mut WriteTx<'_>,
+    current: Option<R::Record>,
+    input: R::Input,
+    counts: &mut Counts,
+    parent: &str,
+) -> Result<String, ApiError> {
+    upsert::<R>(tx, current, input, counts, |tx, input| {
+        R::insert_in(tx, parent, input)
+    })
+}
+
 fn contents(
     tx: &mut WriteTx<'_>,
     bundle: &Bundle,
@@ -321,76 +333,46 @@ fn contents(
     keys: &mut Keys,
     report: &mut ImportReport,
 ) -> Result<(), ApiError> {
-    let insert_in = |parent: String| {
-        move |tx: &mut WriteTx<'_>, input| Priorities::insert_in(tx, &parent, input)
-    };
     for (i, p) in bundle.priorities.iter().enumerate() {
-        let path = format!("priorities[{i}]");
         let input = convert::priority_input(p, position(i), keys);
         let current = old.priorities.remove(&p.r#ref);
-        let id = upsert::<Priorities>(
-            tx,
-            current,
-            input,
-            &mut report.priorities,
-            insert_in(plan.into()),
-        )
-        .map_err(at(&path))?;
+        let id = upsert_in::<Priorities>(tx, current, input, &mut report.priorities, plan)
+            .map_err(at(&format!("priorities[{i}]")))?;
         keys.priorities.insert(p.r#ref.clone(), id);
     }
     for (i, p) in bundle.priorities.iter().enumerate() {
         for (o, outcome) in p.outcomes.iter().enumerate() {
-            let path = format!("priorities[{i}].outcomes[{o}]");
             let input = convert::outcome_input(outcome, &p.r#ref, position(o), keys);
             let current = old.outcomes.remove(&outcome.r#ref);
-            let parent = plan.to_string();
-            let id = upsert::<Outcomes>(tx, current, input, &mut report.outcomes, move |tx, i| {
-                Outcomes::insert_in(tx, &parent, i)
-            })
-            .map_err(at(&path))?;
+            let id = upsert_in::<Outcomes>(tx, current, input, &mut report.outcomes, plan)
+                .map_err(at(&format!("priorities[{i}].outcomes[{o}]")))?;
             keys.outcomes.insert(outcome.r#ref.clone(), id);
         }
     }
     for (path, action, parent, index) in actions_in_order(bundle) {
         let input = convert::action_input(action, &parent, position(index), keys);
         let current = old.actions.remove(&action.r#ref);
-        let plan = plan.to_string();
-        upsert::<Actions>(tx, current, input, &mut report.actions, move |tx, i| {
-            Actions::insert_in(tx, &plan, i)
-        })
-        .map_err(at(&path))?;
+        upsert_in::<Actions>(tx, current, input, &mut report.actions, plan).map_err(at(&path))?;
     }
     for (i, m) in bundle.measures.iter().enumerate() {
         let path = format!("measures[{i}]");
         let input = convert::measure_input(m, position(i), keys);
         let current = old.measures.remove(&m.r#ref);
-        let parent = plan.to_string();
-        let id = upsert::<Measures>(tx, current, input, &mut report.measures, move |tx, i| {
-            Measures::insert_in(tx, &parent, i)
-        })
-        .map_err(at(&path))?;
+        let id = upsert_in::<Measures>(tx, current, input, &mut report.measures, plan)
+            .map_err(at(&path))?;
         for (r, reading) in m.readings.iter().enumerate() {
             let key = (id.clone(), reading.period.clone(), reading.cohort.clone());
             let current = old.readings.remove(&key);
-            let measure = id.clone();
-            upsert::<Readings>(
-                tx,
-                current,
-                reading.clone(),
-                &mut report.readings,
-                move |tx, i| Readings::insert_in(tx, &measure, i),
-            )
-            .map_err(at(&join(&path, &format!("readings[{r}]"))))?;
+            let input = reading.clone();
+            upsert_in::<Readings>(tx, current, input, &mut report.readings, &id)
+                .map_err(at(&format!("{path}.readings[{r}]")))?;
         }
     }
     for (i, r) in bundle.risks.iter().enumerate() {
         let input = convert::risk_input(r, keys);
         let current = old.risks.remove(r.r#ref.as_deref().unwrap_or(&r.title));
-        let parent = plan.to_string();
-        upsert::<Risks>(tx, current, input, &mut report.risks, move |tx, i| {
-            Risks::insert_in(tx, &parent, i)
-        })
-        .map_err(at(&format!("risks[{i}]")))?;
+        upsert_in::<Risks>(tx, current, input, &mut report.risks, plan)
+            .map_err(at(&format!("risks[{i}]")))?;
     }
     leftovers(tx, old, report)
 }
