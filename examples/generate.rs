@@ -105,6 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     description: None,
                 },
                 &[],
+                &[],
             )?;
             people.push(owner.row.id);
         }
@@ -185,6 +186,7 @@ fn fill_plan(
             },
             sros: vec![people[p % people.len()].clone()],
             partners,
+            external_refs: vec![],
         },
     )?;
     let plan_id = plan.row.id;
@@ -257,6 +259,7 @@ fn fill_plan(
                             position: n as i32,
                         },
                         leads: vec![people[rng.next(people.len())].clone()],
+                        external_refs: vec![],
                     },
                 )?;
             }
@@ -296,6 +299,7 @@ fn fill_plan(
                     })
                     .collect(),
                 outcomes: vec![],
+                external_refs: vec![],
             },
         )?;
         for period in PERIODS {

@@ -25,6 +25,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::{
+        external_ref::ExternalRef,
         plan::{Brag, RefTarget},
         when,
     },
@@ -103,6 +104,8 @@ pub struct Action {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
     pub previous_refs: Vec<String>,
+    /// Partner systems' ids for this action.
+    pub external_refs: Vec<ExternalRef>,
     pub position: i32,
     #[serde(flatten)]
     pub audit: Audit,
@@ -142,6 +145,7 @@ impl From<ActionRecord> for Action {
             brag: row.brag,
             completed_on: row.completed_on,
             previous_refs: refs_from_text(&row.previous_refs),
+            external_refs: a.external_refs,
             position: row.position,
             audit: audit_of!(row),
         }
@@ -200,6 +204,11 @@ pub struct ActionInput {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub previous_refs: Vec<String>,
+    /// Partner systems' ids for this action, each unique within its system.
+    #[validate(length(max = 20), nested)]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub external_refs: Vec<ExternalRef>,
     #[validate(range(min = 0, max = 10000))]
     #[serde(default)]
     #[schema(minimum = 0, maximum = 10000)]
@@ -212,6 +221,7 @@ impl Input for ActionInput {
             .into_iter()
             .collect();
         errors.extend(rules::each_reference("previous_refs", &self.previous_refs));
+        errors.extend(rules::repeated_refs("external_refs", &self.external_refs));
         errors
     }
 }
@@ -242,6 +252,7 @@ impl From<ActionInput> for ActionWrite {
                 position: input.position,
             },
             leads: input.lead_ids,
+            external_refs: input.external_refs,
         }
     }
 }
@@ -286,6 +297,7 @@ impl Resource for Actions {
             monitored_in: a.monitored_in_ref.clone(),
             completed_on: row.completed_on,
             previous_refs: refs_from_text(&row.previous_refs),
+            external_refs: a.external_refs.clone(),
             position: row.position,
         }
     }
@@ -370,6 +382,9 @@ pub struct ActionQuery {
     /// Only the action with this business reference.
     #[param(example = "Afl3.3/6")]
     pub r#ref: Option<String>,
+    /// Only the action a partner system knows by this id, written `system:id`.
+    #[param(example = "cnwl-rio:CAMHS-ACT-0042")]
+    pub external_ref: Option<String>,
 }
 
 impl ActionQuery {
@@ -387,6 +402,7 @@ impl ActionQuery {
             due_after: self.due_after,
             updated_since: self.updated_since.map(|t| t.naive_utc()),
             ref_: self.r#ref,
+            external_ref: self.external_ref.as_deref().map(rules::external_filter),
             published_only: false,
         }
     }

@@ -21,7 +21,10 @@ use crate::{
         },
         DbConnection, StoreError, WriteTx,
     },
-    domain::plan::{Direction, MeasureKind, TargetStatus, Unit},
+    domain::{
+        external_ref::ExternalRef,
+        plan::{Direction, MeasureKind, TargetStatus, Unit},
+    },
     error::FieldError,
 };
 
@@ -134,6 +137,8 @@ pub struct Measure {
     pub outcome_ids: Vec<String>,
     /// Shown on the corporate dashboard.
     pub corporate_dashboard: bool,
+    /// Partner systems' ids for this measure.
+    pub external_refs: Vec<ExternalRef>,
     pub position: i32,
     /// The latest reading of the main cohort (`All`, else the first target's)
     /// against that cohort's latest target.
@@ -164,6 +169,7 @@ impl From<MeasureRecord> for Measure {
             national_indicator: row.national_indicator.clone(),
             team_responsible_id: row.team_responsible_id.clone(),
             outcome_ids: m.outcomes,
+            external_refs: m.external_refs,
             corporate_dashboard: row.corporate_dashboard,
             position: row.position,
             target_status: row.target_status,
@@ -241,6 +247,11 @@ pub struct MeasureInput {
     pub outcome_ids: Vec<String>,
     #[serde(default)]
     pub corporate_dashboard: bool,
+    /// Partner systems' ids for this measure, each unique within its system.
+    #[validate(length(max = 20), nested)]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub external_refs: Vec<ExternalRef>,
     #[validate(range(min = 0, max = 10000))]
     #[serde(default)]
     #[schema(minimum = 0, maximum = 10000)]
@@ -269,6 +280,7 @@ impl Input for MeasureInput {
             rules::repeated("outcome_ids", &self.outcome_ids),
             repeated_values("baselines", &self.baselines),
             repeated_values("targets", &self.targets),
+            rules::repeated_refs("external_refs", &self.external_refs),
         ]
         .into_iter()
         .flatten()
@@ -299,6 +311,7 @@ impl From<MeasureInput> for MeasureWrite {
             baselines: input.baselines.into_iter().map(PeriodValue::from).collect(),
             targets: input.targets.into_iter().map(PeriodValue::from).collect(),
             outcomes: input.outcome_ids,
+            external_refs: input.external_refs,
         }
     }
 }
@@ -348,6 +361,7 @@ impl Resource for Measures {
             national_indicator: row.national_indicator.clone(),
             team_responsible_id: row.team_responsible_id.clone(),
             outcome_ids: m.outcomes.clone(),
+            external_refs: m.external_refs.clone(),
             corporate_dashboard: row.corporate_dashboard,
             position: row.position,
         }
@@ -399,6 +413,9 @@ pub struct MeasureQuery {
     pub team_responsible_id: Option<String>,
     #[param(example = "GLD")]
     pub r#ref: Option<String>,
+    /// Only the measure a partner system knows by this id, written `system:id`.
+    #[param(example = "blmk-ics:GLD-ALL")]
+    pub external_ref: Option<String>,
 }
 
 impl MeasureQuery {
@@ -412,6 +429,7 @@ impl MeasureQuery {
             corporate_dashboard: self.corporate_dashboard,
             team_responsible_id: self.team_responsible_id,
             ref_: self.r#ref,
+            external_ref: self.external_ref.as_deref().map(rules::external_filter),
             published_only: false,
         }
     }

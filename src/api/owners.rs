@@ -22,7 +22,7 @@ use crate::{
         },
         DbConnection, Store, StoreError, WriteTx,
     },
-    domain::owner::OwnerKind,
+    domain::{external_ref::ExternalRef, owner::OwnerKind},
     error::{ApiError, FieldError},
 };
 
@@ -65,8 +65,8 @@ impl Resource for Owners {
         current: &OwnerRecord,
         input: Self::Input,
     ) -> Result<OwnerRecord, StoreError> {
-        let (fields, holders) = input.into_fields();
-        query::update(tx, &current.row.id, fields, &holders)
+        let (fields, holders, refs) = input.into_fields();
+        query::update(tx, &current.row.id, fields, &holders, &refs)
     }
 
     fn delete(tx: &mut WriteTx<'_>, current: &OwnerRecord) -> Result<(), StoreError> {
@@ -78,8 +78,8 @@ impl Resource for Owners {
 
 impl TopLevel for Owners {
     fn insert(tx: &mut WriteTx<'_>, input: OwnerInput) -> Result<OwnerRecord, StoreError> {
-        let (fields, holders) = input.into_fields();
-        query::insert(tx, fields, &holders)
+        let (fields, holders, refs) = input.into_fields();
+        query::insert(tx, fields, &holders, &refs)
     }
 }
 
@@ -111,6 +111,8 @@ pub struct Owner {
     pub description: Option<String>,
     /// Who has held the post, oldest first (posts only).
     pub holders: Vec<Holder>,
+    /// Partner systems' ids for this owner.
+    pub external_refs: Vec<ExternalRef>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
@@ -149,6 +151,7 @@ impl From<OwnerRecord> for Owner {
             email: row.email,
             description: row.description,
             holders: owner.holders.into_iter().map(Holder::from).collect(),
+            external_refs: owner.external_refs,
             version: row.version,
             created_at: row.created_at.and_utc(),
             created_by: row.created_by,
@@ -199,6 +202,11 @@ pub struct OwnerInput {
     #[serde(default)]
     #[schema(max_items = 100)]
     pub holders: Vec<Holder>,
+    /// Partner systems' ids for this owner, each unique within its system.
+    #[validate(length(max = 20), nested)]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub external_refs: Vec<ExternalRef>,
 }
 
 impl Input for OwnerInput {
@@ -222,12 +230,13 @@ impl Input for OwnerInput {
                 }
             }
         }
+        errors.extend(rules::repeated_refs("external_refs", &self.external_refs));
         errors
     }
 }
 
 impl OwnerInput {
-    fn into_fields(self) -> (OwnerFields, Vec<HolderFields>) {
+    fn into_fields(self) -> (OwnerFields, Vec<HolderFields>, Vec<ExternalRef>) {
         let holders = self
             .holders
             .into_iter()
@@ -245,7 +254,7 @@ impl OwnerInput {
             email: self.email,
             description: self.description,
         };
-        (fields, holders)
+        (fields, holders, self.external_refs)
     }
 }
 
@@ -258,6 +267,7 @@ impl From<&OwnerRecord> for OwnerInput {
             email: owner.row.email.clone(),
             description: owner.row.description.clone(),
             holders: owner.holders.iter().cloned().map(Holder::from).collect(),
+            external_refs: owner.external_refs.clone(),
         }
     }
 }
@@ -270,6 +280,9 @@ pub struct OwnerQuery {
     pub kind: Option<OwnerKind>,
     /// Only owners belonging to this organisation.
     pub organisation_id: Option<String>,
+    /// Only the owner a partner system knows by this id, written `system:id`.
+    #[param(example = "cnwl-esr:POST-1187")]
+    pub external_ref: Option<String>,
 }
 
 #[utoipa::path(
@@ -291,6 +304,7 @@ pub async fn list_owners(
     let filter = OwnerFilter {
         kind: filter.kind,
         organisation_id: filter.organisation_id.clone(),
+        external_ref: filter.external_ref.as_deref().map(rules::external_filter),
     };
     let owners = store
         .read(move |conn| query::list(conn, &filter, &page))

@@ -23,7 +23,10 @@ use crate::{
         plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
         tree, DbConnection, Page, Store, StoreError, WriteTx,
     },
-    domain::plan::{PlanKind, PlanStatus},
+    domain::{
+        external_ref::ExternalRef,
+        plan::{PlanKind, PlanStatus},
+    },
     error::{ApiError, FieldError},
 };
 
@@ -89,6 +92,8 @@ pub struct Plan {
     /// The document the plan came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_document: Option<String>,
+    /// Partner systems' ids for this plan.
+    pub external_refs: Vec<ExternalRef>,
     #[serde(flatten)]
     pub audit: Audit,
     /// Everything in the plan; only with `include=tree`.
@@ -117,6 +122,7 @@ impl From<PlanRecord> for Plan {
             partner_organisation_ids: plan.partners,
             published: row.published,
             source_document: row.source_document.clone(),
+            external_refs: plan.external_refs,
             audit: audit_of!(row),
             tree: None,
         }
@@ -174,6 +180,11 @@ pub struct PlanInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 500)]
     pub source_document: Option<String>,
+    /// Partner systems' ids for this plan, each unique within its system.
+    #[validate(length(max = 20), nested)]
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub external_refs: Vec<ExternalRef>,
 }
 
 fn draft() -> PlanStatus {
@@ -189,6 +200,7 @@ impl Input for PlanInput {
                 &self.senior_responsible_owner_ids,
             ),
             rules::repeated("partner_organisation_ids", &self.partner_organisation_ids),
+            rules::repeated_refs("external_refs", &self.external_refs),
         ]
         .into_iter()
         .flatten()
@@ -215,6 +227,7 @@ impl From<PlanInput> for PlanWrite {
             },
             sros: input.senior_responsible_owner_ids,
             partners: input.partner_organisation_ids,
+            external_refs: input.external_refs,
         }
     }
 }
@@ -264,6 +277,7 @@ impl Resource for Plans {
             partner_organisation_ids: plan.partners.clone(),
             published: row.published,
             source_document: row.source_document.clone(),
+            external_refs: plan.external_refs.clone(),
         }
     }
 
@@ -326,6 +340,9 @@ pub struct PlanQuery {
     #[serde(rename = "ref")]
     #[param(rename = "ref", example = "SEND-LAIAP-2025")]
     pub reference: Option<String>,
+    /// Only the plan a partner system knows by this id, written `system:id`.
+    #[param(example = "mkcc-pmo:PLAN-0007")]
+    pub external_ref: Option<String>,
 }
 
 #[utoipa::path(
@@ -366,6 +383,7 @@ pub async fn list_plans(
         lead_body_id: filter.lead_body_id,
         partner: filter.organisation_id,
         ref_: filter.reference,
+        external_ref: filter.external_ref.as_deref().map(rules::external_filter),
     };
     let plans = store
         .read(move |conn| query::list(conn, &filter, &page))

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 
 use validator::ValidationError;
 
+use crate::domain::external_ref::ExternalRef;
+
 fn error(code: &'static str, message: &'static str) -> ValidationError {
     let mut e = ValidationError::new(code);
     e.message = Some(Cow::Borrowed(message));
@@ -100,6 +102,24 @@ pub fn repeated(field: &str, ids: &[String]) -> Option<crate::error::FieldError>
             code: "duplicate".into(),
             message: "names the same item twice".into(),
         })
+}
+
+/// An entry for the first partner id a list names twice.
+pub fn repeated_refs(field: &str, refs: &[ExternalRef]) -> Option<crate::error::FieldError> {
+    let keys: Vec<String> = refs
+        .iter()
+        .map(|r| format!("{}:{}", r.system, r.id))
+        .collect();
+    repeated(field, &keys)
+}
+
+/// The `external_ref` filter of a list, written `system:id`; text without a
+/// colon names no resource, so the list comes back empty.
+pub fn external_filter(text: &str) -> ExternalRef {
+    ExternalRef::parse(text).unwrap_or(ExternalRef {
+        system: text.to_string(),
+        id: String::new(),
+    })
 }
 
 #[cfg(test)]

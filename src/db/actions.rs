@@ -6,11 +6,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    links, outcomes, priorities,
+    external_refs, links, outcomes, priorities,
     schema::{actions, links as link_table, owners, plans, priorities as priority_table},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{
+    external_ref::ExternalRef,
     links::Relation,
     plan::{Brag, RefTarget},
 };
@@ -68,7 +69,11 @@ pub struct Action {
     pub leads: Vec<String>,
     /// The ref of what it is monitored in, looked up now so a renamed target shows.
     pub monitored_in_ref: Option<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
+
+/// The resource type of actions in revisions, the feed and external refs.
+pub const TYPE: &str = "action";
 
 /// What a client wrote, before the store resolves its references.
 #[derive(Debug, Clone)]
@@ -78,6 +83,7 @@ pub struct ActionWrite {
     pub monitored_in: Option<String>,
     pub fields: ActionFields,
     pub leads: Vec<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -95,6 +101,7 @@ pub struct ActionFilter {
     pub due_after: Option<NaiveDate>,
     pub updated_since: Option<NaiveDateTime>,
     pub ref_: Option<String>,
+    pub external_ref: Option<ExternalRef>,
     /// Only what belongs to published plans (anonymous readers).
     pub published_only: bool,
 }
@@ -126,6 +133,10 @@ pub fn list(
     }
     if let Some(r) = &filter.ref_ {
         query = query.filter(actions::ref_.eq(r.clone()));
+    }
+    if let Some(reference) = &filter.external_ref {
+        let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();
+        query = query.filter(actions::id.eq(named));
     }
     if let Some(owner) = &filter.lead_id {
         let led = link_table::table
@@ -187,11 +198,13 @@ pub fn list(
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut leads = links::load(conn, Relation::ActionLead, &ids)?;
+    let mut external = external_refs::load(conn, TYPE, &ids)?;
     let refs = monitored_refs(conn, &rows)?;
     Ok(rows
         .into_iter()
         .map(|row| Action {
             leads: leads.remove(&row.id).unwrap_or_default(),
+            external_refs: external.remove(&row.id).unwrap_or_default(),
             monitored_in_ref: row
                 .monitored_in_id
                 .as_ref()
@@ -372,6 +385,7 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Ac
         ))
         .execute(tx.conn)?;
     links::replace(tx.conn, Relation::ActionLead, &id, &write.leads, "lead_ids")?;
+    external_refs::replace(tx.conn, TYPE, &id, &write.external_refs)?;
     get(tx.conn, &id)
 }
 
@@ -391,6 +405,7 @@ pub fn update(
         ))
         .execute(tx.conn)?;
     links::replace(tx.conn, Relation::ActionLead, id, &write.leads, "lead_ids")?;
+    external_refs::replace(tx.conn, TYPE, id, &write.external_refs)?;
     get(tx.conn, id)
 }
 
@@ -405,5 +420,6 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         ("status updates", updates),
     ])?;
     links::remove_parent(tx.conn, id)?;
+    external_refs::remove(tx.conn, TYPE, id)?;
     super::removed(diesel::delete(actions::table.find(id)).execute(tx.conn)?)
 }

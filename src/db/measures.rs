@@ -7,11 +7,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    links, outcomes, priorities,
+    external_refs, links, outcomes, priorities,
     schema::{links as link_table, measure_values, measures, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{
+    external_ref::ExternalRef,
     links::Relation,
     plan::{target_status, Direction, MeasureKind, TargetStatus, Unit, ValueRole},
 };
@@ -94,7 +95,11 @@ pub struct Measure {
     pub baselines: Vec<PeriodValue>,
     pub targets: Vec<PeriodValue>,
     pub outcomes: Vec<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
+
+/// The resource type of measures in revisions, the feed and external refs.
+pub const TYPE: &str = "measure";
 
 #[derive(Debug, Clone)]
 pub struct MeasureWrite {
@@ -102,6 +107,7 @@ pub struct MeasureWrite {
     pub baselines: Vec<PeriodValue>,
     pub targets: Vec<PeriodValue>,
     pub outcomes: Vec<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -114,6 +120,7 @@ pub struct MeasureFilter {
     pub corporate_dashboard: Option<bool>,
     pub team_responsible_id: Option<String>,
     pub ref_: Option<String>,
+    pub external_ref: Option<ExternalRef>,
     /// Only what belongs to published plans (anonymous readers).
     pub published_only: bool,
 }
@@ -149,6 +156,10 @@ pub fn list(
     if let Some(team) = &filter.team_responsible_id {
         query = query.filter(measures::team_responsible_id.eq(team.clone()));
     }
+    if let Some(reference) = &filter.external_ref {
+        let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();
+        query = query.filter(measures::id.eq(named));
+    }
     if let Some(r) = &filter.ref_ {
         query = query.filter(measures::ref_.eq(r.clone()));
     }
@@ -173,6 +184,7 @@ pub fn list(
 pub fn attach(conn: &mut DbConnection, rows: Vec<MeasureRow>) -> Result<Vec<Measure>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut outcome_links = links::load(conn, Relation::MeasureOutcome, &ids)?;
+    let mut external = external_refs::load(conn, TYPE, &ids)?;
     let values: Vec<ValueRow> = measure_values::table
         .filter(measure_values::measure_id.eq_any(&ids))
         .order((measure_values::measure_id, measure_values::position))
@@ -198,6 +210,7 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<MeasureRow>) -> Result<Vec<Meas
             let (baselines, targets) = grouped.remove(&row.id).unwrap_or_default();
             Measure {
                 outcomes: outcome_links.remove(&row.id).unwrap_or_default(),
+                external_refs: external.remove(&row.id).unwrap_or_default(),
                 baselines,
                 targets,
                 row,
@@ -333,6 +346,7 @@ pub fn insert(
         ))
         .execute(tx.conn)?;
     write_values(tx.conn, &id, &write)?;
+    external_refs::replace(tx.conn, TYPE, &id, &write.external_refs)?;
     refresh_status(tx.conn, &id)?;
     get(tx.conn, &id)
 }
@@ -353,6 +367,7 @@ pub fn update(
         ))
         .execute(tx.conn)?;
     write_values(tx.conn, id, &write)?;
+    external_refs::replace(tx.conn, TYPE, id, &write.external_refs)?;
     refresh_status(tx.conn, id)?;
     get(tx.conn, id)
 }
@@ -364,6 +379,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .get_result(tx.conn)?;
     super::refuse_if_referenced([("readings", count)])?;
     links::remove_parent(tx.conn, id)?;
+    external_refs::remove(tx.conn, TYPE, id)?;
     diesel::delete(measure_values::table.filter(measure_values::measure_id.eq(id)))
         .execute(tx.conn)?;
     super::removed(diesel::delete(measures::table.find(id)).execute(tx.conn)?)

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod bodies;
 mod connection;
 mod error;
+pub mod external_refs;
 pub mod history;
 pub mod idempotency;
 pub mod keys;

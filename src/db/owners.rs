@@ -6,11 +6,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    organisations,
+    external_refs, organisations,
     schema::{measures, owner_holders, owners, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
-use crate::domain::owner::OwnerKind;
+use crate::domain::{external_ref::ExternalRef, owner::OwnerKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = owners)]
@@ -44,7 +44,11 @@ pub struct HolderRow {
 pub struct Owner {
     pub row: OwnerRow,
     pub holders: Vec<HolderRow>,
+    pub external_refs: Vec<ExternalRef>,
 }
+
+/// The resource type of owners in revisions, the feed and external refs.
+pub const TYPE: &str = "owner";
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = owners, treat_none_as_null = true)]
@@ -68,6 +72,7 @@ pub struct HolderFields {
 pub struct OwnerFilter {
     pub kind: Option<OwnerKind>,
     pub organisation_id: Option<String>,
+    pub external_ref: Option<ExternalRef>,
 }
 
 pub fn list(
@@ -89,13 +94,19 @@ pub fn list(
     if let Some(org) = &filter.organisation_id {
         query = query.filter(owners::organisation_id.eq(org.clone()));
     }
+    if let Some(reference) = &filter.external_ref {
+        let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();
+        query = query.filter(owners::id.eq(named));
+    }
     let rows: Vec<OwnerRow> = query.load(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut holders = holders_of(conn, &ids)?;
+    let mut external = external_refs::load(conn, TYPE, &ids)?;
     let owners = rows
         .into_iter()
         .map(|row| Owner {
             holders: holders.remove(&row.id).unwrap_or_default(),
+            external_refs: external.remove(&row.id).unwrap_or_default(),
             row,
         })
         .collect();
@@ -125,13 +136,21 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Owner, StoreError> {
         .select(OwnerRow::as_select())
         .first(conn)?;
     let holders = holders_of(conn, &[id])?.remove(id).unwrap_or_default();
-    Ok(Owner { row, holders })
+    let external_refs = external_refs::load(conn, TYPE, &[id])?
+        .remove(id)
+        .unwrap_or_default();
+    Ok(Owner {
+        row,
+        holders,
+        external_refs,
+    })
 }
 
 pub fn insert(
     tx: &mut WriteTx<'_>,
     fields: OwnerFields,
     holders: &[HolderFields],
+    refs: &[ExternalRef],
 ) -> Result<Owner, StoreError> {
     check_organisation(tx.conn, fields.organisation_id.as_deref())?;
     let id = super::new_id();
@@ -147,6 +166,7 @@ pub fn insert(
         ))
         .execute(tx.conn)?;
     replace_holders(tx.conn, &id, holders)?;
+    external_refs::replace(tx.conn, TYPE, &id, refs)?;
     get(tx.conn, &id)
 }
 
@@ -155,6 +175,7 @@ pub fn update(
     id: &str,
     fields: OwnerFields,
     holders: &[HolderFields],
+    refs: &[ExternalRef],
 ) -> Result<Owner, StoreError> {
     check_organisation(tx.conn, fields.organisation_id.as_deref())?;
     let changed = diesel::update(owners::table.find(id))
@@ -169,6 +190,7 @@ pub fn update(
         return Err(StoreError::NotFound);
     }
     replace_holders(tx.conn, id, holders)?;
+    external_refs::replace(tx.conn, TYPE, id, refs)?;
     get(tx.conn, id)
 }
 
@@ -186,6 +208,7 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
     refs.extend([("measures", teams), ("risks", risks_owned)]);
     super::refuse_if_referenced(refs)?;
     diesel::delete(owner_holders::table.filter(owner_holders::owner_id.eq(id))).execute(tx.conn)?;
+    external_refs::remove(tx.conn, TYPE, id)?;
     super::removed(diesel::delete(owners::table.find(id)).execute(tx.conn)?)
 }
 

@@ -4,11 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    bodies, links,
+    bodies, external_refs, links,
     schema::{actions, links as link_table, measures, outcomes, plans, priorities, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{
+    external_ref::ExternalRef,
     links::Relation,
     plan::{PlanKind, PlanStatus},
 };
@@ -58,13 +59,18 @@ pub struct Plan {
     pub row: PlanRow,
     pub sros: Vec<String>,
     pub partners: Vec<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
+
+/// The resource type of plans in revisions, the feed and external refs.
+pub const TYPE: &str = "plan";
 
 #[derive(Debug, Clone)]
 pub struct PlanWrite {
     pub fields: PlanFields,
     pub sros: Vec<String>,
     pub partners: Vec<String>,
+    pub external_refs: Vec<ExternalRef>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -75,6 +81,7 @@ pub struct PlanFilter {
     pub lead_body_id: Option<String>,
     pub partner: Option<String>,
     pub ref_: Option<String>,
+    pub external_ref: Option<ExternalRef>,
 }
 
 pub fn list(
@@ -105,6 +112,10 @@ pub fn list(
     if let Some(r) = &filter.ref_ {
         query = query.filter(plans::ref_.eq(r.clone()));
     }
+    if let Some(reference) = &filter.external_ref {
+        let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();
+        query = query.filter(plans::id.eq(named));
+    }
     if let Some(org) = &filter.partner {
         let partnered = link_table::table
             .filter(link_table::relation.eq(Relation::PlanPartner.as_str()))
@@ -121,9 +132,11 @@ fn attach(conn: &mut DbConnection, rows: Vec<PlanRow>) -> Result<Vec<Plan>, Stor
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut sros = links::load(conn, Relation::PlanSro, &ids)?;
     let mut partners = links::load(conn, Relation::PlanPartner, &ids)?;
+    let mut external = external_refs::load(conn, TYPE, &ids)?;
     Ok(rows
         .into_iter()
         .map(|row| Plan {
+            external_refs: external.remove(&row.id).unwrap_or_default(),
             sros: sros.remove(&row.id).unwrap_or_default(),
             partners: partners.remove(&row.id).unwrap_or_default(),
             row,
@@ -217,7 +230,8 @@ fn write_links(conn: &mut DbConnection, id: &str, write: &PlanWrite) -> Result<(
         id,
         &write.partners,
         "partner_organisation_ids",
-    )
+    )?;
+    external_refs::replace(conn, TYPE, id, &write.external_refs)
 }
 
 /// Deletes a plan with nothing in it; otherwise says what it still holds.
@@ -261,5 +275,6 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
     ];
     super::refuse_if_referenced(counts)?;
     links::remove_parent(tx.conn, id)?;
+    external_refs::remove(tx.conn, TYPE, id)?;
     super::removed(diesel::delete(plans::table.find(id)).execute(tx.conn)?)
 }

@@ -339,3 +339,13 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    external_refs (resource_type, system, external_id) {
+        resource_type -> Text,
+        system -> Text,
+        external_id -> Text,
+        resource_id -> Text,
+        position -> Integer,
+    }
+}

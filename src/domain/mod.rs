@@ -4,6 +4,7 @@
 #[macro_use]
 mod text_enum;
 pub mod change;
+pub mod external_ref;
 pub mod governance;
 pub mod links;
 pub mod organisation;

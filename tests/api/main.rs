@@ -8,6 +8,7 @@ mod cli;
 mod csv;
 mod demo;
 mod errors;
+mod external_refs;
 mod facts_best_start;
 mod facts_children_families_2015;
 mod facts_early_help;

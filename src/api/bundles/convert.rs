@@ -77,6 +77,7 @@ pub fn plan_input(e: &PlanEntry, k: &Keys) -> PlanInput {
         partner_organisation_ids: map_all(&k.organisations, &e.partner_organisations),
         published: e.published,
         source_document: e.source_document.clone(),
+        external_refs: e.external_refs.clone(),
     }
 }
 
@@ -94,6 +95,7 @@ pub fn plan_entry(i: PlanInput, k: &Keys) -> PlanEntry {
         status: i.status,
         published: i.published,
         source_document: i.source_document,
+        external_refs: i.external_refs,
     }
 }
 
@@ -169,6 +171,7 @@ pub fn action_input(
         monitored_in: e.monitored_in.clone(),
         completed_on: e.completed_on,
         previous_refs: e.previous_refs.clone(),
+        external_refs: e.external_refs.clone(),
         position,
     }
 }
@@ -184,6 +187,7 @@ pub fn action_entry(i: ActionInput, k: &Keys) -> ActionEntry {
         monitored_in: i.monitored_in,
         completed_on: i.completed_on,
         previous_refs: i.previous_refs,
+        external_refs: i.external_refs,
     }
 }
 
@@ -206,6 +210,7 @@ pub fn measure_input(e: &MeasureEntry, position: i32, k: &Keys) -> MeasureInput 
         team_responsible_id: map_opt(&k.owners, &e.team_responsible),
         outcome_ids: map_all(&k.outcomes, &e.outcomes),
         corporate_dashboard: e.corporate_dashboard,
+        external_refs: e.external_refs.clone(),
         position,
     }
 }
@@ -229,6 +234,7 @@ pub fn measure_entry(i: MeasureInput, k: &Keys) -> MeasureEntry {
         data_source: i.data_source,
         national_indicator: i.national_indicator,
         corporate_dashboard: i.corporate_dashboard,
+        external_refs: i.external_refs,
         readings: Vec::new(),
     }
 }
@@ -287,6 +293,7 @@ pub fn owner_input(e: &OwnerEntry, k: &Keys) -> OwnerInput {
         email: e.email.clone(),
         description: e.description.clone(),
         holders: e.holders.clone(),
+        external_refs: e.external_refs.clone(),
     }
 }
 
@@ -298,6 +305,7 @@ pub fn owner_entry(i: OwnerInput, k: &Keys) -> OwnerEntry {
         email: i.email,
         description: i.description,
         holders: i.holders,
+        external_refs: i.external_refs,
     }
 }
 

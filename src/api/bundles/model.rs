@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::super::{measures::CohortValue, owners::Holder, plans::Period, readings::ReadingInput};
 use crate::domain::{
+    external_ref::ExternalRef,
     governance::{BodyKind, Cadence, LineKind},
     organisation::OrganisationKind,
     owner::OwnerKind,
@@ -127,6 +128,9 @@ pub struct PlanEntry {
     pub published: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_document: Option<String>,
+    /// Partner systems' ids for the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_refs: Vec<ExternalRef>,
 }
 
 /// A section of the plan with its outcomes, and the actions that serve it directly.
@@ -192,6 +196,9 @@ pub struct ActionEntry {
     pub completed_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_refs: Vec<String>,
+    /// Partner systems' ids for the action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_refs: Vec<ExternalRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -232,6 +239,9 @@ pub struct MeasureEntry {
     pub outcomes: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub corporate_dashboard: bool,
+    /// Partner systems' ids for the measure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_refs: Vec<ExternalRef>,
     /// Actual values, one per period and cohort.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<ReadingInput>,
@@ -286,6 +296,9 @@ pub struct OwnerEntry {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holders: Vec<Holder>,
+    /// Partner systems' ids for the owner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_refs: Vec<ExternalRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
