@@ -28,7 +28,7 @@ json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 # wrk's summary as: requests/s p50 p99 (latencies in ms)
 measure() {
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
+  wrk -t1 -c"${conns:-$connections}" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
 }
 # Every API call carries an admin token signed with the development secret in $work.
 token=""
@@ -54,6 +54,12 @@ run_backend() {
   local action
   action=$(api "$base/plans/$plan/actions?limit=1" | json_field '["items"][0]["id"]')
   printf '%-9s %-46s %s\n' "$backend" "PATCH an action (row, revision, event)" "$(measure -s benches/patch.lua "$base/actions/$action")"
+  printf '%-9s %-46s %s\n' "$backend" "status update (report + action version)" "$(measure -s benches/status_update.lua "$base/actions/$action/status-updates")"
+  local measure_id
+  measure_id=$(api "$base/plans/$plan/measures?limit=1" | json_field '["items"][0]["id"]')
+  # Two connections: a batch is one transaction of 1,000 writes, so more would
+  # only queue for the write lock.
+  printf '%-9s %-46s %s\n' "$backend" "reading batch of 1,000 (x1000 = readings/s)" "$(WAYMARK_BENCH_MEASURE="$measure_id" conns=2 measure -s benches/reading_batch.lua "$base/reading-batches")"
   printf '%-9s %-46s %s\n' "$backend" "change feed, 1000 events a page" "$(measure "$base/changes?after=0&limit=1000")"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
