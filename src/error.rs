@@ -78,6 +78,17 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// A field's path inside the element at `path`: `items[2]` and `period` give
+/// `items[2].period`; an index (`[0]`) joins without a dot.
+pub fn join_path(path: &str, field: &str) -> String {
+    match (path.is_empty(), field.is_empty()) {
+        (true, _) => field.to_string(),
+        (_, true) => path.to_string(),
+        _ if field.starts_with('[') => format!("{path}{field}"),
+        _ => format!("{path}.{field}"),
+    }
+}
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 #[schema(example = json!({"field": "code", "code": "length", "message": "must be 1 to 32 characters"}))]
@@ -164,12 +175,7 @@ impl ApiError {
     /// paths go under it (through `rename`, for bodies that name fields their own
     /// way) and a refusal's detail names it.
     pub fn within(self, path: &str, rename: impl Fn(&str) -> String) -> Self {
-        let under = |field: &str| match (path.is_empty(), field.is_empty()) {
-            (true, _) => field.to_string(),
-            (_, true) => path.to_string(),
-            _ if field.starts_with('[') => format!("{path}{field}"),
-            _ => format!("{path}.{field}"),
-        };
+        let under = |field: &str| join_path(path, field);
         match self {
             ApiError::Validation(errors) => ApiError::Validation(
                 errors

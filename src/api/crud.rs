@@ -294,9 +294,7 @@ pub fn load_visible<R: Resource>(
     // Token holders read everything: only anonymous reads pay for the plan lookup.
     if caller.sees_only_published() {
         let plan = R::plan_id(conn, &record)?;
-        if !scope::visible(conn, true, plan.as_deref())? {
-            return Err(ApiError::not_found(R::NAME, id));
-        }
+        scope::readable(conn, true, plan.as_deref(), R::NAME, id)?;
     }
     Ok(record)
 }
@@ -585,9 +583,7 @@ where
             let Some(plan) = R::parent_plan(conn, &target)? else {
                 return Err(ApiError::not_found(R::PARENT, target));
             };
-            if !scope::visible(conn, only_published, Some(&plan))? {
-                return Err(ApiError::not_found(R::PARENT, target));
-            }
+            scope::readable(conn, only_published, Some(&plan), R::PARENT, &target)?;
             Ok(f(conn)?)
         })
         .await

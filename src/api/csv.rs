@@ -3,18 +3,18 @@
 //! `Accept: text/csv` on the same URLs that list them as JSON; the CSV holds every
 //! matching item in plan order, not a page.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use super::{
-    actions::{self, ActionQuery},
-    crud::Child,
+    actions::{self, ActionQuery, Actions},
+    crud,
     pagination::PageQuery,
-    readings::{self, ReadingQuery},
+    readings::{self, ReadingQuery, Readings},
 };
 use crate::{
-    auth::{scope, Caller},
+    auth::Caller,
     db::{
         actions as action_rows, owners, readings as reading_rows, tree, DbConnection, Page,
         PageRequest, StoreError,
@@ -131,25 +131,17 @@ fn actions_table(
     mut filter: action_rows::ActionFilter,
 ) -> Result<String, StoreError> {
     filter.plan_id = Some(plan.to_string());
-    let wanted: HashSet<String> = every(|page| action_rows::list(conn, &filter, page))?
-        .into_iter()
-        .map(|a| a.row.id)
-        .collect();
-    let contents = tree::load(conn, plan)?;
-    let priority_order: HashMap<&str, (i32, &str)> = contents
+    let mut rows = every(|page| action_rows::list(conn, &filter, page))?;
+    let places = tree::places(conn, plan)?;
+    let priority_order: HashMap<&str, (i32, &str)> = places
         .priorities
         .iter()
-        .map(|p| (p.row.id.as_str(), (p.row.position, p.row.ref_.as_str())))
+        .map(|(id, position, r)| (id.as_str(), (*position, r.as_str())))
         .collect();
-    let outcome_order: HashMap<&str, (i32, &str)> = contents
+    let outcome_order: HashMap<&str, (i32, &str)> = places
         .outcomes
         .iter()
-        .map(|o| (o.row.id.as_str(), (o.row.position, o.row.ref_.as_str())))
-        .collect();
-    let mut rows: Vec<_> = contents
-        .actions
-        .iter()
-        .filter(|a| wanted.contains(&a.row.id))
+        .map(|(id, position, r)| (id.as_str(), (*position, r.as_str())))
         .collect();
     rows.sort_by_key(|a| {
         let priority = priority_order.get(a.row.priority_id.as_str());
@@ -158,7 +150,8 @@ fn actions_table(
             .outcome_id
             .as_deref()
             .and_then(|o| outcome_order.get(o));
-        (priority.map(|p| p.0), outcome.map(|o| o.0), a.row.position)
+        // Refs break ties between equal positions; the list is in id order already.
+        (priority.copied(), outcome.copied(), a.row.position)
     });
     let mut names: HashMap<String, String> = HashMap::new();
     let mut out = String::new();
@@ -166,7 +159,7 @@ fn actions_table(
         &mut out,
         &["Ref", "Outcome", "Lead", "Action", "Start", "Due", "BRAG"],
     );
-    for action in rows {
+    for action in &rows {
         let mut leads = Vec::new();
         for id in &action.leads {
             if !names.contains_key(id) {
@@ -253,19 +246,12 @@ pub async fn plan_actions(
     }
     let plan = parent.into_inner();
     let filter = filter.into_inner().into_filter();
-    let only_published = caller.sees_only_published();
-    let name = plan.clone();
-    let table = store
-        .read(move |conn| {
-            if actions::Actions::parent_plan(conn, &plan)?.is_none()
-                || !scope::visible(conn, only_published, Some(&plan))?
-            {
-                return Err(ApiError::not_found("plan", plan));
-            }
-            Ok(actions_table(conn, &plan, filter)?)
-        })
-        .await?;
-    Ok(csv_response(table, &format!("plan-{name}-actions")))
+    let name = format!("plan-{plan}-actions");
+    let table = crud::in_parent::<Actions, _, _>(&store, &caller, plan.clone(), move |conn| {
+        actions_table(conn, &plan, filter)
+    })
+    .await?;
+    Ok(csv_response(table, &name))
 }
 
 /// `GET /api/v1/measures/{id}/readings`: JSON pages, or every reading as CSV.
@@ -282,18 +268,12 @@ pub async fn measure_readings(
     }
     let measure = parent.into_inner();
     let filter = filter.into_inner().into_filter();
-    let only_published = caller.sees_only_published();
-    let name = measure.clone();
-    let table = store
-        .read(move |conn| {
-            let plan = readings::Readings::parent_plan(conn, &measure)?;
-            if plan.is_none() || !scope::visible(conn, only_published, plan.as_deref())? {
-                return Err(ApiError::not_found("measure", measure));
-            }
-            Ok(readings_table(conn, &measure, filter)?)
-        })
-        .await?;
-    Ok(csv_response(table, &format!("measure-{name}-readings")))
+    let name = format!("measure-{measure}-readings");
+    let table = crud::in_parent::<Readings, _, _>(&store, &caller, measure.clone(), move |conn| {
+        readings_table(conn, &measure, filter)
+    })
+    .await?;
+    Ok(csv_response(table, &name))
 }
 
 #[cfg(test)]

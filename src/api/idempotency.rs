@@ -114,7 +114,7 @@ pub async fn guard(
         .await;
     let refusal = match claim {
         Ok(Claim::Fresh) => None,
-        Ok(Claim::Done(answer)) => return Ok(ServiceResponse::new(http, replay(answer))),
+        Ok(Claim::Done(answer)) => return Ok(ServiceResponse::new(http, rebuild(&answer, true))),
         Ok(Claim::Running) => Some(ApiError::Conflict {
             code: "idempotency_key_in_use",
             detail: "a request with this Idempotency-Key is still being served; retry shortly"
@@ -183,10 +183,6 @@ async fn keep(
         log::warn!("could not keep the answer to an idempotent request: {e}");
     }
     Ok(ServiceResponse::new(req, rebuild(&answer, false)))
-}
-
-fn replay(answer: Answer) -> HttpResponse {
-    rebuild(&answer, true)
 }
 
 fn rebuild(answer: &Answer, replayed: bool) -> HttpResponse {

@@ -436,9 +436,7 @@ pub async fn find_plan(
     let only_published = caller.sees_only_published();
     let contents = store
         .read(move |conn| {
-            if !scope::visible(conn, only_published, Some(&lookup))? {
-                return Err(ApiError::not_found("plan", lookup));
-            }
+            scope::readable(conn, only_published, Some(&lookup), "plan", &lookup)?;
             tree::load(conn, &lookup).map_err(ApiError::from_store("plan", &lookup))
         })
         .await?;

@@ -19,7 +19,7 @@ use crate::{
     auth::{Caller, Principal},
     db::{readings::find_by_key, Store, WriteTx},
     domain::{change::Operation, plan::ReadingStatus},
-    error::{ApiError, FieldError, Problem},
+    error::{join_path, ApiError, FieldError, Problem},
 };
 
 /// The most items one batch may hold.
@@ -201,10 +201,7 @@ fn under(index: usize, errors: Vec<FieldError>) -> Vec<FieldError> {
     errors
         .into_iter()
         .map(|e| FieldError {
-            field: match e.field.as_str() {
-                "" => format!("items[{index}]"),
-                f => format!("items[{index}].{f}"),
-            },
+            field: join_path(&format!("items[{index}]"), &e.field),
             ..e
         })
         .collect()

@@ -293,10 +293,14 @@ pub async fn find_status_update(
     let row = store
         .read(move |conn| {
             let row = query::get(conn, &id).map_err(ApiError::from_store("status update", &id))?;
-            if !scope::visible(conn, only_published, Some(&row.plan_id))? {
-                return Err(ApiError::not_found("status update", id));
-            }
-            Ok(row)
+            scope::readable(
+                conn,
+                only_published,
+                Some(&row.plan_id),
+                "status update",
+                &id,
+            )?;
+            Ok::<_, ApiError>(row)
         })
         .await?;
     if let Some(response) = not_modified(&req, row.version) {

@@ -145,6 +145,22 @@ pub fn contribute(
     })
 }
 
+/// `visible`, or 404 naming what was asked for: to a reader who may not see it,
+/// it does not exist.
+pub fn readable(
+    conn: &mut DbConnection,
+    only_published: bool,
+    plan: Option<&str>,
+    resource: &'static str,
+    id: &str,
+) -> Result<(), ApiError> {
+    if visible(conn, only_published, plan)? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(resource, id))
+    }
+}
+
 /// Whether a reader may see what belongs to `plan` (`None`: belongs to no plan).
 pub fn visible(
     conn: &mut DbConnection,

@@ -59,3 +59,24 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<PlanContents, StoreErro
         risks,
     })
 }
+
+/// Where each priority and outcome of a plan stands: `(id, position, ref)`, for
+/// putting a list of its actions in plan order without loading the plan.
+pub struct Places {
+    pub priorities: Vec<(String, i32, String)>,
+    pub outcomes: Vec<(String, i32, String)>,
+}
+
+pub fn places(conn: &mut DbConnection, plan: &str) -> Result<Places, StoreError> {
+    use schema::{outcomes as o, priorities as p};
+    Ok(Places {
+        priorities: p::table
+            .filter(p::plan_id.eq(plan))
+            .select((p::id, p::position, p::ref_))
+            .load(conn)?,
+        outcomes: o::table
+            .filter(o::plan_id.eq(plan))
+            .select((o::id, o::position, o::ref_))
+            .load(conn)?,
+    })
+}

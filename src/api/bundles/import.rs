@@ -12,9 +12,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
-    convert::{self, ActionParent, Keys},
-    model::{ActionEntry, BodyEntry, Bundle},
-    parse::{all_actions, at, position},
+    convert::{self, Keys},
+    model::{BodyEntry, Bundle},
+    parse::{all_actions, at, position, PlacedAction},
 };
 use crate::{
     api::{
@@ -349,7 +349,13 @@ fn contents(
             keys.outcomes.insert(outcome.r#ref.clone(), id);
         }
     }
-    for (path, action, parent, index) in actions_in_order(bundle) {
+    for PlacedAction {
+        path,
+        action,
+        parent,
+        index,
+    } in actions_in_order(bundle)
+    {
         let input = convert::action_input(action, &parent, position(index), keys);
         let current = old.actions.remove(&action.r#ref);
         upsert_in::<Actions>(tx, current, input, &mut report.actions, plan).map_err(at(&path))?;
@@ -377,53 +383,36 @@ fn contents(
     leftovers(tx, old, report)
 }
 
-/// Actions in an order where one monitored in another comes after it, each with
-/// its path, parent and index under that parent.
-fn actions_in_order(bundle: &Bundle) -> Vec<(String, &ActionEntry, ActionParent, usize)> {
-    let all = all_actions(bundle);
-    let mut index_under: HashMap<String, usize> = HashMap::new();
-    let mut items: Vec<(String, &ActionEntry, ActionParent, usize)> = all
-        .into_iter()
-        .map(|(path, action, parent)| {
-            let key = match &parent {
-                ActionParent::Outcome(r) => format!("o:{r}"),
-                ActionParent::Priority(r) => format!("p:{r}"),
-            };
-            let counter = index_under.entry(key).or_insert(0);
-            let index = *counter;
-            *counter += 1;
-            (path, action, parent, index)
-        })
-        .collect();
-    let position_of: HashMap<&str, usize> = items
+/// Actions in an order where one monitored in another comes after it.
+fn actions_in_order(bundle: &Bundle) -> Vec<PlacedAction<'_>> {
+    let items = all_actions(bundle);
+    let at: HashMap<&str, usize> = items
         .iter()
         .enumerate()
-        .map(|(i, (_, a, _, _))| (a.r#ref.as_str(), i))
+        .map(|(i, p)| (p.action.r#ref.as_str(), i))
         .collect();
     // Depth in the monitored-in chain; parse has refused rings.
-    let depth = |start: usize| {
-        let mut depth = 0;
-        let mut at = start;
-        while let Some(&next) = items[at]
-            .1
-            .monitored_in
-            .as_deref()
-            .and_then(|r| position_of.get(r))
-        {
-            depth += 1;
-            at = next;
-            if depth > items.len() {
-                break;
+    let depths: Vec<usize> = (0..items.len())
+        .map(|start| {
+            let (mut depth, mut i) = (0, start);
+            while let Some(&next) = items[i]
+                .action
+                .monitored_in
+                .as_deref()
+                .and_then(|r| at.get(r))
+            {
+                depth += 1;
+                i = next;
+                if depth > items.len() {
+                    break;
+                }
             }
-        }
-        depth
-    };
-    let depths: Vec<usize> = (0..items.len()).map(depth).collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| depths[i]);
-    let mut slots: Vec<Option<(String, &ActionEntry, ActionParent, usize)>> =
-        items.drain(..).map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+            depth
+        })
+        .collect();
+    let mut ranked: Vec<_> = depths.into_iter().zip(items).collect();
+    ranked.sort_by_key(|(depth, _)| *depth);
+    ranked.into_iter().map(|(_, placed)| placed).collect()
 }
 
 /// Deletes what the plan holds and the bundle does not, children first.

@@ -90,9 +90,7 @@ pub async fn export_bundle(
     let only_published = caller.sees_only_published();
     let bundle = store
         .read(move |conn| {
-            if !scope::visible(conn, only_published, Some(&id))? {
-                return Err(ApiError::not_found("plan", id));
-            }
+            scope::readable(conn, only_published, Some(&id), "plan", &id)?;
             export(conn, &id).map_err(ApiError::from_store("plan", &id))
         })
         .await?;

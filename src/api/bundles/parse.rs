@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     api::body::{one_per_field, rule_errors, type_error},
-    error::{ApiError, FieldError},
+    error::{join_path as join, ApiError, FieldError},
 };
 
 /// A bundle from a JSON body, or 422 naming every invalid element.
@@ -55,15 +55,6 @@ impl Errors {
                 ..e
             });
         }
-    }
-}
-
-pub fn join(path: &str, field: &str) -> String {
-    match (path.is_empty(), field.is_empty()) {
-        (true, _) => field.to_string(),
-        (_, true) => path.to_string(),
-        _ if field.starts_with('[') => format!("{path}{field}"),
-        _ => format!("{path}.{field}"),
     }
 }
 
@@ -251,7 +242,7 @@ fn definitions<'a>(bundle: &'a Bundle, errors: &mut Errors) -> Defined<'a> {
             d.monitors.insert(&outcome.r#ref);
         }
     }
-    for (path, action, _) in all_actions(bundle) {
+    for PlacedAction { path, action, .. } in all_actions(bundle) {
         define(&mut actions, &action.r#ref, &join(&path, "ref"), errors);
         d.monitors.insert(&action.r#ref);
     }
@@ -289,25 +280,36 @@ fn priorities(bundle: &Bundle) -> impl Iterator<Item = (usize, String, &Priority
         .map(|(i, p)| (i, format!("priorities[{i}]"), p))
 }
 
+/// An action of a bundle with where it sits.
+pub struct PlacedAction<'a> {
+    pub path: String,
+    pub action: &'a ActionEntry,
+    pub parent: ActionParent,
+    /// Its place among its parent's actions, from 0.
+    pub index: usize,
+}
+
 /// Every action with its path and the parent it is stored under.
-pub fn all_actions(bundle: &Bundle) -> Vec<(String, &ActionEntry, ActionParent)> {
+pub fn all_actions(bundle: &Bundle) -> Vec<PlacedAction<'_>> {
     let mut out = Vec::new();
     for (_, path, priority) in priorities(bundle) {
         for (o, outcome) in priority.outcomes.iter().enumerate() {
-            for (a, action) in outcome.actions.iter().enumerate() {
-                out.push((
-                    format!("{path}.outcomes[{o}].actions[{a}]"),
+            for (index, action) in outcome.actions.iter().enumerate() {
+                out.push(PlacedAction {
+                    path: format!("{path}.outcomes[{o}].actions[{index}]"),
                     action,
-                    ActionParent::Outcome(outcome.r#ref.clone()),
-                ));
+                    parent: ActionParent::Outcome(outcome.r#ref.clone()),
+                    index,
+                });
             }
         }
-        for (a, action) in priority.actions.iter().enumerate() {
-            out.push((
-                format!("{path}.actions[{a}]"),
+        for (index, action) in priority.actions.iter().enumerate() {
+            out.push(PlacedAction {
+                path: format!("{path}.actions[{index}]"),
                 action,
-                ActionParent::Priority(priority.r#ref.clone()),
-            ));
+                parent: ActionParent::Priority(priority.r#ref.clone()),
+                index,
+            });
         }
     }
     out
@@ -332,7 +334,13 @@ fn field_rules(bundle: &Bundle, errors: &mut Errors) {
             rules(&format!("{path}.outcomes[{o}]"), rule_errors(&input));
         }
     }
-    for (path, action, parent) in all_actions(bundle) {
+    for PlacedAction {
+        path,
+        action,
+        parent,
+        ..
+    } in all_actions(bundle)
+    {
         rules(
             &path,
             rule_errors(&convert::action_input(action, &parent, 1, &keys)),
@@ -434,7 +442,7 @@ fn references(bundle: &Bundle, d: &Defined<'_>, errors: &mut Errors) {
             }
         }
     }
-    for (path, action, _) in all_actions(bundle) {
+    for PlacedAction { path, action, .. } in all_actions(bundle) {
         for (i, lead) in action.leads.iter().enumerate() {
             need(&d.owners, lead, format!("{path}.leads[{i}]"), "owner");
         }
@@ -520,7 +528,7 @@ fn unreferenced(bundle: &Bundle, errors: &mut Errors) {
             owners.extend(o.leads.iter().map(String::as_str));
         }
     }
-    for (_, a, _) in all_actions(bundle) {
+    for PlacedAction { action: a, .. } in all_actions(bundle) {
         owners.extend(a.leads.iter().map(String::as_str));
     }
     owners.extend(
@@ -581,9 +589,9 @@ fn monitored_cycles(bundle: &Bundle, errors: &mut Errors) {
     let actions = all_actions(bundle);
     let target: HashMap<&str, &str> = actions
         .iter()
-        .filter_map(|(_, a, _)| Some((a.r#ref.as_str(), a.monitored_in.as_deref()?)))
+        .filter_map(|p| Some((p.action.r#ref.as_str(), p.action.monitored_in.as_deref()?)))
         .collect();
-    for (path, action, _) in &actions {
+    for PlacedAction { path, action, .. } in &actions {
         let mut seen = HashSet::new();
         let mut at = action.r#ref.as_str();
         while let Some(next) = target.get(at) {
