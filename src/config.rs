@@ -6,6 +6,7 @@ use std::{collections::HashMap, fmt, net::IpAddr, path::PathBuf, time::Duration}
 use crate::{
     auth::settings::{AuthSettings, AuthValues},
     db::DatabaseUrl,
+    webhooks::{Backoff, UrlPolicy, WebhookSettings},
 };
 
 /// One environment variable the service reads.
@@ -137,6 +138,41 @@ pub const VARIABLES: &[Variable] = &[
         help: "true lets requests without a token read published plans and their contents",
     },
     Variable {
+        name: "WAYMARK_WEBHOOK_ALLOW_NETWORKS",
+        default: "",
+        help: "networks webhooks may reach although they are not public, comma-separated, e.g. 10.20.0.0/16 (loopback, private, link-local and metadata addresses are refused otherwise)",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_DELIVERY",
+        default: "true",
+        help: "false: this process accepts subscriptions but leaves sending deliveries to others",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_TIMEOUT_MS",
+        default: "10000",
+        help: "how long a webhook receiver has to answer, in ms (100-120000)",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_POLL_MS",
+        default: "500",
+        help: "how often an idle delivery worker looks for new events and due retries, in ms (10-60000)",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_RETRY_BASE_MS",
+        default: "5000",
+        help: "wait after a delivery's first failure, in ms; each later wait is four times longer, with jitter (10-3600000)",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_RETRY_CAP_MS",
+        default: "21600000",
+        help: "longest wait between two attempts of a delivery, in ms (10-86400000)",
+    },
+    Variable {
+        name: "WAYMARK_WEBHOOK_RETRY_HOURS",
+        default: "72",
+        help: "how long a delivery is retried before it is given up, in hours (24-720)",
+    },
+    Variable {
         name: "RUST_LOG",
         default: "info",
         help: "log filter for env_logger, e.g. info or waymark=debug,actix_web=info",
@@ -181,6 +217,7 @@ pub struct Config {
     pub production: bool,
     pub data_dir: PathBuf,
     pub auth: AuthSettings,
+    pub webhooks: WebhookSettings,
 }
 
 // The database URL may hold a password: Debug shows only its backend.
@@ -197,6 +234,7 @@ impl fmt::Debug for Config {
             .field("production", &self.production)
             .field("data_dir", &self.data_dir)
             .field("auth", &self.auth)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }
@@ -267,7 +305,9 @@ impl Config {
                 })
             }
         };
+        let webhooks = webhook_settings(&env)?;
         Ok(Config {
+            webhooks,
             demo_plans,
             production,
             data_dir,
@@ -281,6 +321,32 @@ impl Config {
             workers: env.ranged("WAYMARK_WORKERS", 0, 1024)?,
         })
     }
+}
+
+fn webhook_settings<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<WebhookSettings, ConfigError> {
+    let policy =
+        UrlPolicy::parse(&env.raw("WAYMARK_WEBHOOK_ALLOW_NETWORKS")).map_err(|message| {
+            ConfigError {
+                variable: "WAYMARK_WEBHOOK_ALLOW_NETWORKS",
+                message,
+            }
+        })?;
+    let millis = |name, min, max| env.ranged(name, min, max).map(Duration::from_millis);
+    let backoff = Backoff {
+        base: millis("WAYMARK_WEBHOOK_RETRY_BASE_MS", 10, 3_600_000)?,
+        cap: millis("WAYMARK_WEBHOOK_RETRY_CAP_MS", 10, 86_400_000)?,
+    };
+    let hours: u64 = env.ranged("WAYMARK_WEBHOOK_RETRY_HOURS", 24, 720)?;
+    Ok(WebhookSettings {
+        policy: std::sync::Arc::new(policy),
+        deliver: env.parse("WAYMARK_WEBHOOK_DELIVERY", "true or false")?,
+        timeout: millis("WAYMARK_WEBHOOK_TIMEOUT_MS", 100, 120_000)?,
+        poll: millis("WAYMARK_WEBHOOK_POLL_MS", 10, 60_000)?,
+        backoff,
+        retry_for: Duration::from_secs(hours * 3600),
+    })
 }
 
 struct Env<F> {

@@ -32,3 +32,5 @@ pub mod seed;
 pub mod startup;
 /// Request ids, access log and metrics.
 pub mod telemetry;
+/// Change-feed events sent to subscribers' URLs, signed and retried.
+pub mod webhooks;

@@ -18,7 +18,7 @@ use crate::{
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
         owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
-        status_updates,
+        status_updates, webhooks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -135,8 +135,16 @@ use crate::{
         history::reading_version,
         history::risk_versions,
         history::risk_version,
+        webhooks::create_webhook,
+        webhooks::list_webhooks,
+        webhooks::find_webhook,
+        webhooks::update_webhook,
+        webhooks::delete_webhook,
+        webhooks::list_deliveries,
+        webhooks::find_delivery,
+        webhooks::redeliver,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>)),
+    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
     modifiers(&BearerAuth, &AccessRules, &CsvTables, &IdempotentPosts),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
@@ -150,6 +158,7 @@ use crate::{
         (name = "readings", description = "A measure's actual values per period and cohort, provisional or final, judged against target"),
         (name = "risks", description = "A plan's risk register: likelihood, impact, score, owner, mitigation, review date"),
         (name = "changes", description = "The change feed: every version of every resource, once each, in commit order"),
+        (name = "webhooks", description = "Change-feed events sent to partners' URLs, signed as Standard Webhooks says and retried with backoff; each subscription's delivery log"),
         (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]

@@ -14,7 +14,7 @@ use crate::{
     api::{
         actions, bodies, bundles, changes, csv, history, idempotency, measures, operations,
         organisations, outcomes, owners, plans, priorities, reading_batches, readings, risks,
-        status_updates,
+        status_updates, webhooks,
     },
     auth::access::{
         enforce,
@@ -113,6 +113,18 @@ fn endpoints() -> Vec<Endpoint> {
             .post(Contributor, status_updates::create_status_update),
         Endpoint::new("/api/v1/status-updates/{id}")
             .get(PlanContent, status_updates::find_status_update),
+        Endpoint::new("/api/v1/webhooks")
+            .get(Admin, webhooks::list_webhooks)
+            .post(Admin, webhooks::create_webhook),
+        Endpoint::new("/api/v1/webhooks/{id}")
+            .get(Admin, webhooks::find_webhook)
+            .patch(Admin, webhooks::update_webhook)
+            .delete(Admin, webhooks::delete_webhook),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries").get(Admin, webhooks::list_deliveries),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}")
+            .get(Admin, webhooks::find_delivery),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
+            .post(Admin, webhooks::redeliver),
         Endpoint::new("/api/v1/actions/{id}")
             .get(PlanContent, actions::find_action)
             .put(Contributor, actions::replace_action)

@@ -13,6 +13,7 @@ use crate::{
     error::ApiError,
     routes, seed,
     telemetry::{metrics::Metrics, middleware::observe},
+    webhooks::{worker, WebhookSettings},
 };
 
 /// The access log line: client, request line, status, bytes, time, request id.
@@ -22,6 +23,8 @@ pub struct Application {
     port: u16,
     server: Server,
     auth: web::Data<Authenticator>,
+    store: Store,
+    webhooks: WebhookSettings,
 }
 
 impl Application {
@@ -41,11 +44,18 @@ impl Application {
             .local_addr()
             .map(|a| a.port())
             .unwrap_or(config.port);
-        let server = server(listener, store, auth.clone(), config).map_err(|e| ConfigError {
-            variable: "WAYMARK_HOST",
-            message: format!("cannot start the HTTP server: {e}"),
-        })?;
-        Ok(Application { port, server, auth })
+        let server =
+            server(listener, store.clone(), auth.clone(), config).map_err(|e| ConfigError {
+                variable: "WAYMARK_HOST",
+                message: format!("cannot start the HTTP server: {e}"),
+            })?;
+        Ok(Application {
+            port,
+            server,
+            auth,
+            store,
+            webhooks: config.webhooks.clone(),
+        })
     }
 
     /// Fetches a configured key set now, so that a wrong URL shows in the log at
@@ -63,8 +73,17 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves, and sends webhooks, until the server is stopped; the delivery
+    /// worker stops with it (an attempt cut short is sent again later).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        if !self.webhooks.deliver {
+            return self.server.await;
+        }
+        let deliveries = Box::pin(worker::run(self.store, self.webhooks));
+        match futures_util::future::select(self.server, deliveries).await {
+            futures_util::future::Either::Left((served, _)) => served,
+            futures_util::future::Either::Right(((), server)) => server.await,
+        }
     }
 }
 
@@ -120,6 +139,7 @@ fn server(
     let store = web::Data::new(store);
     let metrics = web::Data::new(Metrics::default());
     let limit = web::Data::new(BodyLimit(config.max_body_bytes));
+    let webhooks = web::Data::new(config.webhooks.clone());
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(observe))
@@ -128,6 +148,7 @@ fn server(
             .app_data(auth.clone())
             .app_data(metrics.clone())
             .app_data(limit.clone())
+            .app_data(webhooks.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -29,3 +29,4 @@ pub mod risks;
 mod rules;
 pub mod status_updates;
 pub mod tree;
+pub mod webhooks;

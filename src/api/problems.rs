@@ -92,6 +92,11 @@ const REFERENCED: (u16, &str, &str) = (
     "still_referenced",
     "Other resources still refer to this one",
 );
+const IN_PROGRESS: (u16, &str, &str) = (
+    409,
+    "delivery_in_progress",
+    "An attempt is being sent right now",
+);
 const TOO_LARGE: (u16, &str, &str) = (
     413,
     "payload_too_large",
@@ -140,6 +145,8 @@ problem_set!(/// Errors of changing a resource.
     UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, GONE, STALE, TOO_LARGE, NOT_JSON, INVALID, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of deleting a resource.
     DeleteErrors: NOT_FOUND, REFERENCED, GONE, STALE, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of sending a webhook delivery again.
+    RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of the readiness probe.
     ReadyErrors: UNAVAILABLE);
 

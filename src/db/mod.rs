@@ -24,6 +24,7 @@ pub mod scope;
 pub mod status_updates;
 mod store;
 pub mod tree;
+pub mod webhooks;
 
 pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool};
 pub use error::{refuse_if_referenced, removed, StoreError};

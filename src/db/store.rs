@@ -183,6 +183,28 @@ impl Store {
             .map_err(|e| StoreError::Internal(e.to_string()))?
     }
 
+    /// A transaction that changes no versioned resource (so it takes no feed seq
+    /// and not the write lock row), queued behind this process's writers like
+    /// one. `f` should write first: on SQLite a transaction that reads before it
+    /// writes can fail to upgrade its lock.
+    pub async fn transact<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _turn = tokio::time::timeout(self.timeout, self.writers.lock())
+            .await
+            .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            conn.transaction(|conn| f(conn))
+        })
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))?
+    }
+
     /// `write` on the calling thread, for work outside a request (loading the demo
     /// plans at start, `waymark seed`); it does not queue behind in-process writers.
     pub fn write_blocking<T, E, F>(&self, actor: Actor, f: F) -> Result<T, E>

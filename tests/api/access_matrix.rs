@@ -43,6 +43,8 @@ fn expected(access: Access, method: &Method, path: &str, who: Who, public_read: 
     let ok = match *method {
         // A batch answers 200 with a status per item.
         Method::POST if path.ends_with("/reading-batches") => 200,
+        // A delivery sent again is queued, not created.
+        Method::POST if path.ends_with("/redeliver") => 202,
         Method::POST => 201,
         Method::DELETE => 204,
         _ => 200,
@@ -128,6 +130,9 @@ impl World {
                 },
                 "organisations": [{"code": "OWN", "name": "Own", "kind": "nhs_trust"}]
             }),
+            // Port 9 refuses at once; the matrix's servers allow loopback.
+            "webhooks" => json!({"url": format!("http://127.0.0.1:9/hook-{n}")}),
+            "redeliver" => json!({}),
             other => panic!("the matrix cannot build a body for {other}: add it to World::body"),
         }
     }
@@ -152,6 +157,7 @@ impl World {
             "outcomes" => json!({"statement": "Changed"}),
             "actions" => json!({"brag": "amber"}),
             "readings" => json!({"comment": "Checked"}),
+            "webhooks" => json!({"description": "Changed"}),
             _ => json!({"title": "Changed"}),
         }
     }
@@ -164,6 +170,13 @@ async fn create(app: &TestApp, path: &str, body: &Value) -> Value {
 }
 
 async fn world(app: &TestApp, published: bool) -> World {
+    // Subscribed first, so that what follows gives it a delivery.
+    let webhook = create(
+        app,
+        "/api/v1/webhooks",
+        &json!({"url": "http://127.0.0.1:9/matrix"}),
+    )
+    .await;
     let own = create(
         app,
         "/api/v1/organisations",
@@ -209,8 +222,36 @@ async fn world(app: &TestApp, published: bool) -> World {
         w.ids
             .push((resource, item["id"].as_str().unwrap().to_string()));
     }
+    let webhook = webhook["id"].as_str().unwrap().to_string();
+    let delivery = first_attempted_delivery(app, &webhook).await;
+    w.ids.push(("webhooks", webhook));
+    w.ids.push(("deliveries", delivery));
     w
 }
+
+/// A delivery of `webhook` whose first attempt is logged (so that sending it
+/// again does not meet an attempt in flight).
+async fn first_attempted_delivery(app: &TestApp, webhook: &str) -> String {
+    let path = format!("/api/v1/webhooks/{webhook}/deliveries");
+    for _ in 0..400 {
+        let page: Value = app.get(&path).await.json().await.expect("JSON");
+        let attempted = page["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|d| d["last_attempt_at"].is_string()));
+        if let Some(delivery) = attempted {
+            return delivery["id"].as_str().unwrap().to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no delivery of {webhook} was attempted");
+}
+
+/// The matrix's servers: loopback webhooks allowed, found quickly, retried late.
+const MATRIX: &[(&str, &str)] = &[
+    ("WAYMARK_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8"),
+    ("WAYMARK_WEBHOOK_POLL_MS", "20"),
+    ("WAYMARK_WEBHOOK_RETRY_BASE_MS", "600000"),
+];
 
 /// The path to call and its body, with a fresh object to change or delete where
 /// the call would spend one.
@@ -226,7 +267,9 @@ async fn request_for(
     if *method == Method::POST {
         let collection = rest.rsplit('/').next().unwrap_or_default();
         let path = match template.contains("{id}") {
-            true => template.replace("{id}", w.id(resource)),
+            true => template
+                .replace("{id}", w.id(resource))
+                .replace("{delivery_id}", w.id("deliveries")),
             false => template.to_string(),
         };
         return (path, Some(w.body(collection)));
@@ -256,6 +299,7 @@ async fn request_for(
         template
             .replace("{id}", w.id(resource))
             .replace("{version}", "1")
+            .replace("{delivery_id}", w.id("deliveries"))
     } else {
         template.to_string()
     };
@@ -327,7 +371,7 @@ async fn run_matrix(app: &TestApp, w: &World, callers: &[Who], public_read: bool
 
 #[tokio::test]
 async fn every_route_answers_every_caller_as_its_rule_says() {
-    let app = spawn_app_with(&[]).await;
+    let app = spawn_app_with(MATRIX).await;
     let w = world(&app, false).await;
     let cases = run_matrix(&app, &w, &EVERYONE, false).await;
     let routes = access_table().len();
@@ -340,7 +384,9 @@ async fn every_route_answers_every_caller_as_its_rule_says() {
 
 #[tokio::test]
 async fn with_public_reading_on_anonymous_callers_read_published_plans_only() {
-    let app = spawn_app_with(&[("WAYMARK_PUBLIC_READ", "true")]).await;
+    let mut vars = MATRIX.to_vec();
+    vars.push(("WAYMARK_PUBLIC_READ", "true"));
+    let app = spawn_app_with(&vars).await;
     let w = world(&app, true).await;
     let cases = run_matrix(&app, &w, &[Who::Anonymous], true).await;
     assert_eq!(cases, access_table().len());

@@ -96,7 +96,10 @@ pub struct TestApp {
     /// Sends no token.
     pub anonymous: Client,
     pub auth: AuthSettings,
-    _db: TestDatabase,
+    /// Held by the first server on a database; dropped (and a PostgreSQL test
+    /// database removed) with it.
+    db: Option<TestDatabase>,
+    database_url: String,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -118,8 +121,15 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
 }
 
 pub async fn spawn_app_on(db: TestDatabase, vars: &[(&str, &str)]) -> TestApp {
+    let mut app = start(&db.url(), vars);
+    app.db = Some(db);
+    app
+}
+
+/// Starts a server on an existing database.
+fn start(database_url: &str, vars: &[(&str, &str)]) -> TestApp {
     let mut env: HashMap<String, String> = [
-        ("DATABASE_URL", db.url()),
+        ("DATABASE_URL", database_url.to_string()),
         ("WAYMARK_PORT", "0".to_string()),
         ("WAYMARK_WORKERS", "1".to_string()),
         ("WAYMARK_DEMO_PLANS", "false".to_string()),
@@ -153,7 +163,8 @@ pub async fn spawn_app_on(db: TestDatabase, vars: &[(&str, &str)]) -> TestApp {
         client: admin,
         anonymous: Client::new(),
         auth,
-        _db: db,
+        db: None,
+        database_url: database_url.to_string(),
         handle,
     }
 }
@@ -181,6 +192,20 @@ pub fn token_client(token: &str) -> Client {
 }
 
 impl TestApp {
+    /// Stops this server (its webhook worker with it) and starts a new one on the
+    /// same database, as a redeploy would.
+    pub async fn restart(mut self, vars: &[(&str, &str)]) -> TestApp {
+        self.handle.stop(true).await;
+        let mut app = start(&self.database_url, vars);
+        app.db = self.db.take();
+        app
+    }
+
+    /// A second server on the same database, as a second process would be.
+    pub fn another_process(&self, vars: &[(&str, &str)]) -> TestApp {
+        start(&self.database_url, vars)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -30,3 +30,4 @@ mod scope;
 mod status_updates;
 mod tokens;
 mod versioning;
+mod webhooks;

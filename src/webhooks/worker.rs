@@ -1,0 +1,319 @@
+//! The delivery worker, one per process. Each round it turns new change-feed
+//! events into deliveries for the subscriptions that want them, takes the
+//! deliveries that are due, sends them, and records what the receivers said.
+//!
+//! Delivery is at least once: a process that stops between sending and
+//! recording leaves its lease to run out, and the attempt is sent again with the
+//! same `webhook-id`, which receivers use to skip what they already have.
+
+use std::{
+    collections::HashSet,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::{NaiveDateTime, Utc};
+use futures_util::StreamExt;
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use url::Url;
+
+use super::{
+    events::{event_type, payload, Interest},
+    policy::PolicyResolver,
+    schedule::{jitter, retry_after},
+    signature::sign,
+    WebhookSettings,
+};
+use crate::db::{
+    history::{self, FeedFilter},
+    now, organisations,
+    webhooks::{self as query, Due, NewDelivery, Next, Outcome, Stamp, SubscriptionRow},
+    DbConnection, Store, StoreError,
+};
+
+/// Events read from the feed per subscription and round.
+const FAN_OUT_BATCH: i64 = 500;
+/// Deliveries taken per round.
+const SEND_BATCH: i64 = 64;
+/// Deliveries in flight at once.
+const CONCURRENCY: usize = 16;
+/// The wait after a round that failed (the database is away).
+const AFTER_ERROR: Duration = Duration::from_secs(5);
+/// Recorded as `updated_by` when the worker disables a subscription.
+const WORKER: &str = "webhook-worker";
+
+pub struct Worker {
+    store: Store,
+    settings: WebhookSettings,
+    client: reqwest::Client,
+}
+
+/// Runs rounds until the future is dropped (when the server stops).
+pub async fn run(store: Store, settings: WebhookSettings) {
+    let worker = match Worker::new(store, settings) {
+        Ok(worker) => worker,
+        Err(e) => {
+            log::error!("webhooks will not be delivered: {e}");
+            return std::future::pending().await;
+        }
+    };
+    loop {
+        let pause = match worker.round().await {
+            Ok(true) => Duration::ZERO,
+            Ok(false) => worker.settings.poll,
+            Err(e) => {
+                log::warn!("webhook delivery round failed: {e}");
+                AFTER_ERROR.max(worker.settings.poll)
+            }
+        };
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+    }
+}
+
+impl Worker {
+    pub fn new(store: Store, settings: WebhookSettings) -> Result<Self, String> {
+        // Redirects are not followed: the policy checked this URL, not another.
+        let client = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(PolicyResolver(settings.policy.clone())))
+            .user_agent(concat!("Waymark-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Worker {
+            store,
+            settings,
+            client,
+        })
+    }
+
+    /// One round; true when there may be more work right away.
+    pub async fn round(&self) -> Result<bool, StoreError> {
+        let more_events = self.fan_out().await?;
+        let due = self.take_due().await?;
+        let full = due.len() as i64 == SEND_BATCH;
+        futures_util::stream::iter(due)
+            .for_each_concurrent(CONCURRENCY, |due| self.attempt(due))
+            .await;
+        Ok(more_events || full)
+    }
+
+    /// Turns the events after each enabled subscription's position into its
+    /// deliveries; true when a subscription has more events waiting.
+    async fn fan_out(&self) -> Result<bool, StoreError> {
+        let subscriptions = self.store.read(query::enabled).await?;
+        let retry_for = chrono::Duration::from_std(self.settings.retry_for)
+            .unwrap_or(chrono::Duration::days(3));
+        let mut more = false;
+        for subscription in subscriptions {
+            let (from, id) = (subscription.last_seq, subscription.id.clone());
+            let (to, read, news) = self
+                .store
+                .read(move |conn| gather(conn, &subscription))
+                .await?;
+            if to == from {
+                continue;
+            }
+            more |= read == FAN_OUT_BATCH;
+            let at = now();
+            self.store
+                .transact(move |conn| {
+                    // Another process that got here first has made these deliveries.
+                    if query::advance(conn, &id, from, to)? {
+                        for new in &news {
+                            query::insert_delivery(conn, new, at, at + retry_for)?;
+                        }
+                    }
+                    Ok::<_, StoreError>(())
+                })
+                .await?;
+        }
+        Ok(more)
+    }
+
+    /// Leases the deliveries that are due and that no other process holds.
+    async fn take_due(&self) -> Result<Vec<Due>, StoreError> {
+        let at = now();
+        let candidates = self
+            .store
+            .read(move |conn| query::due(conn, at, SEND_BATCH))
+            .await?;
+        if candidates.is_empty() {
+            return Ok(candidates);
+        }
+        let lease =
+            chrono::Duration::from_std(self.settings.lease()).unwrap_or(chrono::Duration::hours(1));
+        self.store
+            .transact(move |conn| {
+                let mut taken = Vec::with_capacity(candidates.len());
+                for mut due in candidates {
+                    if query::claim(conn, &due.delivery, at, at + lease)? {
+                        due.delivery.attempts += 1;
+                        taken.push(due);
+                    }
+                }
+                Ok::<_, StoreError>(taken)
+            })
+            .await
+    }
+
+    /// Sends one attempt and records it.
+    async fn attempt(&self, due: Due) {
+        let outcome = self.send(&due).await;
+        let delivery = due.delivery;
+        let gone = outcome.status == Some(410);
+        if outcome.next != Next::Delivered {
+            log::info!(
+                "webhook delivery {} attempt {} to {}: {}",
+                delivery.id,
+                delivery.attempts,
+                due.url,
+                outcome
+                    .error
+                    .clone()
+                    .or(outcome.status.map(|s| format!("status {s}")))
+                    .unwrap_or_default()
+            );
+        }
+        let recorded = self
+            .store
+            .transact(move |conn| {
+                let recorded = query::record(conn, &delivery.id, delivery.attempts, &outcome)?;
+                if recorded && gone {
+                    let stamp = Stamp {
+                        actor: WORKER,
+                        now: outcome.at,
+                    };
+                    let reason = "the receiver answered 410 Gone";
+                    query::disable(conn, &delivery.subscription_id, reason, &stamp)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await;
+        if let Err(e) = recorded {
+            // The lease runs out and the attempt is made again.
+            log::warn!("could not record a webhook attempt: {e}");
+        }
+    }
+
+    async fn send(&self, due: &Due) -> Outcome {
+        let at = now();
+        let started = Instant::now();
+        let answer = self.post(due).await;
+        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let (status, error, next) = match answer {
+            Ok((status, _)) if (200..300).contains(&status) => {
+                (Some(status), None, Next::Delivered)
+            }
+            Ok((410, _)) => (Some(410), None, Next::GiveUp),
+            Ok((status, asked)) => (Some(status), None, self.retry(due, asked, at)),
+            Err(error) => (None, Some(error), self.retry(due, None, at)),
+        };
+        Outcome {
+            status,
+            error,
+            duration_ms,
+            at,
+            next,
+        }
+    }
+
+    /// When to try again, or to stop when that would be past the retry window.
+    fn retry(&self, due: &Due, asked: Option<Duration>, at: NaiveDateTime) -> Next {
+        let failures = u32::try_from(due.delivery.attempts).unwrap_or(1);
+        let wait = self.settings.backoff.wait(failures, jitter(), asked);
+        let next = at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::days(1));
+        if next > due.delivery.retry_until {
+            Next::GiveUp
+        } else {
+            Next::RetryAt(next)
+        }
+    }
+
+    /// POSTs the payload, signed; the receiver's status and `Retry-After`.
+    async fn post(&self, due: &Due) -> Result<(i32, Option<Duration>), String> {
+        let delivery = &due.delivery;
+        let url = Url::parse(&due.url).map_err(|e| format!("the URL is invalid: {e}"))?;
+        // Addresses in the URL are checked here; names by the client's resolver.
+        self.settings.policy.check_url(&url)?;
+        let timestamp = Utc::now().timestamp();
+        let signature = sign(&due.secret, &delivery.id, timestamp, &delivery.payload)?;
+        let response = self
+            .client
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .header("webhook-id", &delivery.id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(delivery.payload.clone())
+            .send()
+            .await
+            .map_err(|e| describe(&e))?;
+        let asked = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry_after(v, now()));
+        Ok((i32::from(response.status().as_u16()), asked))
+    }
+}
+
+/// Reads a subscription's next events and makes the deliveries it wants:
+/// (the new position, how many events were read, the deliveries).
+fn gather(
+    conn: &mut DbConnection,
+    subscription: &SubscriptionRow,
+) -> Result<(i64, i64, Vec<NewDelivery>), StoreError> {
+    let events = history::events_after(
+        conn,
+        subscription.last_seq,
+        FAN_OUT_BATCH,
+        &FeedFilter::default(),
+    )?;
+    let Some(last) = events.last().map(|e| e.seq) else {
+        return Ok((subscription.last_seq, 0, Vec::new()));
+    };
+    let organisation = match &subscription.organisation_id {
+        Some(id) => {
+            let code = organisations::get(conn, id)?.code;
+            let plans: HashSet<String> = query::partner_plans(conn, id)?.into_iter().collect();
+            Some((id.clone(), code, plans))
+        }
+        None => None,
+    };
+    let interest = Interest::new(subscription, organisation);
+    let read = events.len() as i64;
+    let mut news = Vec::new();
+    for event in events.into_iter().filter(|e| interest.wants(e)) {
+        let resource = history::revision(
+            conn,
+            &event.resource_type,
+            &event.resource_id,
+            event.version,
+        )
+        .ok()
+        .and_then(|r| serde_json::from_str(&r.snapshot).ok());
+        news.push(NewDelivery {
+            subscription_id: subscription.id.clone(),
+            seq: event.seq,
+            event_type: event_type(&event.resource_type, event.operation),
+            payload: payload(event, resource).to_string(),
+        });
+    }
+    Ok((last, read, news))
+}
+
+/// An error with its causes: "error sending request: connection refused".
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
