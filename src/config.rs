@@ -173,6 +173,11 @@ pub const VARIABLES: &[Variable] = &[
         help: "how long a delivery is retried before it is given up, in hours (24-720)",
     },
     Variable {
+        name: "WAYMARK_WEBHOOK_LOG_DAYS",
+        default: "30",
+        help: "how long delivered and failed webhook deliveries stay in the delivery log, in days (1-3650)",
+    },
+    Variable {
         name: "RUST_LOG",
         default: "info",
         help: "log filter for env_logger, e.g. info or waymark=debug,actix_web=info",
@@ -339,6 +344,7 @@ fn webhook_settings<F: Fn(&str) -> Option<String>>(
         cap: millis("WAYMARK_WEBHOOK_RETRY_CAP_MS", 10, 86_400_000)?,
     };
     let hours: u64 = env.ranged("WAYMARK_WEBHOOK_RETRY_HOURS", 24, 720)?;
+    let days: u64 = env.ranged("WAYMARK_WEBHOOK_LOG_DAYS", 1, 3650)?;
     Ok(WebhookSettings {
         policy: std::sync::Arc::new(policy),
         deliver: env.parse("WAYMARK_WEBHOOK_DELIVERY", "true or false")?,
@@ -346,6 +352,7 @@ fn webhook_settings<F: Fn(&str) -> Option<String>>(
         poll: millis("WAYMARK_WEBHOOK_POLL_MS", 10, 60_000)?,
         backoff,
         retry_for: Duration::from_secs(hours * 3600),
+        keep_log: Duration::from_secs(days * 86_400),
     })
 }
 
@@ -468,6 +475,18 @@ mod tests {
         assert_eq!(e.variable, "WAYMARK_ENV");
         let e = config(&[("WAYMARK_ENV", "staging")]).unwrap_err();
         assert_eq!(e.variable, "WAYMARK_ENV");
+    }
+
+    #[test]
+    fn webhook_settings_have_safe_defaults_and_name_a_bad_network() {
+        let c = config(&[]).unwrap();
+        assert!(c.webhooks.policy.allowed.is_empty());
+        assert!(c.webhooks.retry_for >= Duration::from_secs(24 * 3600));
+        assert!(c.webhooks.deliver);
+        let e = config(&[("WAYMARK_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8, intranet")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_WEBHOOK_ALLOW_NETWORKS");
+        let e = config(&[("WAYMARK_WEBHOOK_RETRY_HOURS", "2")]).unwrap_err();
+        assert_eq!(e.variable, "WAYMARK_WEBHOOK_RETRY_HOURS");
     }
 
     #[test]

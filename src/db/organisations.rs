@@ -140,7 +140,10 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(owners::organisation_id.eq(id))
         .count()
         .get_result(tx.conn)?;
-    let mut refs = vec![("owners", owner_count)];
+    let mut refs = vec![
+        ("owners", owner_count),
+        ("webhooks", super::webhooks::filtering_on(tx.conn, id)?),
+    ];
     refs.extend(super::links::referrers(tx.conn, id)?);
     super::refuse_if_referenced(refs)?;
     super::removed(diesel::delete(organisations::table.find(id)).execute(tx.conn)?)

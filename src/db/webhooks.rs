@@ -183,6 +183,31 @@ pub fn enabled(conn: &mut DbConnection) -> Result<Vec<SubscriptionRow>, StoreErr
         .load(conn)?)
 }
 
+/// How many subscriptions filter on an organisation (which then cannot be deleted).
+pub fn filtering_on(conn: &mut DbConnection, organisation_id: &str) -> Result<i64, StoreError> {
+    Ok(subs::table
+        .filter(subs::organisation_id.eq(organisation_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Deletes delivered and failed deliveries created before `before`, with their
+/// attempts; returns how many went.
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StoreError> {
+    let old: Vec<String> = deliveries::table
+        .filter(deliveries::state.ne(PENDING))
+        .filter(deliveries::created_at.lt(before))
+        .select(deliveries::id)
+        .limit(5000)
+        .load(conn)?;
+    for chunk in old.chunks(500) {
+        diesel::delete(attempts::table.filter(attempts::delivery_id.eq_any(chunk)))
+            .execute(conn)?;
+        diesel::delete(deliveries::table.filter(deliveries::id.eq_any(chunk))).execute(conn)?;
+    }
+    Ok(old.len())
+}
+
 /// Moves a subscription's feed position from `from` to `to`; false when another
 /// process moved it first (then its deliveries are already made).
 pub fn advance(conn: &mut DbConnection, id: &str, from: i64, to: i64) -> Result<bool, StoreError> {

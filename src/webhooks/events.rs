@@ -143,4 +143,70 @@ mod tests {
         assert!(!pattern_matches("action.updated", "action.created"));
         assert!(!pattern_matches("plan.*", "priority.created"));
     }
+
+    fn event(resource_type: &str, plan: Option<&str>, by: Option<&str>) -> EventRow {
+        EventRow {
+            seq: 1,
+            resource_type: resource_type.into(),
+            resource_id: "r1".into(),
+            version: 1,
+            operation: Operation::Update,
+            actor: "someone".into(),
+            at: chrono::NaiveDateTime::default(),
+            plan_id: plan.map(str::to_string),
+            actor_organisation: by.map(str::to_string),
+        }
+    }
+
+    fn subscription(types: &str, plan: Option<&str>) -> SubscriptionRow {
+        let t = chrono::NaiveDateTime::default();
+        SubscriptionRow {
+            id: "s".into(),
+            url: "https://hooks.example/".into(),
+            description: None,
+            event_types: types.into(),
+            plan_id: plan.map(str::to_string),
+            organisation_id: None,
+            secret: "whsec_".into(),
+            enabled: true,
+            disabled_reason: None,
+            last_seq: 0,
+            version: 1,
+            created_at: t,
+            created_by: "a".into(),
+            updated_at: t,
+            updated_by: "a".into(),
+        }
+    }
+
+    #[test]
+    fn filters_pick_events_by_type_plan_and_organisation() {
+        let all = Interest::new(&subscription("[]", None), None);
+        assert!(all.wants(&event("organisation", None, None)));
+
+        let actions = Interest::new(&subscription(r#"["action.*"]"#, None), None);
+        assert!(actions.wants(&event("action", Some("p1"), None)));
+        assert!(!actions.wants(&event("measure", Some("p1"), None)));
+
+        let plan = Interest::new(&subscription("[]", Some("p1")), None);
+        assert!(plan.wants(&event("action", Some("p1"), None)));
+        assert!(!plan.wants(&event("action", Some("p2"), None)));
+        assert!(!plan.wants(&event("organisation", None, None)));
+
+        let partner_plans = ["p1".to_string()].into_iter().collect();
+        let cnwl = Some(("o1".to_string(), "CNWL".to_string(), partner_plans));
+        let ours = Interest::new(&subscription("[]", None), cnwl);
+        assert!(
+            ours.wants(&event("action", Some("p1"), None)),
+            "a partner plan"
+        );
+        assert!(
+            ours.wants(&event("owner", None, Some("CNWL"))),
+            "its own write"
+        );
+        assert!(!ours.wants(&event("action", Some("p2"), Some("MKCC"))));
+        let mut itself = event("organisation", None, Some("MKCC"));
+        itself.resource_id = "o1".into();
+        assert!(ours.wants(&itself), "the organisation itself");
+    }
 }

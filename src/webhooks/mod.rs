@@ -28,6 +28,8 @@ pub struct WebhookSettings {
     pub backoff: Backoff,
     /// How long a delivery is retried before it is given up.
     pub retry_for: Duration,
+    /// How long delivered and failed deliveries stay in the log.
+    pub keep_log: Duration,
 }
 
 impl WebhookSettings {

@@ -39,6 +39,8 @@ const SEND_BATCH: i64 = 64;
 const CONCURRENCY: usize = 16;
 /// The wait after a round that failed (the database is away).
 const AFTER_ERROR: Duration = Duration::from_secs(5);
+/// How often old deliveries are pruned from the log.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Recorded as `updated_by` when the worker disables a subscription.
 const WORKER: &str = "webhook-worker";
 
@@ -57,7 +59,12 @@ pub async fn run(store: Store, settings: WebhookSettings) {
             return std::future::pending().await;
         }
     };
+    let mut next_prune = Instant::now();
     loop {
+        if Instant::now() >= next_prune {
+            worker.prune().await;
+            next_prune = Instant::now() + PRUNE_EVERY;
+        }
         let pause = match worker.round().await {
             Ok(true) => Duration::ZERO,
             Ok(false) => worker.settings.poll,
@@ -88,6 +95,24 @@ impl Worker {
             settings,
             client,
         })
+    }
+
+    /// Drops delivered and failed deliveries older than the log keeps them.
+    async fn prune(&self) {
+        let keep = chrono::Duration::from_std(self.settings.keep_log)
+            .unwrap_or(chrono::Duration::days(30));
+        loop {
+            let before = now() - keep;
+            match self
+                .store
+                .transact(move |conn| query::prune(conn, before))
+                .await
+            {
+                Ok(0) => return,
+                Ok(n) => log::info!("pruned {n} old webhook deliveries from the log"),
+                Err(e) => return log::warn!("could not prune the webhook delivery log: {e}"),
+            }
+        }
     }
 
     /// One round; true when there may be more work right away.

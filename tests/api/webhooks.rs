@@ -605,6 +605,23 @@ async fn subscriptions_are_checked_versioned_and_deleted_with_their_log() {
         (json!(false), json!(2))
     );
 
+    // An organisation a subscription filters on stays until the subscription goes.
+    let org = app.organisation("WATCHED", "nhs_trust").await;
+    let watcher = subscribe(
+        &app,
+        json!({"url": receiver.url(), "organisation_id": org["id"]}),
+    )
+    .await;
+    let org_path = format!("/api/v1/organisations/{}", org["id"].as_str().unwrap());
+    let refused = problem(app.delete(&org_path).await, 409, "still_referenced").await;
+    assert!(
+        refused["detail"].as_str().unwrap().contains("1 webhooks"),
+        "{refused}"
+    );
+    let watcher_path = format!("/api/v1/webhooks/{}", watcher["id"].as_str().unwrap());
+    assert_eq!(app.delete(&watcher_path).await.status(), 204);
+    assert_eq!(app.delete(&org_path).await.status(), 204);
+
     problem(
         app.delete_if(&path, None).await,
         428,
