@@ -89,7 +89,9 @@ fn main() -> std::io::Result<()> {
         loop {
             actix_web::rt::time::sleep(Duration::from_millis(200)).await;
             let t = tally.lock().expect("the tally");
-            if t.last.is_some_and(|last| last.elapsed() > Duration::from_secs(2)) {
+            if t.last
+                .is_some_and(|last| last.elapsed() > Duration::from_secs(2))
+            {
                 let span = t.last.zip(t.first).map(|(l, f)| l - f).unwrap_or_default();
                 let rate = t.ids.len().saturating_sub(1) as f64 / span.as_secs_f64().max(1e-9);
                 println!(

@@ -1,19 +1,22 @@
-//! The delivery worker, one per process. Each round it turns new change-feed
-//! events into deliveries for the subscriptions that want them, takes the
-//! deliveries that are due, sends them, and records what the receivers said.
+//! The delivery worker, one per process. Each turn it turns new change-feed
+//! events into deliveries for the subscriptions that want them, takes as many
+//! due deliveries as it has room for in flight, and records, in one transaction,
+//! what the receivers that have answered said. Sending never waits for a turn to
+//! end, so a receiver that is slow to answer holds only its own deliveries (at
+//! most `PER_SUBSCRIPTION` of them), not everyone's.
 //!
 //! Delivery is at least once: a process that stops between sending and
 //! recording leaves its lease to run out, and the attempt is sent again with the
 //! same `webhook-id`, which receivers use to skip what they already have.
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use chrono::{NaiveDateTime, Utc};
-use futures_util::StreamExt;
+use futures_util::{stream::FuturesUnordered, FutureExt, StreamExt};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use url::Url;
 
@@ -33,11 +36,11 @@ use crate::db::{
 
 /// Events read from the feed per subscription and round.
 const FAN_OUT_BATCH: i64 = 500;
-/// Deliveries taken per round.
-const SEND_BATCH: i64 = 64;
 /// Deliveries in flight at once.
-const CONCURRENCY: usize = 16;
-/// The wait after a round that failed (the database is away).
+const IN_FLIGHT: usize = 64;
+/// Deliveries of one subscription in flight at once.
+const PER_SUBSCRIPTION: usize = 16;
+/// The wait after a turn that failed (the database is away).
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 /// How often old deliveries are pruned from the log.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
@@ -50,7 +53,7 @@ pub struct Worker {
     client: reqwest::Client,
 }
 
-/// Runs rounds until the future is dropped (when the server stops).
+/// Sends deliveries until the future is dropped (when the server stops).
 pub async fn run(store: Store, settings: WebhookSettings) {
     let worker = match Worker::new(store, settings) {
         Ok(worker) => worker,
@@ -59,22 +62,64 @@ pub async fn run(store: Store, settings: WebhookSettings) {
             return std::future::pending().await;
         }
     };
+    let mut in_flight = FuturesUnordered::new();
+    // Deliveries in flight per subscription.
+    let mut busy: HashMap<String, usize> = HashMap::new();
     let mut next_prune = Instant::now();
     loop {
         if Instant::now() >= next_prune {
             worker.prune().await;
             next_prune = Instant::now() + PRUNE_EVERY;
         }
-        let pause = match worker.round().await {
-            Ok(true) => Duration::ZERO,
-            Ok(false) => worker.settings.poll,
+        let mut more = false;
+        let mut pause = worker.settings.poll;
+        match worker.fan_out().await {
+            Ok(more_events) => more |= more_events,
             Err(e) => {
-                log::warn!("webhook delivery round failed: {e}");
-                AFTER_ERROR.max(worker.settings.poll)
+                log::warn!("could not read the change feed for webhooks: {e}");
+                pause = AFTER_ERROR.max(pause);
             }
-        };
-        if !pause.is_zero() {
-            tokio::time::sleep(pause).await;
+        }
+        let room = IN_FLIGHT - in_flight.len();
+        if room > 0 && pause < AFTER_ERROR {
+            match worker.take_due(room, &busy).await {
+                Ok((due, full)) => {
+                    more |= full;
+                    for due in due {
+                        *busy
+                            .entry(due.delivery.subscription_id.clone())
+                            .or_default() += 1;
+                        in_flight.push(worker.send(due));
+                    }
+                }
+                Err(e) => {
+                    log::warn!("could not take webhook deliveries: {e}");
+                    pause = AFTER_ERROR.max(pause);
+                }
+            }
+        }
+        // Wait for a receiver's answer, or for the next look at the feed.
+        let wait = if more { Duration::ZERO } else { pause };
+        let mut answered = Vec::new();
+        if in_flight.is_empty() {
+            tokio::time::sleep(wait).await;
+        } else if let Ok(Some(first)) = tokio::time::timeout(wait, in_flight.next()).await {
+            answered.push(first);
+        }
+        while let Some(Some(next)) = in_flight.next().now_or_never() {
+            answered.push(next);
+        }
+        for (due, _) in &answered {
+            let sub = &due.delivery.subscription_id;
+            if let Some(n) = busy.get_mut(sub) {
+                *n -= 1;
+                if *n == 0 {
+                    busy.remove(sub);
+                }
+            }
+        }
+        if !answered.is_empty() {
+            worker.record(answered).await;
         }
     }
 }
@@ -115,17 +160,6 @@ impl Worker {
         }
     }
 
-    /// One round; true when there may be more work right away.
-    pub async fn round(&self) -> Result<bool, StoreError> {
-        let more_events = self.fan_out().await?;
-        let due = self.take_due().await?;
-        let full = due.len() as i64 == SEND_BATCH;
-        futures_util::stream::iter(due)
-            .for_each_concurrent(CONCURRENCY, |due| self.attempt(due))
-            .await;
-        Ok(more_events || full)
-    }
-
     /// Turns the events after each enabled subscription's position into its
     /// deliveries; true when a subscription has more events waiting.
     async fn fan_out(&self) -> Result<bool, StoreError> {
@@ -159,22 +193,43 @@ impl Worker {
         Ok(more)
     }
 
-    /// Leases the deliveries that are due and that no other process holds.
-    async fn take_due(&self) -> Result<Vec<Due>, StoreError> {
+    /// Leases up to `room` deliveries that are due and that no other process
+    /// holds, leaving out subscriptions with `PER_SUBSCRIPTION` in flight; and
+    /// whether more were due than were taken.
+    async fn take_due(
+        &self,
+        room: usize,
+        busy: &HashMap<String, usize>,
+    ) -> Result<(Vec<Due>, bool), StoreError> {
         let at = now();
+        let look = i64::try_from(room * 4).unwrap_or(i64::MAX);
         let candidates = self
             .store
-            .read(move |conn| query::due(conn, at, SEND_BATCH))
+            .read(move |conn| query::due(conn, at, look))
             .await?;
-        if candidates.is_empty() {
-            return Ok(candidates);
+        let full = candidates.len() as i64 == look;
+        let mut per_subscription = busy.clone();
+        let chosen: Vec<Due> = candidates
+            .into_iter()
+            .filter(|due| {
+                let n = per_subscription
+                    .entry(due.delivery.subscription_id.clone())
+                    .or_default();
+                *n += 1;
+                *n <= PER_SUBSCRIPTION
+            })
+            .take(room)
+            .collect();
+        if chosen.is_empty() {
+            return Ok((chosen, false));
         }
         let lease =
             chrono::Duration::from_std(self.settings.lease()).unwrap_or(chrono::Duration::hours(1));
-        self.store
+        let taken = self
+            .store
             .transact(move |conn| {
-                let mut taken = Vec::with_capacity(candidates.len());
-                for mut due in candidates {
+                let mut taken = Vec::with_capacity(chosen.len());
+                for mut due in chosen {
                     if query::claim(conn, &due.delivery, at, at + lease)? {
                         due.delivery.attempts += 1;
                         taken.push(due);
@@ -182,68 +237,75 @@ impl Worker {
                 }
                 Ok::<_, StoreError>(taken)
             })
-            .await
+            .await?;
+        let full = full || taken.len() == room;
+        Ok((taken, full))
     }
 
-    /// Sends one attempt and records it.
-    async fn attempt(&self, due: Due) {
-        let outcome = self.send(&due).await;
-        let delivery = due.delivery;
-        let gone = outcome.status == Some(410);
-        if outcome.next != Next::Delivered {
-            log::info!(
-                "webhook delivery {} attempt {} to {}: {}",
-                delivery.id,
-                delivery.attempts,
-                due.url,
-                outcome
-                    .error
-                    .clone()
-                    .or(outcome.status.map(|s| format!("status {s}")))
-                    .unwrap_or_default()
-            );
+    /// Records answered attempts, all in one transaction; a subscription whose
+    /// receiver answered 410 is disabled in it too.
+    async fn record(&self, answered: Vec<(Due, Outcome)>) {
+        for (due, outcome) in &answered {
+            if outcome.next != Next::Delivered {
+                log::info!(
+                    "webhook delivery {} attempt {} to {}: {}",
+                    due.delivery.id,
+                    due.delivery.attempts,
+                    due.url,
+                    outcome
+                        .error
+                        .clone()
+                        .or(outcome.status.map(|s| format!("status {s}")))
+                        .unwrap_or_default()
+                );
+            }
         }
         let recorded = self
             .store
             .transact(move |conn| {
-                let recorded = query::record(conn, &delivery.id, delivery.attempts, &outcome)?;
-                if recorded && gone {
-                    let stamp = Stamp {
-                        actor: WORKER,
-                        now: outcome.at,
-                    };
-                    let reason = "the receiver answered 410 Gone";
-                    query::disable(conn, &delivery.subscription_id, reason, &stamp)?;
+                for (due, outcome) in &answered {
+                    let delivery = &due.delivery;
+                    let recorded = query::record(conn, &delivery.id, delivery.attempts, outcome)?;
+                    if recorded && outcome.status == Some(410) {
+                        let stamp = Stamp {
+                            actor: WORKER,
+                            now: outcome.at,
+                        };
+                        let reason = "the receiver answered 410 Gone";
+                        query::disable(conn, &delivery.subscription_id, reason, &stamp)?;
+                    }
                 }
                 Ok::<_, StoreError>(())
             })
             .await;
         if let Err(e) = recorded {
-            // The lease runs out and the attempt is made again.
-            log::warn!("could not record a webhook attempt: {e}");
+            // The leases run out and the attempts are made again.
+            log::warn!("could not record webhook attempts: {e}");
         }
     }
 
-    async fn send(&self, due: &Due) -> Outcome {
+    /// Sends one attempt; the delivery comes back with what became of it.
+    async fn send(&self, due: Due) -> (Due, Outcome) {
         let at = now();
         let started = Instant::now();
-        let answer = self.post(due).await;
+        let answer = self.post(&due).await;
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let (status, error, next) = match answer {
             Ok((status, _)) if (200..300).contains(&status) => {
                 (Some(status), None, Next::Delivered)
             }
             Ok((410, _)) => (Some(410), None, Next::GiveUp),
-            Ok((status, asked)) => (Some(status), None, self.retry(due, asked, at)),
-            Err(error) => (None, Some(error), self.retry(due, None, at)),
+            Ok((status, asked)) => (Some(status), None, self.retry(&due, asked, at)),
+            Err(error) => (None, Some(error), self.retry(&due, None, at)),
         };
-        Outcome {
+        let outcome = Outcome {
             status,
             error,
             duration_ms,
             at,
             next,
-        }
+        };
+        (due, outcome)
     }
 
     /// When to try again, or to stop when that would be past the retry window.

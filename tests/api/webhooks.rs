@@ -44,6 +44,8 @@ struct Receiver {
     port: u16,
     seen: Arc<Mutex<Vec<Received>>>,
     script: Script,
+    /// How long it takes to answer.
+    delay: Duration,
     handle: Option<actix_web::dev::ServerHandle>,
 }
 
@@ -58,8 +60,16 @@ impl Receiver {
             port,
             seen: Arc::default(),
             script: Arc::default(),
+            delay: Duration::ZERO,
             handle: None,
         }
+    }
+
+    fn slow(delay: Duration) -> Receiver {
+        let mut receiver = Receiver::down();
+        receiver.delay = delay;
+        receiver.start();
+        receiver
     }
 
     fn up() -> Receiver {
@@ -76,12 +86,13 @@ impl Receiver {
     }
 
     fn start(&mut self) {
-        let (seen, script) = (self.seen.clone(), self.script.clone());
+        let (seen, script, delay) = (self.seen.clone(), self.script.clone(), self.delay);
         let server = HttpServer::new(move || {
             let (seen, script) = (seen.clone(), script.clone());
             App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
                 let (seen, script) = (seen.clone(), script.clone());
                 async move {
+                    tokio::time::sleep(delay).await;
                     let header = |name: &str| {
                         req.headers()
                             .get(name)
@@ -395,6 +406,24 @@ async fn two_processes_on_one_database_send_each_event_once() {
     for message in &seen {
         verify(webhook["secret"].as_str().unwrap(), message);
     }
+}
+
+#[tokio::test]
+async fn a_slow_receiver_does_not_hold_up_another_subscription() {
+    let app = spawn_app_with(QUICK_RETRIES).await;
+    let slow = Receiver::slow(Duration::from_millis(1500));
+    let fast = Receiver::up();
+    subscribe(&app, json!({"url": slow.url()})).await;
+    subscribe(&app, json!({"url": fast.url()})).await;
+    write_organisations(&app, "BOTH", 40).await;
+    fast.wait_for(40).await;
+    // The slow one has at most 16 in flight at a time: 40 take three turns of 1.5 s.
+    assert!(
+        slow.ids().len() < 40,
+        "the fast receiver finished first ({} slow ones)",
+        slow.ids().len()
+    );
+    slow.wait_for(40).await;
 }
 
 #[tokio::test]
