@@ -174,6 +174,23 @@ pub fn events_after(
     Ok(query.load(conn)?)
 }
 
+/// The revisions written by the events `seqs`, as seq → snapshot.
+pub fn snapshots(
+    conn: &mut DbConnection,
+    seqs: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let seqs: Vec<i64> = seqs.into_iter().collect();
+    let mut found = std::collections::HashMap::with_capacity(seqs.len());
+    for chunk in seqs.chunks(500) {
+        let rows: Vec<(i64, String)> = revisions::table
+            .filter(revisions::seq.eq_any(chunk))
+            .select((revisions::seq, revisions::snapshot))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// The newest seq written.
 pub fn last_seq(conn: &mut DbConnection) -> Result<i64, StoreError> {
     use super::schema::write_lock;

@@ -382,6 +382,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         retry_until -> Timestamp,
         leased_until -> Nullable<Timestamp>,
+        lease_token -> Nullable<Text>,
         last_status -> Nullable<Integer>,
         last_error -> Nullable<Text>,
         last_attempt_at -> Nullable<Timestamp>,

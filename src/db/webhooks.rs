@@ -53,6 +53,18 @@ pub struct SubscriptionFields {
     pub enabled: bool,
 }
 
+/// Lets the current transaction commit without waiting for PostgreSQL to flush
+/// it to disk. For the delivery worker's bookkeeping only: a crash of the
+/// database can then lose its last moments of it, which at worst sends an
+/// attempt again (with the same `webhook-id`) or makes a delivery again from
+/// the feed; it never loses an event, which its own write keeps durably.
+pub fn relaxed_commit(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query("SET LOCAL synchronous_commit TO OFF").execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Who changes a subscription, and when.
 pub struct Stamp<'a> {
     pub actor: &'a str,
@@ -257,26 +269,36 @@ pub struct NewDelivery {
     pub payload: String,
 }
 
-pub fn insert_delivery(
+/// Stores new deliveries, due at once.
+pub fn insert_deliveries(
     conn: &mut DbConnection,
-    new: &NewDelivery,
+    news: &[NewDelivery],
     now: NaiveDateTime,
     retry_until: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(deliveries::table)
-        .values((
-            deliveries::id.eq(super::new_id()),
-            deliveries::subscription_id.eq(&new.subscription_id),
-            deliveries::seq.eq(new.seq),
-            deliveries::event_type.eq(&new.event_type),
-            deliveries::payload.eq(&new.payload),
-            deliveries::state.eq(PENDING),
-            deliveries::attempts.eq(0),
-            deliveries::next_attempt_at.eq(now),
-            deliveries::retry_until.eq(retry_until),
-            deliveries::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    let rows: Vec<_> = news
+        .iter()
+        .map(|new| {
+            (
+                deliveries::id.eq(super::new_id()),
+                deliveries::subscription_id.eq(&new.subscription_id),
+                deliveries::seq.eq(new.seq),
+                deliveries::event_type.eq(&new.event_type),
+                deliveries::payload.eq(&new.payload),
+                deliveries::state.eq(PENDING),
+                deliveries::attempts.eq(0),
+                deliveries::next_attempt_at.eq(now),
+                deliveries::retry_until.eq(retry_until),
+                deliveries::created_at.eq(now),
+            )
+        })
+        .collect();
+    // One statement per row: diesel's batch insert does not span both backends.
+    for row in rows {
+        diesel::insert_into(deliveries::table)
+            .values(row)
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -319,19 +341,23 @@ pub fn due(
         .collect())
 }
 
-/// Takes a delivery for its next attempt until `lease_until`; false when another
-/// process took it first. On success the row's `attempts` counts this attempt.
+/// Takes those of `ids` that are still due and free for their next attempt,
+/// holding them until `lease_until`; returns them as taken (their `attempts`
+/// counting this one). A delivery another process took, or that is no longer
+/// due, is left out: the database re-checks the condition on each row it
+/// updates, so of two processes only one takes a row.
 pub fn claim(
     conn: &mut DbConnection,
-    delivery: &DeliveryRow,
+    ids: &[String],
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
-) -> Result<bool, StoreError> {
-    let taken = diesel::update(
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let token = super::new_id();
+    diesel::update(
         deliveries::table
-            .find(&delivery.id)
+            .filter(deliveries::id.eq_any(ids))
             .filter(deliveries::state.eq(PENDING))
-            .filter(deliveries::attempts.eq(delivery.attempts))
+            .filter(deliveries::next_attempt_at.le(now))
             .filter(
                 deliveries::leased_until
                     .is_null()
@@ -339,11 +365,15 @@ pub fn claim(
             ),
     )
     .set((
-        deliveries::attempts.eq(delivery.attempts + 1),
+        deliveries::attempts.eq(deliveries::attempts + 1),
         deliveries::leased_until.eq(lease_until),
+        deliveries::lease_token.eq(&token),
     ))
     .execute(conn)?;
-    Ok(taken == 1)
+    Ok(deliveries::table
+        .filter(deliveries::lease_token.eq(&token))
+        .select(DeliveryRow::as_select())
+        .load(conn)?)
 }
 
 /// What became of an attempt.
@@ -363,48 +393,67 @@ pub enum Next {
     GiveUp,
 }
 
-/// Logs attempt number `attempt` and moves the delivery on, unless the delivery
-/// has been taken again since (a lease that ran out): then nothing changes.
+/// One answered attempt: the delivery, its attempt number and what became of it.
+pub struct Answered<'a> {
+    pub delivery_id: &'a str,
+    pub attempt: i32,
+    pub outcome: &'a Outcome,
+}
+
+/// Logs answered attempts and moves their deliveries on; returns which were
+/// recorded. One whose delivery has been taken again since (its lease ran out)
+/// or deleted changes nothing.
 pub fn record(
     conn: &mut DbConnection,
-    delivery_id: &str,
-    attempt: i32,
-    outcome: &Outcome,
-) -> Result<bool, StoreError> {
-    let (state, next_at, delivered_at) = match outcome.next {
-        Next::Delivered => (DELIVERED, outcome.at, Some(outcome.at)),
-        Next::RetryAt(at) => (PENDING, at, None),
-        Next::GiveUp => (FAILED, outcome.at, None),
-    };
-    let moved = diesel::update(
-        deliveries::table
-            .find(delivery_id)
-            .filter(deliveries::attempts.eq(attempt)),
-    )
-    .set((
-        deliveries::state.eq(state),
-        deliveries::next_attempt_at.eq(next_at),
-        deliveries::leased_until.eq(None::<NaiveDateTime>),
-        deliveries::last_status.eq(outcome.status),
-        deliveries::last_error.eq(&outcome.error),
-        deliveries::last_attempt_at.eq(outcome.at),
-        deliveries::delivered_at.eq(delivered_at),
-    ))
-    .execute(conn)?;
-    if moved == 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(attempts::table)
-        .values((
-            attempts::delivery_id.eq(delivery_id),
-            attempts::attempt.eq(attempt),
-            attempts::at.eq(outcome.at),
-            attempts::status.eq(outcome.status),
-            attempts::error.eq(&outcome.error),
-            attempts::duration_ms.eq(outcome.duration_ms),
+    answered: &[Answered<'_>],
+) -> Result<Vec<bool>, StoreError> {
+    let mut recorded = Vec::with_capacity(answered.len());
+    for a in answered {
+        let outcome = a.outcome;
+        let (state, next_at, delivered_at) = match outcome.next {
+            Next::Delivered => (DELIVERED, outcome.at, Some(outcome.at)),
+            Next::RetryAt(at) => (PENDING, at, None),
+            Next::GiveUp => (FAILED, outcome.at, None),
+        };
+        let moved = diesel::update(
+            deliveries::table
+                .find(a.delivery_id)
+                .filter(deliveries::attempts.eq(a.attempt)),
+        )
+        .set((
+            deliveries::state.eq(state),
+            deliveries::next_attempt_at.eq(next_at),
+            deliveries::leased_until.eq(None::<NaiveDateTime>),
+            deliveries::lease_token.eq(None::<String>),
+            deliveries::last_status.eq(outcome.status),
+            deliveries::last_error.eq(&outcome.error),
+            deliveries::last_attempt_at.eq(outcome.at),
+            deliveries::delivered_at.eq(delivered_at),
         ))
         .execute(conn)?;
-    Ok(true)
+        recorded.push(moved == 1);
+    }
+    let rows: Vec<_> = answered
+        .iter()
+        .zip(&recorded)
+        .filter(|(_, &recorded)| recorded)
+        .map(|(a, _)| {
+            (
+                attempts::delivery_id.eq(a.delivery_id),
+                attempts::attempt.eq(a.attempt),
+                attempts::at.eq(a.outcome.at),
+                attempts::status.eq(a.outcome.status),
+                attempts::error.eq(&a.outcome.error),
+                attempts::duration_ms.eq(a.outcome.duration_ms),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(attempts::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(recorded)
 }
 
 /// Filters of the delivery log.
@@ -482,6 +531,8 @@ pub fn redeliver(
             deliveries::state.eq(PENDING),
             deliveries::next_attempt_at.eq(now),
             deliveries::retry_until.eq(retry_until),
+            deliveries::leased_until.eq(None::<NaiveDateTime>),
+            deliveries::lease_token.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())

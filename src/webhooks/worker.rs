@@ -28,9 +28,9 @@ use super::{
     WebhookSettings,
 };
 use crate::db::{
-    history::{self, FeedFilter},
+    history::{self, EventRow, FeedFilter},
     now, organisations,
-    webhooks::{self as query, Due, NewDelivery, Next, Outcome, Stamp, SubscriptionRow},
+    webhooks::{self as query, Answered, Due, NewDelivery, Next, Outcome, Stamp, SubscriptionRow},
     DbConnection, Store, StoreError,
 };
 
@@ -180,11 +180,10 @@ impl Worker {
             let at = now();
             self.store
                 .transact(move |conn| {
+                    query::relaxed_commit(conn)?;
                     // Another process that got here first has made these deliveries.
                     if query::advance(conn, &id, from, to)? {
-                        for new in &news {
-                            query::insert_delivery(conn, new, at, at + retry_for)?;
-                        }
+                        query::insert_deliveries(conn, &news, at, at + retry_for)?;
                     }
                     Ok::<_, StoreError>(())
                 })
@@ -225,19 +224,25 @@ impl Worker {
         }
         let lease =
             chrono::Duration::from_std(self.settings.lease()).unwrap_or(chrono::Duration::hours(1));
-        let taken = self
+        let ids: Vec<String> = chosen.iter().map(|d| d.delivery.id.clone()).collect();
+        let rows = self
             .store
             .transact(move |conn| {
-                let mut taken = Vec::with_capacity(chosen.len());
-                for mut due in chosen {
-                    if query::claim(conn, &due.delivery, at, at + lease)? {
-                        due.delivery.attempts += 1;
-                        taken.push(due);
-                    }
-                }
-                Ok::<_, StoreError>(taken)
+                query::relaxed_commit(conn)?;
+                query::claim(conn, &ids, at, at + lease)
             })
             .await?;
+        let mut by_id: HashMap<String, Due> = chosen
+            .into_iter()
+            .map(|due| (due.delivery.id.clone(), due))
+            .collect();
+        let taken: Vec<Due> = rows
+            .into_iter()
+            .filter_map(|delivery| {
+                let due = by_id.remove(&delivery.id)?;
+                Some(Due { delivery, ..due })
+            })
+            .collect();
         let full = full || taken.len() == room;
         Ok((taken, full))
     }
@@ -263,16 +268,24 @@ impl Worker {
         let recorded = self
             .store
             .transact(move |conn| {
-                for (due, outcome) in &answered {
-                    let delivery = &due.delivery;
-                    let recorded = query::record(conn, &delivery.id, delivery.attempts, outcome)?;
+                query::relaxed_commit(conn)?;
+                let rows: Vec<Answered<'_>> = answered
+                    .iter()
+                    .map(|(due, outcome)| Answered {
+                        delivery_id: &due.delivery.id,
+                        attempt: due.delivery.attempts,
+                        outcome,
+                    })
+                    .collect();
+                let recorded = query::record(conn, &rows)?;
+                for ((due, outcome), recorded) in answered.iter().zip(recorded) {
                     if recorded && outcome.status == Some(410) {
                         let stamp = Stamp {
                             actor: WORKER,
                             now: outcome.at,
                         };
                         let reason = "the receiver answered 410 Gone";
-                        query::disable(conn, &delivery.subscription_id, reason, &stamp)?;
+                        query::disable(conn, &due.delivery.subscription_id, reason, &stamp)?;
                     }
                 }
                 Ok::<_, StoreError>(())
@@ -373,23 +386,22 @@ fn gather(
     };
     let interest = Interest::new(subscription, organisation);
     let read = events.len() as i64;
-    let mut news = Vec::new();
-    for event in events.into_iter().filter(|e| interest.wants(e)) {
-        let resource = history::revision(
-            conn,
-            &event.resource_type,
-            &event.resource_id,
-            event.version,
-        )
-        .ok()
-        .and_then(|r| serde_json::from_str(&r.snapshot).ok());
-        news.push(NewDelivery {
-            subscription_id: subscription.id.clone(),
-            seq: event.seq,
-            event_type: event_type(&event.resource_type, event.operation),
-            payload: payload(event, resource).to_string(),
-        });
-    }
+    let wanted: Vec<EventRow> = events.into_iter().filter(|e| interest.wants(e)).collect();
+    let mut snapshots = history::snapshots(conn, wanted.iter().map(|e| e.seq))?;
+    let news = wanted
+        .into_iter()
+        .map(|event| {
+            let resource = snapshots
+                .remove(&event.seq)
+                .and_then(|s| serde_json::from_str(&s).ok());
+            NewDelivery {
+                subscription_id: subscription.id.clone(),
+                seq: event.seq,
+                event_type: event_type(&event.resource_type, event.operation),
+                payload: payload(event, resource).to_string(),
+            }
+        })
+        .collect();
     Ok((last, read, news))
 }
 

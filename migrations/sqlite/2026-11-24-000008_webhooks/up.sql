@@ -37,8 +37,10 @@ CREATE TABLE webhook_deliveries (
     next_attempt_at TIMESTAMP NOT NULL,
     retry_until TIMESTAMP NOT NULL,
     -- A process sending an attempt holds the delivery until then; another
-    -- process takes it only after the lease runs out.
+    -- process takes it only after the lease runs out. The token names the
+    -- claim that took it.
     leased_until TIMESTAMP,
+    lease_token TEXT,
     last_status INTEGER,
     last_error TEXT,
     last_attempt_at TIMESTAMP,
