@@ -2,8 +2,9 @@
 //!
 //! Work is shared between processes through the rows themselves: a subscription's
 //! `last_seq` only moves forward by compare-and-set, so one process turns an event
-//! into a delivery; a delivery is taken for an attempt by compare-and-set on its
-//! attempt count and lease, so one process sends each attempt.
+//! into a delivery; a delivery is leased for an attempt only while it is due and
+//! free, which the database re-checks on the row it updates, so one process
+//! sends each attempt.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -310,14 +311,17 @@ pub struct Due {
     pub secret: String,
 }
 
+/// A delivery that is due: (its id, its subscription's id).
+pub type DueId = (String, String);
+
 /// Pending deliveries of enabled subscriptions whose time has come and that no
-/// process holds, oldest due first.
+/// process holds, oldest due first; ids only, as most are looked at and left.
 pub fn due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<Due>, StoreError> {
-    let rows: Vec<(DeliveryRow, String, String)> = deliveries::table
+) -> Result<Vec<DueId>, StoreError> {
+    Ok(deliveries::table
         .inner_join(subs::table)
         .filter(subs::enabled.eq(true))
         .filter(deliveries::state.eq(PENDING))
@@ -329,16 +333,8 @@ pub fn due(
         )
         .order((deliveries::next_attempt_at, deliveries::id))
         .limit(limit)
-        .select((DeliveryRow::as_select(), subs::url, subs::secret))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(delivery, url, secret)| Due {
-            delivery,
-            url,
-            secret,
-        })
-        .collect())
+        .select((deliveries::id, deliveries::subscription_id))
+        .load(conn)?)
 }
 
 /// Takes those of `ids` that are still due and free for their next attempt,
@@ -351,7 +347,7 @@ pub fn claim(
     ids: &[String],
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
-) -> Result<Vec<DeliveryRow>, StoreError> {
+) -> Result<Vec<Due>, StoreError> {
     let token = super::new_id();
     diesel::update(
         deliveries::table
@@ -370,10 +366,20 @@ pub fn claim(
         deliveries::lease_token.eq(&token),
     ))
     .execute(conn)?;
-    Ok(deliveries::table
+    let rows: Vec<(DeliveryRow, String, String)> = deliveries::table
+        .inner_join(subs::table)
+        .filter(deliveries::id.eq_any(ids))
         .filter(deliveries::lease_token.eq(&token))
-        .select(DeliveryRow::as_select())
-        .load(conn)?)
+        .select((DeliveryRow::as_select(), subs::url, subs::secret))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(delivery, url, secret)| Due {
+            delivery,
+            url,
+            secret,
+        })
+        .collect())
 }
 
 /// What became of an attempt.
@@ -403,10 +409,7 @@ pub struct Answered<'a> {
 /// Logs answered attempts and moves their deliveries on; returns which were
 /// recorded. One whose delivery has been taken again since (its lease ran out)
 /// or deleted changes nothing.
-pub fn record(
-    conn: &mut DbConnection,
-    answered: &[Answered<'_>],
-) -> Result<Vec<bool>, StoreError> {
+pub fn record(conn: &mut DbConnection, answered: &[Answered<'_>]) -> Result<Vec<bool>, StoreError> {
     let mut recorded = Vec::with_capacity(answered.len());
     for a in answered {
         let outcome = a.outcome;

@@ -40,6 +40,10 @@ const FAN_OUT_BATCH: i64 = 500;
 const IN_FLIGHT: usize = 64;
 /// Deliveries of one subscription in flight at once.
 const PER_SUBSCRIPTION: usize = 16;
+/// How long answers are gathered after the first, to record them together.
+const LINGER: Duration = Duration::from_millis(5);
+/// Answers gathered before they are recorded, at most (more may be ready).
+const RECORD_BATCH: usize = 32;
 /// The wait after a turn that failed (the database is away).
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 /// How often old deliveries are pruned from the log.
@@ -66,25 +70,30 @@ pub async fn run(store: Store, settings: WebhookSettings) {
     // Deliveries in flight per subscription.
     let mut busy: HashMap<String, usize> = HashMap::new();
     let mut next_prune = Instant::now();
+    let mut next_look = Instant::now();
+    let mut more_events = false;
     loop {
         if Instant::now() >= next_prune {
             worker.prune().await;
             next_prune = Instant::now() + PRUNE_EVERY;
         }
-        let mut more = false;
-        let mut pause = worker.settings.poll;
-        match worker.fan_out().await {
-            Ok(more_events) => more |= more_events,
-            Err(e) => {
-                log::warn!("could not read the change feed for webhooks: {e}");
-                pause = AFTER_ERROR.max(pause);
+        let mut trouble = false;
+        if more_events || Instant::now() >= next_look {
+            next_look = Instant::now() + worker.settings.poll;
+            match worker.fan_out().await {
+                Ok(more) => more_events = more,
+                Err(e) => {
+                    log::warn!("could not read the change feed for webhooks: {e}");
+                    (trouble, more_events) = (true, false);
+                }
             }
         }
+        let mut more_due = false;
         let room = IN_FLIGHT - in_flight.len();
-        if room > 0 && pause < AFTER_ERROR {
+        if room > 0 && !trouble {
             match worker.take_due(room, &busy).await {
                 Ok((due, full)) => {
-                    more |= full;
+                    more_due = full;
                     for due in due {
                         *busy
                             .entry(due.delivery.subscription_id.clone())
@@ -94,21 +103,17 @@ pub async fn run(store: Store, settings: WebhookSettings) {
                 }
                 Err(e) => {
                     log::warn!("could not take webhook deliveries: {e}");
-                    pause = AFTER_ERROR.max(pause);
+                    trouble = true;
                 }
             }
         }
-        // Wait for a receiver's answer, or for the next look at the feed.
-        let wait = if more { Duration::ZERO } else { pause };
-        let mut answered = Vec::new();
-        if in_flight.is_empty() {
-            tokio::time::sleep(wait).await;
-        } else if let Ok(Some(first)) = tokio::time::timeout(wait, in_flight.next()).await {
-            answered.push(first);
-        }
-        while let Some(Some(next)) = in_flight.next().now_or_never() {
-            answered.push(next);
-        }
+        // Wait for receivers' answers, or until the next look at the feed.
+        let wait = match (trouble, more_events || more_due) {
+            (true, _) => AFTER_ERROR,
+            (false, true) => Duration::ZERO,
+            (false, false) => next_look.saturating_duration_since(Instant::now()),
+        };
+        let answered = answers(&mut in_flight, wait).await;
         for (due, _) in &answered {
             let sub = &due.delivery.subscription_id;
             if let Some(n) = busy.get_mut(sub) {
@@ -122,6 +127,33 @@ pub async fn run(store: Store, settings: WebhookSettings) {
             worker.record(answered).await;
         }
     }
+}
+
+/// Waits up to `wait` for a first answer, then a few milliseconds for others,
+/// so that one transaction records many.
+async fn answers<F>(in_flight: &mut FuturesUnordered<F>, wait: Duration) -> Vec<(Due, Outcome)>
+where
+    F: std::future::Future<Output = (Due, Outcome)>,
+{
+    let mut answered = Vec::new();
+    if in_flight.is_empty() {
+        tokio::time::sleep(wait).await;
+        return answered;
+    }
+    if let Ok(Some(first)) = tokio::time::timeout(wait, in_flight.next()).await {
+        answered.push(first);
+    }
+    let until = tokio::time::Instant::now() + LINGER;
+    while !answered.is_empty() && answered.len() < RECORD_BATCH && !in_flight.is_empty() {
+        match tokio::time::timeout_at(until, in_flight.next()).await {
+            Ok(Some(next)) => answered.push(next),
+            _ => break,
+        }
+    }
+    while let Some(Some(next)) = in_flight.next().now_or_never() {
+        answered.push(next);
+    }
+    answered
 }
 
 impl Worker {
@@ -208,41 +240,28 @@ impl Worker {
             .await?;
         let full = candidates.len() as i64 == look;
         let mut per_subscription = busy.clone();
-        let chosen: Vec<Due> = candidates
+        let chosen: Vec<String> = candidates
             .into_iter()
-            .filter(|due| {
-                let n = per_subscription
-                    .entry(due.delivery.subscription_id.clone())
-                    .or_default();
+            .filter(|(_, subscription)| {
+                let n = per_subscription.entry(subscription.clone()).or_default();
                 *n += 1;
                 *n <= PER_SUBSCRIPTION
             })
             .take(room)
+            .map(|(id, _)| id)
             .collect();
         if chosen.is_empty() {
-            return Ok((chosen, false));
+            return Ok((Vec::new(), false));
         }
         let lease =
             chrono::Duration::from_std(self.settings.lease()).unwrap_or(chrono::Duration::hours(1));
-        let ids: Vec<String> = chosen.iter().map(|d| d.delivery.id.clone()).collect();
-        let rows = self
+        let taken = self
             .store
             .transact(move |conn| {
                 query::relaxed_commit(conn)?;
-                query::claim(conn, &ids, at, at + lease)
+                query::claim(conn, &chosen, at, at + lease)
             })
             .await?;
-        let mut by_id: HashMap<String, Due> = chosen
-            .into_iter()
-            .map(|due| (due.delivery.id.clone(), due))
-            .collect();
-        let taken: Vec<Due> = rows
-            .into_iter()
-            .filter_map(|delivery| {
-                let due = by_id.remove(&delivery.id)?;
-                Some(Due { delivery, ..due })
-            })
-            .collect();
         let full = full || taken.len() == room;
         Ok((taken, full))
     }

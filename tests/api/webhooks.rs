@@ -413,9 +413,19 @@ async fn a_slow_receiver_does_not_hold_up_another_subscription() {
     let app = spawn_app_with(QUICK_RETRIES).await;
     let slow = Receiver::slow(Duration::from_millis(1500));
     let fast = Receiver::up();
-    subscribe(&app, json!({"url": slow.url()})).await;
-    subscribe(&app, json!({"url": fast.url()})).await;
+    // Both paused while the events are written, so that both queues fill at once.
+    let mut paths = Vec::new();
+    for receiver in [&slow, &fast] {
+        let hook = subscribe(&app, json!({"url": receiver.url(), "enabled": false})).await;
+        paths.push(format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap()));
+    }
     write_organisations(&app, "BOTH", 40).await;
+    for path in &paths {
+        assert_eq!(
+            app.patch(path, &json!({"enabled": true})).await.status(),
+            200
+        );
+    }
     fast.wait_for(40).await;
     // The slow one has at most 16 in flight at a time: 40 take three turns of 1.5 s.
     assert!(
