@@ -315,6 +315,7 @@ impl From<DeliveryRow> for WebhookDelivery {
 
 /// One attempt to send a delivery.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"attempt": 2, "at": "2026-11-24T09:00:25Z", "status": 503, "duration_ms": 31}))]
 pub struct WebhookAttempt {
     pub attempt: i32,
     pub at: DateTime<Utc>,
