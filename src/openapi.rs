@@ -6,7 +6,7 @@ use utoipa::{
     openapi::{
         content::ContentBuilder,
         path::{Operation, ParameterBuilder, ParameterIn},
-        schema::{ObjectBuilder, Type},
+        schema::{ObjectBuilder, Ref, Schema, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
         RefOr, Required,
     },
@@ -36,8 +36,10 @@ use crate::{
             what it may do, as each operation says. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Lists are paginated with `limit` and \
             an opaque `cursor`; the next page's URL is in `next` and in the `Link` header.",
-        license(name = "MIT", identifier = "MIT")
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "Waymark maintainers")
     ),
+    servers((url = "/", description = "This deployment")),
     paths(
         operations::healthz,
         operations::readyz,
@@ -144,8 +146,8 @@ use crate::{
         webhooks::find_delivery,
         webhooks::redeliver,
     ),
-    components(schemas(Problem, FieldError, Reference, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
-    modifiers(&BearerAuth, &AccessRules, &CsvTables, &IdempotentPosts),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
+    modifiers(&BearerAuth, &AccessRules, &CsvTables, &IdempotentPosts, &MergePatchBodies),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
@@ -292,6 +294,48 @@ impl Modify for CsvTables {
                 .build();
             ok.content.insert("text/csv".into(), csv);
             ok.description = format!("{} {what}", ok.description);
+        }
+    }
+}
+
+/// Gives each JSON Merge Patch body its own schema: the fields of the input it
+/// merges into, none of them required (a patch names only what changes), so
+/// that generated clients and validators accept a partial body.
+struct MergePatchBodies;
+
+const MERGE_PATCH: &str = "application/merge-patch+json";
+
+impl Modify for MergePatchBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for item in openapi.paths.paths.values_mut() {
+            let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) else {
+                continue;
+            };
+            let Some(content) = body.content.get_mut(MERGE_PATCH) else {
+                continue;
+            };
+            let Some(RefOr::Ref(input)) = &content.schema else {
+                continue;
+            };
+            let Some(name) = input.ref_location.rsplit('/').next().map(str::to_string) else {
+                continue;
+            };
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(&name) else {
+                continue;
+            };
+            let mut patch = object.clone();
+            patch.required.clear();
+            patch.description = Some(format!(
+                "A JSON Merge Patch (RFC 7396) of `{name}`: only the fields to change; `null` \
+                 removes an optional field, and a list given replaces the whole list."
+            ));
+            patch.example = None;
+            let patch_name = format!("{}Patch", name.trim_end_matches("Input"));
+            components
+                .schemas
+                .insert(patch_name.clone(), RefOr::T(Schema::Object(patch)));
+            content.schema = Some(RefOr::Ref(Ref::from_schema_name(patch_name)));
         }
     }
 }

@@ -63,6 +63,7 @@ pub const PROGRESS_FIELDS: &[&str] = &["brag", "completed_on"];
     "overdue": false,
     "previous_refs": [],
     "position": 6,
+    "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "created_by": "mkcc-editor",

@@ -95,6 +95,7 @@ impl From<CohortValue> for PeriodValue {
     "corporate_dashboard": false,
     "position": 1,
     "target_status": "off_track",
+    "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "created_by": "mkcc-editor",

@@ -91,6 +91,7 @@ impl TopLevel for Owners {
     "name": "Director of Children's Services",
     "organisation_id": "019ab3c4-5e6f-7a00-8b00-0000000000a1",
     "holders": [{"name": "Mac Heath", "from": "2021-04-01"}],
+    "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "created_by": "mkcc-editor",

@@ -64,6 +64,7 @@ impl Period {
     "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b2"],
     "partner_organisation_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000a1"],
     "published": true,
+    "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "created_by": "mkcc-editor",

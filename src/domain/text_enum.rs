@@ -3,9 +3,11 @@
 
 /// Declares an enum with its wire names; gives it serde, an OpenAPI schema, and
 /// diesel's Text mapping (an unknown stored value is a deserialisation error, not
-/// a silent default).
+/// a silent default). The wire name is taken as a token tree, not a `literal`
+/// fragment: utoipa does not see through the group a `literal` fragment is
+/// passed in, and would name the values by their Rust variants.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,

@@ -86,3 +86,37 @@ fn every_operation_has_an_id_a_summary_a_tag_and_documented_errors() {
     }
     assert!(spec["components"]["securitySchemes"]["bearer_auth"]["scheme"] == "bearer");
 }
+
+#[tokio::test]
+async fn enums_in_the_spec_are_the_values_on_the_wire() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut enums = 0;
+    for (name, schema) in schemas {
+        let Some(values) = schema["enum"].as_array() else {
+            continue;
+        };
+        enums += 1;
+        for value in values {
+            let text = value.as_str().unwrap();
+            assert!(
+                text.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{name} lists {text:?}, not a value the API sends"
+            );
+        }
+    }
+    assert!(enums >= 18, "{enums} enums");
+    assert_eq!(
+        schemas["Brag"]["enum"],
+        json!(["blue", "red", "amber", "green", "grey"])
+    );
+    let app = spawn_app().await;
+    let org = app.organisation("CNWL", "nhs_trust").await;
+    let kinds = schemas["OrganisationKind"]["enum"].as_array().unwrap();
+    assert!(
+        kinds.contains(&org["kind"]),
+        "{} is not in the spec",
+        org["kind"]
+    );
+}
