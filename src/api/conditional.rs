@@ -4,7 +4,10 @@
 
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, http::header, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{
+    dev::Payload, http::header, FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder,
+};
+use serde::Serialize;
 
 use crate::error::ApiError;
 
@@ -91,6 +94,29 @@ impl FromRequest for IfMatch {
             .and_then(|v| v.to_str().ok());
         ready(Ok(IfMatch(Condition::parse(value, false))))
     }
+}
+
+/// A representation with its version as `ETag`.
+pub fn with_etag(
+    mut response: HttpResponseBuilder,
+    version: i64,
+    body: &impl Serialize,
+) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// 201 for a new resource: `Location` names it, `ETag` gives its version.
+pub fn created_at(location: String, version: i64, body: &impl Serialize) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    with_etag(response, version, body)
+}
+
+/// A read: 304 when `If-None-Match` names `version`, else 200 with the body.
+pub fn current(req: &HttpRequest, version: i64, body: &impl Serialize) -> HttpResponse {
+    not_modified(req, version).unwrap_or_else(|| with_etag(HttpResponse::Ok(), version, body))
 }
 
 /// `If-None-Match` on a read: 304 when the client has the current version.

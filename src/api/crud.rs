@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     body::Input,
-    conditional::{etag, not_modified, IfMatch},
+    conditional::{created_at, current, with_etag, IfMatch},
     merge_patch,
 };
 use crate::{
@@ -236,16 +236,6 @@ pub struct VersionPageQuery {
     pub limit: Option<i64>,
 }
 
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i64,
-    body: &impl Serialize,
-) -> HttpResponse {
-    response
-        .insert_header((header::ETAG, etag(version)))
-        .json(body)
-}
-
 /// Loads a live record: 404 when it never existed, 410 when it was deleted.
 pub fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, ApiError> {
     match R::get(conn, id) {
@@ -317,10 +307,7 @@ pub async fn find<R: Resource>(
             Ok::<_, ApiError>((R::version(&record), R::View::from(record)))
         })
         .await?;
-    if let Some(response) = not_modified(req, version) {
-        return Ok(response);
-    }
-    Ok(with_etag(HttpResponse::Ok(), version, &view))
+    Ok(current(req, version, &view))
 }
 
 async fn find_as_of<R: Resource>(
@@ -405,9 +392,11 @@ pub async fn create_in<R: Child>(
 }
 
 fn created<R: Resource>(id: &str, version: i64, view: &R::View) -> Result<HttpResponse, ApiError> {
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("{}/{}", R::COLLECTION, id)));
-    Ok(with_etag(response, version, view))
+    Ok(created_at(
+        format!("{}/{}", R::COLLECTION, id),
+        version,
+        view,
+    ))
 }
 
 pub async fn replace<R: Resource>(

@@ -8,7 +8,7 @@ pub mod body;
 pub mod bundles;
 pub mod changes;
 pub mod conditional;
-mod crud;
+pub(crate) mod crud;
 pub mod csv;
 mod endpoints;
 pub mod history;

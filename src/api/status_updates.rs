@@ -2,7 +2,7 @@
 //! a narrative and evidence. The report is kept as it was sent, and it moves the
 //! action's current BRAG — a new version of the action — in the same transaction.
 
-use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use super::{
     actions::{Actions, PROGRESS_FIELDS},
     audit::{audit_of, Audit},
     body::{Input, Valid},
-    conditional::{etag, not_modified, IfMatch},
+    conditional::{created_at, current, IfMatch},
     crud::{self, record, Resource},
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, ViewErrors},
@@ -225,13 +225,11 @@ pub async fn create_status_update(
             Ok::<_, ApiError>(view)
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/status-updates/{}", view.id),
-        ))
-        .insert_header((header::ETAG, etag(1)))
-        .json(view))
+    Ok(created_at(
+        format!("/api/v1/status-updates/{}", view.id),
+        1,
+        &view,
+    ))
 }
 
 #[utoipa::path(
@@ -303,10 +301,5 @@ pub async fn find_status_update(
             Ok::<_, ApiError>(row)
         })
         .await?;
-    if let Some(response) = not_modified(&req, row.version) {
-        return Ok(response);
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(StatusUpdate::from(row)))
+    Ok(current(&req, row.version, &StatusUpdate::from(row)))
 }

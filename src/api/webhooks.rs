@@ -1,7 +1,7 @@
 //! `/api/v1/webhooks`: subscriptions to the change feed, kept by admins, and
 //! each subscription's delivery log. Sending is `webhooks::worker`'s job.
 
-use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
-    conditional::{etag, not_modified, IfMatch},
+    conditional::{created_at, current, with_etag, IfMatch},
     merge_patch,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, RedeliverErrors, UpdateErrors, ViewErrors},
@@ -378,34 +378,24 @@ pub struct DeliveryQuery {
     pub seq: Option<i64>,
 }
 
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i64,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
-}
-
 fn load(conn: &mut DbConnection, id: &str) -> Result<SubscriptionRow, ApiError> {
     query::get(conn, id).map_err(ApiError::from_store(RESOURCE, id))
 }
 
 /// The plan and organisation filters must name what exists.
 fn check_filters(conn: &mut DbConnection, input: &WebhookInput) -> Result<(), ApiError> {
-    let unknown = |field: &str, id: &str| {
-        ApiError::from(StoreError::UnknownReference {
-            field: field.into(),
-            id: id.into(),
-        })
+    let unknown = |field: &str, id: &str| StoreError::UnknownReference {
+        field: field.into(),
+        id: id.into(),
     };
     if let Some(plan) = &input.plan_id {
-        if history::is_deleted(conn, "plan", plan)? || plans::get(conn, plan).is_err() {
-            return Err(unknown("plan_id", plan));
+        if !plans::exists(conn, plan)? {
+            return Err(unknown("plan_id", plan).into());
         }
     }
     if let Some(organisation) = &input.organisation_id {
-        if organisations::get(conn, organisation).is_err() {
-            return Err(unknown("organisation_id", organisation));
+        if !organisations::exists(conn, organisation)? {
+            return Err(unknown("organisation_id", organisation).into());
         }
     }
     Ok(())
@@ -466,12 +456,11 @@ pub async fn create_webhook(
         webhook: Webhook::from(row),
         secret,
     };
-    Ok(with_etag(HttpResponse::Created(), version)
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/webhooks/{}", created.webhook.id),
-        ))
-        .json(created))
+    Ok(created_at(
+        format!("/api/v1/webhooks/{}", created.webhook.id),
+        version,
+        &created,
+    ))
 }
 
 #[utoipa::path(
@@ -517,10 +506,7 @@ pub async fn find_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = store.read(move |conn| load(conn, &id)).await?;
-    if let Some(response) = not_modified(&req, row.version) {
-        return Ok(response);
-    }
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Webhook::from(row)))
+    Ok(current(&req, row.version, &Webhook::from(row)))
 }
 
 #[utoipa::path(
@@ -572,7 +558,11 @@ pub async fn update_webhook(
             Ok::<_, ApiError>(query::update(conn, &current, &input.fields(), &stamp)?)
         })
         .await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Webhook::from(row)))
+    Ok(with_etag(
+        HttpResponse::Ok(),
+        row.version,
+        &Webhook::from(row),
+    ))
 }
 
 #[utoipa::path(

@@ -277,10 +277,10 @@ pub fn insert_deliveries(
     now: NaiveDateTime,
     retry_until: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let rows: Vec<_> = news
-        .iter()
-        .map(|new| {
-            (
+    // One statement per row: diesel's batch insert does not span both backends.
+    for new in news {
+        diesel::insert_into(deliveries::table)
+            .values((
                 deliveries::id.eq(super::new_id()),
                 deliveries::subscription_id.eq(&new.subscription_id),
                 deliveries::seq.eq(new.seq),
@@ -291,13 +291,7 @@ pub fn insert_deliveries(
                 deliveries::next_attempt_at.eq(now),
                 deliveries::retry_until.eq(retry_until),
                 deliveries::created_at.eq(now),
-            )
-        })
-        .collect();
-    // One statement per row: diesel's batch insert does not span both backends.
-    for row in rows {
-        diesel::insert_into(deliveries::table)
-            .values(row)
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -434,27 +428,19 @@ pub fn record(conn: &mut DbConnection, answered: &[Answered<'_>]) -> Result<Vec<
             deliveries::delivered_at.eq(delivered_at),
         ))
         .execute(conn)?;
+        if moved == 1 {
+            diesel::insert_into(attempts::table)
+                .values((
+                    attempts::delivery_id.eq(a.delivery_id),
+                    attempts::attempt.eq(a.attempt),
+                    attempts::at.eq(outcome.at),
+                    attempts::status.eq(outcome.status),
+                    attempts::error.eq(&outcome.error),
+                    attempts::duration_ms.eq(outcome.duration_ms),
+                ))
+                .execute(conn)?;
+        }
         recorded.push(moved == 1);
-    }
-    let rows: Vec<_> = answered
-        .iter()
-        .zip(&recorded)
-        .filter(|(_, &recorded)| recorded)
-        .map(|(a, _)| {
-            (
-                attempts::delivery_id.eq(a.delivery_id),
-                attempts::attempt.eq(a.attempt),
-                attempts::at.eq(a.outcome.at),
-                attempts::status.eq(a.outcome.status),
-                attempts::error.eq(&a.outcome.error),
-                attempts::duration_ms.eq(a.outcome.duration_ms),
-            )
-        })
-        .collect();
-    for row in rows {
-        diesel::insert_into(attempts::table)
-            .values(row)
-            .execute(conn)?;
     }
     Ok(recorded)
 }

@@ -7,24 +7,29 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use crate::{
-    api::changes::Event,
+    api::{
+        actions::Actions, bodies::GovernanceBodies, changes::Event, crud::Resource,
+        measures::Measures, organisations::Organisations, outcomes::Outcomes, owners::Owners,
+        plans::Plans, priorities::Priorities, readings::Readings, risks::Risks, status_updates,
+    },
     db::{history::EventRow, webhooks::SubscriptionRow},
     domain::change::Operation,
 };
 
-/// The resource types the change feed carries.
+/// The resource types the change feed carries: those the resources record
+/// their changes under.
 pub const RESOURCE_TYPES: &[&str] = &[
-    "organisation",
-    "owner",
-    "governance_body",
-    "plan",
-    "priority",
-    "outcome",
-    "action",
-    "measure",
-    "reading",
-    "risk",
-    "status_update",
+    <Organisations as Resource>::TYPE,
+    <Owners as Resource>::TYPE,
+    <GovernanceBodies as Resource>::TYPE,
+    <Plans as Resource>::TYPE,
+    <Priorities as Resource>::TYPE,
+    <Outcomes as Resource>::TYPE,
+    <Actions as Resource>::TYPE,
+    <Measures as Resource>::TYPE,
+    <Readings as Resource>::TYPE,
+    <Risks as Resource>::TYPE,
+    status_updates::TYPE,
 ];
 
 const OPERATIONS: &[&str] = &["created", "updated", "deleted"];
