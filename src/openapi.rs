@@ -1,12 +1,19 @@
 //! The OpenAPI document, generated from the handlers' own annotations. The
 //! committed `openapi/v1.json` must equal what this produces (a test checks).
 
+mod links;
+mod shapes;
+
+use links::ResourceLinks;
+use shapes::{NestedFilters, PageItems, PlainHeaders, ResourceTypes};
+
 use actix_web::http::Method;
 use utoipa::{
     openapi::{
         content::ContentBuilder,
-        path::{Operation, ParameterBuilder, ParameterIn},
-        schema::{ObjectBuilder, Ref, Schema, Type},
+        header::HeaderBuilder,
+        path::{Operation, ParameterBuilder, ParameterIn, PathItem},
+        schema::{ObjectBuilder, Ref, Schema, SchemaType, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
         RefOr, Required,
     },
@@ -14,7 +21,7 @@ use utoipa::{
 };
 
 use crate::{
-    api::problems::problem,
+    api::problems::{add_problem, problem},
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
         owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
@@ -147,7 +154,19 @@ use crate::{
         webhooks::redeliver,
     ),
     components(schemas(Problem, FieldError, Reference, plans::PlanInclude, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
-    modifiers(&BearerAuth, &AccessRules, &CsvTables, &IdempotentPosts, &MergePatchBodies),
+    modifiers(
+        &BearerAuth,
+        &AccessRules,
+        &CsvTables,
+        &IdempotentPosts,
+        &ParameterProblems,
+        &MergePatchBodies,
+        &PageItems,
+        &PlainHeaders,
+        &ResourceTypes,
+        &NestedFilters,
+        &ResourceLinks
+    ),
     tags(
         (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
         (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
@@ -363,7 +382,8 @@ impl Modify for IdempotentPosts {
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .min_length(Some(1))
-                        .max_length(Some(255)),
+                        .max_length(Some(255))
+                        .pattern(Some("^[!-~]+$")),
                 ))
                 .example(Some(serde_json::json!(
                     "5f0c6a8e-3b1d-4f7a-9d2e-8c4b1a7e6f30"
@@ -371,29 +391,142 @@ impl Modify for IdempotentPosts {
                 .build();
             operation.parameters.get_or_insert_with(Vec::new).push(key);
             let responses = &mut operation.responses.responses;
-            const IN_USE: &str = "`idempotency_key_in_use`: a request with the same Idempotency-Key is still being served";
-            match responses.get_mut("409") {
-                Some(RefOr::T(conflict)) => {
-                    conflict.description = format!("{}; or {IN_USE}", conflict.description);
-                }
-                _ => {
-                    responses.insert(
-                        "409".into(),
-                        RefOr::T(problem(409, "idempotency_key_in_use", IN_USE)),
-                    );
+            let replayed = HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Boolean))
+                .description(Some(
+                    "`true` when this is the kept answer to an earlier request with the same \
+                     Idempotency-Key; absent otherwise",
+                ))
+                .build();
+            for (status, response) in responses.iter_mut() {
+                if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                    response
+                        .headers
+                        .insert("Idempotent-Replayed".into(), replayed.clone());
                 }
             }
-            if let Some(RefOr::T(invalid)) = responses.get_mut("422") {
-                invalid.description = format!(
-                    "{}; or `idempotency_key_reused`: the Idempotency-Key was sent before with another request",
-                    invalid.description
-                );
+            add_problem(
+                responses,
+                400,
+                "invalid_idempotency_key",
+                "Idempotency-Key is not 1 to 255 visible ASCII characters",
+            );
+            add_problem(
+                responses,
+                409,
+                "idempotency_key_in_use",
+                "A request with the same Idempotency-Key is still being served",
+            );
+            add_problem(
+                responses,
+                422,
+                "idempotency_key_reused",
+                "The Idempotency-Key was sent before with another request",
+            );
+        }
+    }
+}
+
+/// Documents what the parameters themselves can cause, whatever the handler
+/// declares: a 400 when a query or numeric path parameter does not parse (see
+/// `startup`'s extractor configuration), a 412 wherever `If-Match` is taken.
+struct ParameterProblems;
+
+impl Modify for ParameterProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations_mut(item) {
+                let parameters = operation.parameters.as_deref().unwrap_or_default();
+                let has_query = parameters
+                    .iter()
+                    .any(|p| p.parameter_in == ParameterIn::Query);
+                let has_number_in_path = parameters.iter().any(|p| {
+                    p.parameter_in == ParameterIn::Path
+                        && matches!(&p.schema, Some(RefOr::T(Schema::Object(o)))
+                            if o.schema_type == SchemaType::Type(Type::Integer))
+                });
+                let has_if_match = parameters.iter().any(|p| {
+                    p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case("If-Match")
+                });
+                let responses = &mut operation.responses.responses;
+                if has_if_match {
+                    add_problem(
+                        responses,
+                        412,
+                        "version_mismatch",
+                        "If-Match names a version that is no longer current; `current_version` \
+                         gives the current one",
+                    );
+                }
+                if has_query {
+                    add_problem(
+                        responses,
+                        400,
+                        "invalid_query",
+                        "A query parameter or the cursor is invalid",
+                    );
+                }
+                if has_number_in_path {
+                    add_problem(
+                        responses,
+                        400,
+                        "invalid_path",
+                        "A path parameter is not a number in range",
+                    );
+                }
             }
         }
     }
 }
 
+/// A path's operations, whichever methods it has.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.post.as_mut(),
+        item.put.as_mut(),
+        item.patch.as_mut(),
+        item.delete.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The document as the server serves it and `waymark openapi` prints it.
 pub fn document() -> Result<String, serde_json::Error> {
-    ApiDoc::openapi().to_pretty_json().map(|text| text + "\n")
+    served()
+        .and_then(|doc| serde_json::to_string_pretty(&doc))
+        .map(|text| text + "\n")
+}
+
+/// The document as JSON. utoipa writes a link's fields in snake case
+/// (`operation_id`), which no OpenAPI tool reads, so they are renamed here.
+pub fn served() -> Result<serde_json::Value, serde_json::Error> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+    let responses = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut());
+    for response in responses {
+        let links = response.get_mut("links").and_then(|l| l.as_object_mut());
+        for link in links.into_iter().flat_map(|l| l.values_mut()) {
+            let Some(link) = link.as_object_mut() else {
+                continue;
+            };
+            for (snake, camel) in [
+                ("operation_id", "operationId"),
+                ("operation_ref", "operationRef"),
+                ("request_body", "requestBody"),
+            ] {
+                if let Some(value) = link.remove(snake) {
+                    link.insert(camel.into(), value);
+                }
+            }
+        }
+    }
+    Ok(doc)
 }

@@ -7,7 +7,6 @@ use actix_web::{
     http::Method, middleware::from_fn, web, FromRequest, Handler, HttpRequest, HttpResponse,
     Resource, Responder,
 };
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
@@ -21,7 +20,6 @@ use crate::{
         Access::{self, Admin, Contributor, Editor, Open, PlanContent, Viewer},
     },
     error::ApiError,
-    openapi::ApiDoc,
 };
 
 /// Every route with its methods, handlers and access rules. A method cannot be
@@ -171,7 +169,8 @@ fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The routes, with `spec` (the OpenAPI document) served beside Swagger UI.
+pub fn configure(cfg: &mut web::ServiceConfig, spec: serde_json::Value) {
     for endpoint in endpoints() {
         cfg.service(endpoint.finish());
     }
@@ -180,7 +179,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .insert_header(("Location", "/docs/"))
             .finish()
     })))
-    .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()));
+    .service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/api-docs/openapi.json", spec));
 }
 
 /// One method of one path and who may call it.

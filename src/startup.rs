@@ -137,6 +137,7 @@ fn server(
     config: &Config,
 ) -> std::io::Result<Server> {
     let store = web::Data::new(store);
+    let spec = crate::openapi::served().map_err(std::io::Error::other)?;
     let metrics = web::Data::new(Metrics::default());
     let limit = web::Data::new(BodyLimit(config.max_body_bytes));
     let webhooks = web::Data::new(config.webhooks.clone());
@@ -155,7 +156,7 @@ fn server(
             .app_data(web::PathConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_path", format!("the path is invalid: {e}")).into()
             }))
-            .configure(routes::configure)
+            .configure(|cfg| routes::configure(cfg, spec.clone()))
             .default_service(web::to(routes::route_not_found))
     })
     .listen(listener)?;

@@ -34,8 +34,7 @@ const MAX_LIMIT: i64 = 1000;
 pub struct Event {
     /// Position in the feed: strictly increasing in commit order, without gaps.
     pub seq: i64,
-    /// `organisation`, `owner`, `governance_body`, `plan`, `priority`, `outcome`,
-    /// `action`, `measure`, `reading` or `risk`.
+    /// What kind of resource was written, e.g. `action` or `status_update`.
     pub resource_type: String,
     pub resource_id: String,
     pub version: i64,

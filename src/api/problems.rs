@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use utoipa::{
     openapi::{
-        content::ContentBuilder, header::HeaderBuilder, response::ResponseBuilder, schema::Ref,
-        ObjectBuilder, RefOr, Response, Type,
+        content::ContentBuilder, example::ExampleBuilder, header::HeaderBuilder,
+        response::ResponseBuilder, schema::Ref, ObjectBuilder, RefOr, Response, Type,
     },
     IntoResponses,
 };
@@ -52,16 +52,57 @@ pub fn problem(status: u16, code: &str, description: &str) -> Response {
     response.build()
 }
 
+/// Adds the answer `status` with problem `code`. A status can only have one
+/// response, so a second code for it is folded into the first: both named in
+/// the description, one example each.
+pub fn add_problem(
+    responses: &mut BTreeMap<String, RefOr<Response>>,
+    status: u16,
+    code: &str,
+    description: &str,
+) {
+    let mut fresh = problem(status, code, description);
+    let Some(RefOr::T(existing)) = responses.get_mut(&status.to_string()) else {
+        responses.insert(status.to_string(), RefOr::T(fresh));
+        return;
+    };
+    let (Some(content), Some(added)) = (
+        existing.content.get_mut(PROBLEM_JSON),
+        fresh.content.shift_remove(PROBLEM_JSON),
+    ) else {
+        return;
+    };
+    let first_code = content.example.as_ref().map(|e| e["code"].clone());
+    if content.examples.contains_key(code) || first_code.is_some_and(|c| c == code) {
+        return;
+    }
+    if let Some(first) = content.example.take() {
+        let first_code = first["code"].as_str().unwrap_or("problem").to_string();
+        existing.description = format!("`{first_code}`: {}", existing.description);
+        content.examples.insert(first_code, example(first));
+    }
+    existing.description = format!("{}; or `{code}`: {description}", existing.description);
+    if let Some(value) = added.example {
+        content.examples.insert(code.to_string(), example(value));
+    }
+}
+
+fn example(value: serde_json::Value) -> RefOr<utoipa::openapi::example::Example> {
+    let summary = value["detail"].as_str().unwrap_or_default().to_string();
+    RefOr::T(
+        ExampleBuilder::new()
+            .summary(summary)
+            .value(Some(value))
+            .build(),
+    )
+}
+
 fn responses(items: &[(u16, &str, &str)]) -> BTreeMap<String, RefOr<Response>> {
-    items
-        .iter()
-        .map(|(status, code, description)| {
-            (
-                status.to_string(),
-                RefOr::T(problem(*status, code, description)),
-            )
-        })
-        .collect()
+    let mut responses = BTreeMap::new();
+    for (status, code, description) in items {
+        add_problem(&mut responses, *status, code, description);
+    }
+    responses
 }
 
 const BAD_QUERY: (u16, &str, &str) = (

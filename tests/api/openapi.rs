@@ -120,3 +120,191 @@ async fn enums_in_the_spec_are_the_values_on_the_wire() {
         org["kind"]
     );
 }
+
+fn operations(spec: &Value) -> impl Iterator<Item = (&String, &String, &Value)> {
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .iter()
+                .map(move |(method, op)| (path, method, op))
+        })
+}
+
+/// The codes a response documents: its one example's, or each of its examples'.
+fn codes(response: &Value) -> Vec<String> {
+    let content = &response["content"]["application/problem+json"];
+    match content["examples"].as_object() {
+        Some(examples) => examples.keys().cloned().collect(),
+        None => vec![content["example"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()],
+    }
+}
+
+#[test]
+fn parameters_document_the_errors_they_can_cause() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let mut checked = [0; 4];
+    for (path, method, op) in operations(&spec) {
+        let id = op["operationId"].as_str().unwrap();
+        let responses = &op["responses"];
+        for parameter in op["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap();
+            match (parameter["in"].as_str().unwrap(), name) {
+                ("header", _) => assert!(
+                    parameter["schema"]["type"] == "string"
+                        || parameter["schema"]["type"] == "boolean",
+                    "{id}: header {name} is a plain type, not nullable: {}",
+                    parameter["schema"]
+                ),
+                ("query", _) => {
+                    assert!(
+                        codes(&responses["400"]).contains(&"invalid_query".into()),
+                        "{id} ({method} {path}): 400 invalid_query"
+                    );
+                    checked[0] += 1;
+                }
+                ("path", _) if parameter["schema"]["type"] == "integer" => {
+                    assert!(
+                        codes(&responses["400"]).contains(&"invalid_path".into()),
+                        "{id}: 400 invalid_path"
+                    );
+                    checked[1] += 1;
+                }
+                _ => {}
+            }
+            if name == "If-Match" {
+                assert!(
+                    codes(&responses["412"]).contains(&"version_mismatch".into()),
+                    "{id}: 412"
+                );
+                checked[2] += 1;
+            }
+            if name == "Idempotency-Key" {
+                assert!(
+                    codes(&responses["400"]).contains(&"invalid_idempotency_key".into()),
+                    "{id}"
+                );
+                assert!(
+                    codes(&responses["409"]).contains(&"idempotency_key_in_use".into()),
+                    "{id}"
+                );
+                assert!(
+                    codes(&responses["422"]).contains(&"idempotency_key_reused".into()),
+                    "{id}"
+                );
+                let success = responses
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .find(|(s, _)| s.starts_with('2'));
+                assert!(
+                    success.is_some_and(|(_, r)| r["headers"]["Idempotent-Replayed"].is_object()),
+                    "{id}: its success answer names Idempotent-Replayed"
+                );
+                checked[3] += 1;
+            }
+        }
+    }
+    assert!(checked.iter().all(|n| *n >= 10), "checked {checked:?}");
+}
+
+#[test]
+fn pages_name_their_item_schema() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<_> = schemas
+        .keys()
+        .filter(|k| k.starts_with("Paginated_"))
+        .collect();
+    assert!(pages.len() >= 13, "{pages:?}");
+    for name in pages {
+        let item = name.trim_start_matches("Paginated_");
+        assert_eq!(
+            schemas[name]["properties"]["items"]["items"]["$ref"],
+            json!(format!("#/components/schemas/{item}")),
+            "{name}"
+        );
+    }
+}
+
+/// Every link names an operation that exists and only parameters it takes.
+#[test]
+fn links_name_real_operations_and_their_parameters() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let by_id: std::collections::HashMap<&str, &Value> = operations(&spec)
+        .map(|(_, _, op)| (op["operationId"].as_str().unwrap(), op))
+        .collect();
+    let mut links = 0;
+    for (_, _, op) in operations(&spec) {
+        for response in op["responses"].as_object().unwrap().values() {
+            for link in response["links"]
+                .as_object()
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                let target = link["operationId"]
+                    .as_str()
+                    .expect("operationId, camel case");
+                let target_op = by_id
+                    .get(target)
+                    .unwrap_or_else(|| panic!("{target} exists"));
+                for name in link["parameters"].as_object().unwrap().keys() {
+                    let (place, name) = name.split_once('.').unwrap();
+                    assert!(
+                        target_op["parameters"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|p| p["in"] == place && p["name"] == name),
+                        "{target} takes {place} {name}"
+                    );
+                }
+                links += 1;
+            }
+        }
+    }
+    assert!(links > 200, "{links} links");
+}
+
+/// A client that follows the create answer's `plan_update` link, filling its
+/// parameters from that answer as the link says, changes the plan it created.
+#[tokio::test]
+async fn following_a_link_from_a_created_plan_updates_it() {
+    let spec: Value = serde_json::from_str(COMMITTED).unwrap();
+    let link = &spec["paths"]["/api/v1/plans"]["post"]["responses"]["201"]["links"]["plan_update"];
+    assert_eq!(link["parameters"]["path.id"], "$response.body#/id");
+    assert_eq!(
+        link["parameters"]["header.If-Match"],
+        "$response.header.ETag"
+    );
+    let app = spawn_app().await;
+    let created = app
+        .post(
+            "/api/v1/plans",
+            &json!({"ref": "LINKS-1", "title": "Links", "kind": "action_plan"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let etag = created.headers()["etag"].to_str().unwrap().to_string();
+    let body: Value = created.json().await.unwrap();
+    let id = body["id"].as_str().unwrap();
+
+    let updated = app
+        .patch_if(
+            &format!("/api/v1/plans/{id}"),
+            &json!({"title": "Links followed"}),
+            Some(&etag),
+        )
+        .await;
+
+    assert_eq!(updated.status(), 200);
+    let updated: Value = updated.json().await.unwrap();
+    assert_eq!(updated["title"], "Links followed");
+    assert_eq!(updated["version"], 2);
+}

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Runs the Waymark client scenario through the Python client that
+openapi-python-client generated from openapi/v1.json.
+
+    scenario.py BASE_URL TOKEN
+
+The generated package is not committed: tests/sdk/run.sh writes it to
+target/sdk/python/waymark_api_client, and this script imports it from there.
+The token must name the organisation that leads action Afl3.3/1 (a contributor
+may only report on actions its organisation leads) or be an editor or admin.
+
+Every step asserts what it got and prints one line; any failure exits 1.
+Safe to repeat against the same server: it reads the action's version first
+and uses a fresh Idempotency-Key each run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "target" / "sdk" / "python"))
+
+from waymark_api_client import AuthenticatedClient  # noqa: E402
+from waymark_api_client.api.actions import (  # noqa: E402
+    action_status_update_create,
+    action_view,
+    plan_action_list,
+)
+from waymark_api_client.api.changes import change_list  # noqa: E402
+from waymark_api_client.api.operations import readiness_view  # noqa: E402
+from waymark_api_client.api.organisations import organisation_view  # noqa: E402
+from waymark_api_client.api.owners import owner_view  # noqa: E402
+from waymark_api_client.api.plans import plan_list  # noqa: E402
+from waymark_api_client.models import (  # noqa: E402
+    Action,
+    Brag,
+    ChangePage,
+    Operation,
+    Organisation,
+    Owner,
+    PaginatedAction,
+    PaginatedPlan,
+    Problem,
+    StatusUpdate,
+    StatusUpdateInput,
+)
+from waymark_api_client.types import Response, Unset  # noqa: E402
+
+PLAN_REF = "SEND-LAIAP-2025"
+ACTION_REF = "Afl3.3/1"
+
+T = TypeVar("T")
+
+
+class ScenarioFailed(Exception):
+    pass
+
+
+def fail(message: str) -> NoReturn:
+    raise ScenarioFailed(message)
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        fail(message)
+
+
+def step(name: str, line: str) -> None:
+    print(f"python  {name:<22} {line}", flush=True)
+
+
+def expect(response: Response[object], status: int, kind: type[T], what: str) -> T:
+    """The parsed body of a response with the expected status and model."""
+    if response.status_code != status:
+        fail(f"{what}: HTTP {int(response.status_code)}, expected {status}: {response.content[:400]!r}")
+    if not isinstance(response.parsed, kind):
+        fail(f"{what}: parsed as {type(response.parsed).__name__}, expected {kind.__name__}")
+    return response.parsed
+
+
+def problem_of(response: Response[object], what: str) -> Problem:
+    """The problem document of an error response, as the generated client parsed
+    it: the spec lists every error status an operation can give, so any other
+    status (parsed as None) is a gap in the spec and fails the scenario."""
+    check(isinstance(response.parsed, Problem),
+          f"{what}: HTTP {int(response.status_code)} not parsed as a Problem: is it in the spec?")
+    assert isinstance(response.parsed, Problem)
+    return response.parsed
+
+
+def token_claims(token: str) -> dict[str, object]:
+    """The token's claims, unverified, to say which organisation it names; {} if opaque."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def quoted(version: int) -> str:
+    return f'"{version}"'
+
+
+def feed_head(client: AuthenticatedClient) -> int:
+    """The seq of the last event now in the change feed."""
+    after = 0
+    while True:
+        page = expect(change_list.sync_detailed(client=client, after=after, limit=1000),
+                      200, ChangePage, "change_list")
+        if not page.items:
+            return after
+        after = page.last_seq
+
+
+def run(base_url: str, token: str) -> None:
+    client = AuthenticatedClient(base_url=base_url, token=token, raise_on_unexpected_status=False)
+    claims = token_claims(token)
+    run_id = uuid.uuid4().hex[:8]
+
+    # 0. The server is up and its database reachable.
+    ready = readiness_view.sync_detailed(client=client)
+    check(ready.status_code == 200, f"readiness_view: HTTP {int(ready.status_code)}")
+    roles = claims.get("roles")
+    roles_text = ",".join(map(str, roles)) if isinstance(roles, list) else roles
+    step("ready", f"GET /readyz 200; token sub={claims.get('sub')} roles={roles_text} org={claims.get('org')}")
+
+    # 1. List plans, then find the SEND plan by its business reference.
+    plans = expect(plan_list.sync_detailed(client=client, limit=200), 200, PaginatedPlan, "plan_list")
+    check(len(plans.items) >= 1, "plan_list: no plans")
+    by_ref = expect(plan_list.sync_detailed(client=client, ref=PLAN_REF), 200, PaginatedPlan, "plan_list ref")
+    check(len(by_ref.items) == 1, f"plan_list ref={PLAN_REF}: {len(by_ref.items)} plans")
+    plan = by_ref.items[0]
+    check(plan.ref == PLAN_REF, f"plan ref is {plan.ref}")
+    check(plan.id in {p.id for p in plans.items}, "the plan found by ref is not in the plan list")
+    step("list plans", f"{len(plans.items)} plans; {PLAN_REF} is {plan.id} ({plan.title!r})")
+
+    # 2. Find action Afl3.3/1 in it by its business reference.
+    actions = expect(plan_action_list.sync_detailed(plan.id, client=client, ref=ACTION_REF),
+                     200, PaginatedAction, "plan_action_list")
+    check(len(actions.items) == 1, f"plan_action_list ref={ACTION_REF}: {len(actions.items)} actions")
+    found = actions.items[0]
+    check(found.ref == ACTION_REF and found.plan_id == plan.id, f"found {found.ref} of plan {found.plan_id}")
+    step("find action", f"{ACTION_REF} is {found.id}, {len(found.lead_ids)} lead(s)")
+
+    # 3. Read it: its version and ETag; and which organisation leads it.
+    response = action_view.sync_detailed(found.id, client=client)
+    action = expect(response, 200, Action, "action_view")
+    v0 = action.version
+    etag = response.headers.get("ETag")
+    check(etag == quoted(v0), f"action_view: ETag {etag!r}, body version {v0}")
+    check(len(action.lead_ids) >= 1, "the action has no lead")
+    lead = expect(owner_view.sync_detailed(action.lead_ids[0], client=client), 200, Owner, "owner_view")
+    check(isinstance(lead.organisation_id, str), f"lead {lead.name!r} belongs to no organisation")
+    assert isinstance(lead.organisation_id, str)
+    org = expect(organisation_view.sync_detailed(lead.organisation_id, client=client),
+                 200, Organisation, "organisation_view")
+    brag0 = action.brag.value if isinstance(action.brag, Brag) else None
+    step("read action", f"version {v0}, ETag {etag}, brag {brag0}; led by {lead.name!r} of {org.code}")
+    if claims and claims.get("org") != org.code:
+        print(f"python  note: the token names org {claims.get('org')!r} but {org.code} leads {ACTION_REF}: "
+              "a contributor token will be refused (403 outside_organisation)", flush=True)
+
+    # 4. Start of the change feed for this run.
+    head = feed_head(client)
+    step("feed head", f"last seq {head}")
+
+    # 5. Report a status with If-Match and an Idempotency-Key.
+    new_brag = Brag.RED if action.brag == Brag.AMBER else Brag.AMBER
+    body = StatusUpdateInput(brag=new_brag, narrative=f"SDK scenario (python) run {run_id}")
+    key = f"sdk-python-{uuid.uuid4()}"
+    first_response = action_status_update_create.sync_detailed(
+        action.id, client=client, body=body, if_match=etag, idempotency_key=key)
+    first = expect(first_response, 201, StatusUpdate, "action_status_update_create")
+    check(first.action_id == action.id, f"status update is for action {first.action_id}")
+    check(first.brag == new_brag, f"status update brag {first.brag}")
+    check(first.action_version == v0 + 1, f"status update made action version {first.action_version}, expected {v0 + 1}")
+    location = first_response.headers.get("Location")
+    check(location == f"/api/v1/status-updates/{first.id}", f"Location {location!r}")
+    check(first_response.headers.get("Idempotent-Replayed") is None, "first answer marked as a replay")
+    step("post status", f"201 {first.id}: brag {brag0}->{new_brag.value}, action version {v0}->{first.action_version}, key {key[:19]}...")
+
+    # 6. The same request with the same key: the same answer, not a second report.
+    replay_response = action_status_update_create.sync_detailed(
+        action.id, client=client, body=body, if_match=etag, idempotency_key=key)
+    replay = expect(replay_response, 201, StatusUpdate, "action_status_update_create (replay)")
+    check(replay.id == first.id, f"replay gave status update {replay.id}, first was {first.id}")
+    check(replay.action_version == first.action_version, f"replay action_version {replay.action_version}")
+    replayed = replay_response.headers.get("Idempotent-Replayed")
+    check(replayed == "true", f"replay: Idempotent-Replayed {replayed!r}")
+    step("replay same key", f"201 {replay.id} again, Idempotent-Replayed: {replayed}")
+
+    # 7. The action moved exactly one version.
+    after_response = action_view.sync_detailed(action.id, client=client)
+    after = expect(after_response, 200, Action, "action_view (after)")
+    check(after.version == v0 + 1, f"action version is {after.version}, expected {v0 + 1} (moved more than once?)")
+    check(after.brag == new_brag, f"action brag is {after.brag}, expected {new_brag.value}")
+    check(after_response.headers.get("ETag") == quoted(v0 + 1), f"ETag {after_response.headers.get('ETag')!r}")
+    step("re-read action", f"version {after.version} (moved once), brag {new_brag.value}, ETag {quoted(after.version)}")
+
+    # 8. A stale If-Match is refused with 412.
+    stale = action_status_update_create.sync_detailed(
+        action.id, client=client, body=body, if_match=quoted(v0), idempotency_key=f"sdk-python-{uuid.uuid4()}")
+    check(stale.status_code == 412, f"stale If-Match: HTTP {int(stale.status_code)}, expected 412")
+    problem = problem_of(stale, "stale If-Match")
+    check(problem.code == "version_mismatch", f"stale If-Match: code {problem.code}")
+    check(problem.current_version == v0 + 1, f"stale If-Match: current_version {problem.current_version!r}")
+    step("stale If-Match", f"412 {problem.code}, current_version {problem.current_version}")
+
+    # 9. The same key with another body is refused (422 idempotency_key_reused).
+    other = StatusUpdateInput(brag=new_brag, narrative=f"SDK scenario (python) run {run_id}, changed")
+    reused = action_status_update_create.sync_detailed(
+        action.id, client=client, body=other, if_match=quoted(v0 + 1), idempotency_key=key)
+    check(reused.status_code == 422, f"reused key: HTTP {int(reused.status_code)}, expected 422")
+    reused_problem = problem_of(reused, "reused key")
+    check(reused_problem.code == "idempotency_key_reused", f"reused key: code {reused_problem.code}")
+    step("reuse key, new body", f"422 {reused_problem.code}")
+
+    # 10. The change feed has the action's new version and the report, once each.
+    feed = expect(change_list.sync_detailed(client=client, after=head, limit=1000, plan_id=plan.id),
+                  200, ChangePage, "change_list after the post")
+    seqs = [e.seq for e in feed.items]
+    check(seqs == sorted(seqs) and len(set(seqs)) == len(seqs), f"feed seqs not increasing: {seqs}")
+    check(all(s > head for s in seqs), f"feed gave seqs at or before {head}: {seqs}")
+    action_events = [e for e in feed.items if e.resource_type == "action" and e.resource_id == action.id]
+    report_events = [e for e in feed.items if e.resource_type == "status_update" and e.resource_id == first.id]
+    check(len(action_events) == 1, f"{len(action_events)} events for the action after seq {head}, expected 1")
+    check(action_events[0].version == v0 + 1 and action_events[0].operation == Operation.UPDATE,
+          f"action event: version {action_events[0].version}, {action_events[0].operation}")
+    check(len(report_events) == 1, f"{len(report_events)} events for the status update, expected 1")
+    check(report_events[0].operation == Operation.CREATE and report_events[0].version == 1,
+          f"status update event: {report_events[0].operation} v{report_events[0].version}")
+    actor_org = report_events[0].actor_organisation
+    check(isinstance(actor_org, Unset) or actor_org == claims.get("org"), f"actor_organisation {actor_org!r}")
+    step("change feed", f"{len(feed.items)} events after seq {head}: action v{action_events[0].version} "
+         f"at seq {action_events[0].seq}, status_update {first.id} at seq {report_events[0].seq}; last_seq {feed.last_seq}")
+
+
+def main() -> int:
+    if len(sys.argv) != 3:
+        print("usage: scenario.py BASE_URL TOKEN", file=sys.stderr)
+        return 2
+    try:
+        run(sys.argv[1].rstrip("/"), sys.argv[2])
+    except ScenarioFailed as error:
+        print(f"python  FAILED: {error}", file=sys.stderr, flush=True)
+        return 1
+    print("python  scenario passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
