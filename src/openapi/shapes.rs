@@ -11,10 +11,14 @@ use utoipa::{
     Modify,
 };
 
+use serde_json::json;
+
 use crate::webhooks::events::RESOURCE_TYPES;
 
 /// utoipa writes the item schema of `Paginated<T>` inline, so generators make
 /// a second, unrelated type for each list's items; point them at `T` instead.
+/// A page of versions or items without an example of its own gets one: the
+/// last page, holding the item's example.
 pub struct PageItems;
 
 impl Modify for PageItems {
@@ -24,18 +28,26 @@ impl Modify for PageItems {
         };
         let names: Vec<String> = components.schemas.keys().cloned().collect();
         for name in names {
-            let Some(item) = name.strip_prefix("Paginated_") else {
-                continue;
+            let item = match name.strip_prefix("Paginated_") {
+                Some(item) => item.to_string(),
+                None if name == "RevisionPage" => "Revision".to_string(),
+                None => continue,
             };
-            if !components.schemas.contains_key(item) {
-                continue;
-            }
+            let item_example = match components.schemas.get(&item) {
+                Some(RefOr::T(Schema::Object(object))) => object.example.clone(),
+                Some(RefOr::T(Schema::AllOf(all))) => all.example.clone(),
+                Some(_) => None,
+                None => continue,
+            };
             let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(&name) else {
                 continue;
             };
             if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
                 items.items =
-                    ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item))));
+                    ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(&item))));
+            }
+            if page.example.is_none() {
+                page.example = item_example.map(|example| json!({ "items": [example] }));
             }
         }
     }

@@ -230,6 +230,10 @@ fn pages_name_their_item_schema() {
             json!(format!("#/components/schemas/{item}")),
             "{name}"
         );
+        assert_eq!(
+            schemas[name]["example"]["items"][0], schemas[item]["example"],
+            "{name} has an example: a page of {item}'s"
+        );
     }
 }
 
