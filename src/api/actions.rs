@@ -380,11 +380,9 @@ pub struct ActionQuery {
     pub due_after: Option<NaiveDate>,
     /// Only actions changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
-    /// Only the action with this business reference.
-    #[param(example = "Afl3.3/6")]
+    /// Only the action with this business reference, e.g. `Afl3.3/6`.
     pub r#ref: Option<String>,
-    /// Only the action a partner system knows by this id, written `system:id`.
-    #[param(example = "cnwl-rio:CAMHS-ACT-0042")]
+    /// Only the action a partner system knows by this id, written `system:id`, e.g. `cnwl-rio:CAMHS-ACT-0042`.
     pub external_ref: Option<String>,
 }
 

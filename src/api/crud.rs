@@ -169,8 +169,7 @@ pub trait Child: Resource {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
-    /// Return the version that was current at this time (RFC 3339).
-    #[param(example = "2026-01-31T17:00:00Z")]
+    /// Return the version that was current at this time (RFC 3339), e.g. `2026-01-31T17:00:00Z`.
     pub as_of: Option<DateTime<Utc>>,
 }
 

@@ -412,10 +412,9 @@ pub struct MeasureQuery {
     pub kind: Option<MeasureKind>,
     pub corporate_dashboard: Option<bool>,
     pub team_responsible_id: Option<String>,
-    #[param(example = "GLD")]
+    /// Only the measure with this business reference, e.g. `GLD`.
     pub r#ref: Option<String>,
-    /// Only the measure a partner system knows by this id, written `system:id`.
-    #[param(example = "blmk-ics:GLD-ALL")]
+    /// Only the measure a partner system knows by this id, written `system:id`, e.g. `blmk-ics:GLD-ALL`.
     pub external_ref: Option<String>,
 }
 

@@ -183,8 +183,7 @@ impl From<&OrganisationRow> for OrganisationInput {
 pub struct OrganisationQuery {
     /// Only organisations of this kind.
     pub kind: Option<OrganisationKind>,
-    /// Only the organisation with this code.
-    #[param(example = "MKCC")]
+    /// Only the organisation with this code, e.g. `MKCC`.
     pub code: Option<String>,
 }
 

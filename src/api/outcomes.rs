@@ -227,8 +227,7 @@ pub struct OutcomeQuery {
     pub priority_id: Option<String>,
     /// Only outcomes this owner leads.
     pub lead_id: Option<String>,
-    /// Only the outcome with this business reference.
-    #[param(example = "Afl3.3")]
+    /// Only the outcome with this business reference, e.g. `Afl3.3`.
     pub r#ref: Option<String>,
 }
 

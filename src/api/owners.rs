@@ -281,8 +281,7 @@ pub struct OwnerQuery {
     pub kind: Option<OwnerKind>,
     /// Only owners belonging to this organisation.
     pub organisation_id: Option<String>,
-    /// Only the owner a partner system knows by this id, written `system:id`.
-    #[param(example = "cnwl-esr:POST-1187")]
+    /// Only the owner a partner system knows by this id, written `system:id`, e.g. `cnwl-esr:POST-1187`.
     pub external_ref: Option<String>,
 }
 

@@ -22,7 +22,6 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 200, default = 50, example = 50)]
     pub limit: Option<u32>,
     /// Where to continue: the `next_cursor` of the previous page.
-    #[param(example = "MDE5YWIzYzQtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMDAx")]
     pub cursor: Option<String>,
 }
 

@@ -337,12 +337,11 @@ pub struct PlanQuery {
     pub lead_body_id: Option<String>,
     /// Only plans this organisation is a partner in.
     pub organisation_id: Option<String>,
-    /// Only the plan with this business reference.
+    /// Only the plan with this business reference, e.g. `SEND-LAIAP-2025`.
     #[serde(rename = "ref")]
-    #[param(rename = "ref", example = "SEND-LAIAP-2025")]
+    #[param(rename = "ref")]
     pub reference: Option<String>,
-    /// Only the plan a partner system knows by this id, written `system:id`.
-    #[param(example = "mkcc-pmo:PLAN-0007")]
+    /// Only the plan a partner system knows by this id, written `system:id`, e.g. `mkcc-pmo:PLAN-0007`.
     pub external_ref: Option<String>,
 }
 

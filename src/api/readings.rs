@@ -239,9 +239,9 @@ pub struct ReadingQuery {
     pub measure_id: Option<String>,
     /// Only readings of this plan's measures.
     pub plan_id: Option<String>,
-    #[param(example = "2024/25")]
+    /// Only readings for this period, e.g. `2024/25`.
     pub period: Option<String>,
-    #[param(example = "FSM")]
+    /// Only readings for this cohort, e.g. `FSM`.
     pub cohort: Option<String>,
     pub target_status: Option<TargetStatus>,
     /// Only readings changed at or after this time.

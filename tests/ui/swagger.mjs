@@ -56,7 +56,13 @@ try {
   const operation = "#operations-organisations-organisation_list";
   await page.click(`${operation} .opblock-summary`);
   await page.click(`${operation} button.try-out__btn`);
+  const answered = page.waitForResponse((r) => r.url().startsWith(`${origin}/api/v1/organisations`));
   await page.click(`${operation} button.execute`);
+  // What "Try it out" sent as it stood: no filter may be filled in for the
+  // person, or their first call would come back empty.
+  const answer = await answered;
+  const sent = new URL(answer.url());
+  const listed = await answer.json().then((b) => (Array.isArray(b.items) ? b.items.length : -1), () => -1);
   const status = page.locator(`${operation} .live-responses-table tr.response .response-col_status`).first();
   await status.waitFor({ timeout: 15000 });
   const code = (await status.innerText()).trim();
@@ -65,6 +71,16 @@ try {
 
   console.log(`Swagger UI: GET /api/v1/organisations answered ${code}`);
   console.log(`${requested.length} requests, all to ${origin}: ${elsewhere.length === 0}`);
+  console.log(`Try it out sent ${sent.pathname}${sent.search} and got ${listed} organisations`);
+  if (listed < 1) {
+    console.error("expected the demo organisations in the answer");
+    failed = true;
+  }
+  const filters = [...sent.searchParams.keys()].filter((k) => k !== "limit");
+  if (filters.length > 0) {
+    console.error(`Try it out filled in filters by itself: ${filters.join(", ")}`);
+    failed = true;
+  }
   if (code !== "200") {
     console.error(`expected 200, got ${code}`);
     failed = true;
