@@ -143,6 +143,7 @@ fn server(
     let webhooks = web::Data::new(config.webhooks.clone());
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(middleware::from_fn(crate::api::nul::refuse_in_url))
             .wrap(middleware::from_fn(observe))
             .wrap(middleware::Logger::new(ACCESS_LOG))
             .app_data(store.clone())

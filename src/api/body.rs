@@ -7,6 +7,7 @@ use futures_util::{future::LocalBoxFuture, StreamExt};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use super::nul;
 use crate::error::{ApiError, FieldError};
 
 /// The largest body accepted, from `WAYMARK_MAX_BODY_BYTES`.
@@ -48,7 +49,12 @@ impl FromRequest for JsonBody {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_syntax(&body).map(JsonBody)
+            let value = parse_syntax(&body)?;
+            let with_nul = nul::fields_with_nul(&value);
+            if !with_nul.is_empty() {
+                return Err(ApiError::Validation(with_nul));
+            }
+            Ok(JsonBody(value))
         })
     }
 }

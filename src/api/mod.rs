@@ -15,6 +15,7 @@ pub mod history;
 pub mod idempotency;
 pub mod measures;
 mod merge_patch;
+pub mod nul;
 pub mod operations;
 pub mod organisations;
 pub mod outcomes;

@@ -113,13 +113,20 @@ impl ClaimMap {
         Some(code.to_string())
     }
 
-    /// The caller the claims describe; `None` when there is no subject.
+    /// The caller the claims describe; `None` when there is no subject, or
+    /// when the subject or organisation holds NUL (see `api::nul`): both are
+    /// written with every change the caller makes.
     pub fn identity(&self, claims: &Value) -> Option<Identity> {
         let subject = claims.get("sub")?.as_str()?.to_string();
+        let organisation = self.organisation(claims);
+        let has_nul = |text: &str| text.contains('\0');
+        if has_nul(&subject) || organisation.as_deref().is_some_and(has_nul) {
+            return None;
+        }
         Some(Identity {
             subject,
             role: self.role(claims),
-            organisation: self.organisation(claims),
+            organisation,
         })
     }
 

@@ -197,3 +197,67 @@ async fn a_bad_page_size_or_cursor_answers_400() {
     assert_eq!(body["errors"][0]["field"], "cursor");
     assert_eq!(app.get("/api/v1/owners?limit=200").await.status(), 200);
 }
+
+/// PostgreSQL cannot store NUL in text; both backends refuse it where it comes
+/// in, the same way, and store nothing.
+#[tokio::test]
+async fn the_nul_character_is_refused_in_bodies_paths_queries_and_tokens() {
+    let app = spawn_app().await;
+    let before = app
+        .get("/api/v1/organisations")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+
+    let refused = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"code": "NUL", "name": "a\u{0}b", "kind": "other", "website": "\u{0}"}),
+        )
+        .await;
+    let body = problem(refused, 422, "validation_failed").await;
+    let mut named = crate::helpers::fields(&body);
+    named.sort();
+    assert_eq!(named, ["name", "website"], "{body}");
+    assert_eq!(body["errors"][0]["code"], "invalid_character");
+
+    let batch = app
+        .post(
+            "/api/v1/reading-batches",
+            &json!({"items": [{"measure_id": "m", "period": "2024/25\u{0}", "value": 1}]}),
+        )
+        .await;
+    let body = problem(batch, 422, "validation_failed").await;
+    assert_eq!(crate::helpers::fields(&body), ["items[0].period"]);
+
+    problem(
+        app.get("/api/v1/plans?ref=a%00b").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    problem(app.get("/api/v1/plans/a%00b").await, 404, "route_not_found").await;
+    problem(
+        app.get("/api/v1/plans/a%00b/versions/1").await,
+        404,
+        "route_not_found",
+    )
+    .await;
+
+    let token = crate::helpers::token(&app.auth, "sys\u{0}tem", waymark::auth::Role::Admin, None);
+    let response = crate::helpers::token_client(&token)
+        .get(app.url("/api/v1/organisations"))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 401, "invalid_token").await;
+
+    let after = app
+        .get("/api/v1/organisations")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(before["items"], after["items"], "nothing was stored");
+}
