@@ -5,7 +5,7 @@ mod links;
 mod shapes;
 
 use links::ResourceLinks;
-use shapes::{NestedFilters, PageItems, PlainHeaders, ResourceTypes};
+use shapes::{NestedFilters, PageItems, PlainHeaders, ResourceTypes, TextFormats};
 
 use actix_web::http::Method;
 use utoipa::{
@@ -160,6 +160,7 @@ use crate::{
         &CsvTables,
         &IdempotentPosts,
         &ParameterProblems,
+        &TextFormats,
         &MergePatchBodies,
         &PageItems,
         &PlainHeaders,
@@ -385,9 +386,6 @@ impl Modify for IdempotentPosts {
                         .max_length(Some(255))
                         .pattern(Some("^[!-~]+$")),
                 ))
-                .example(Some(serde_json::json!(
-                    "5f0c6a8e-3b1d-4f7a-9d2e-8c4b1a7e6f30"
-                )))
                 .build();
             operation.parameters.get_or_insert_with(Vec::new).push(key);
             let responses = &mut operation.responses.responses;

@@ -27,7 +27,7 @@ pub mod problems;
 pub mod reading_batches;
 pub mod readings;
 pub mod risks;
-mod rules;
+pub(crate) mod rules;
 pub mod status_updates;
 pub mod tree;
 pub mod webhooks;

@@ -20,6 +20,12 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// [`code`] as a JSON Schema pattern, for the OpenAPI document.
+pub const CODE_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9 &.'-]*[A-Za-z0-9&.'-])?$";
+
+/// [`reference`] as a JSON Schema pattern, for the OpenAPI document.
+pub const REFERENCE_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9 ._/()&-]*[A-Za-z0-9._/()&-])?$";
+
 /// A short code such as `MKCC` or `BLMK ICB`: letters, digits, spaces, `&`, `-`,
 /// `.`, `'`, starting with a letter or digit, at most 32 characters.
 pub fn code(value: &str) -> Result<(), ValidationError> {
@@ -133,6 +139,52 @@ mod tests {
         }
         for bad in ["", " MKCC", "MKCC ", "a/b", "x".repeat(33).as_str()] {
             assert!(code(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    /// The patterns in the spec accept exactly what the rules accept (length
+    /// aside, which the spec gives as `maxLength`).
+    #[test]
+    fn the_spec_patterns_say_what_the_rules_check() {
+        let samples = [
+            "MKCC",
+            "BLMK ICB",
+            "PACA MK",
+            "O'Neill & Co.",
+            "Afl3.3",
+            "Afl3.3/6",
+            "SEND-LAIAP-2025",
+            "GLD",
+            "KPI (a)",
+            "x_y",
+            "",
+            " a",
+            "a ",
+            "-a",
+            "a-",
+            "a/",
+            "a\tb",
+            "é",
+            "a\u{0}",
+            ".",
+            "a.b c",
+            "a'b",
+            "(a)",
+            "1",
+        ];
+        let codes = regex::Regex::new(CODE_PATTERN).unwrap();
+        let references = regex::Regex::new(REFERENCE_PATTERN).unwrap();
+        for sample in samples {
+            assert_eq!(
+                codes.is_match(sample),
+                code(sample).is_ok(),
+                "code {sample:?}"
+            );
+            assert_eq!(
+                references.is_match(sample),
+                reference(sample).is_ok(),
+                "reference {sample:?}"
+            );
         }
     }
 

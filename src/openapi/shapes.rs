@@ -13,7 +13,10 @@ use utoipa::{
 
 use serde_json::json;
 
-use crate::webhooks::events::RESOURCE_TYPES;
+use crate::{
+    api::rules::{CODE_PATTERN, REFERENCE_PATTERN},
+    webhooks::events::RESOURCE_TYPES,
+};
 
 /// utoipa writes the item schema of `Paginated<T>` inline, so generators make
 /// a second, unrelated type for each list's items; point them at `T` instead.
@@ -124,6 +127,45 @@ impl Modify for NestedFilters {
             if let Some(parameters) = item.get.as_mut().and_then(|list| list.parameters.as_mut()) {
                 parameters
                     .retain(|p| !(p.parameter_in == ParameterIn::Query && p.name == parent_filter));
+            }
+        }
+    }
+}
+
+/// The formats the input rules check by hand (`api::rules`), as patterns: a
+/// business reference (`ref`, each of `previous_refs`) and an organisation's
+/// `code`. Written on the inputs, so the merge patches made from them get them.
+pub struct TextFormats;
+
+impl Modify for TextFormats {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let inputs = components
+            .schemas
+            .iter_mut()
+            .filter(|(name, _)| name.ends_with("Input"));
+        for (name, schema) in inputs {
+            let RefOr::T(Schema::Object(object)) = schema else {
+                continue;
+            };
+            for (field, property) in object.properties.iter_mut() {
+                let (pattern, text) = match (name.as_str(), field.as_str()) {
+                    (_, "ref") => (REFERENCE_PATTERN, Some(property)),
+                    ("OrganisationInput", "code") => (CODE_PATTERN, Some(property)),
+                    (_, "previous_refs") => match property {
+                        RefOr::T(Schema::Array(list)) => match &mut list.items {
+                            ArrayItems::RefOrSchema(item) => (REFERENCE_PATTERN, Some(&mut **item)),
+                            ArrayItems::False => continue,
+                        },
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                if let Some(RefOr::T(Schema::Object(text))) = text {
+                    text.pattern = Some(pattern.to_string());
+                }
             }
         }
     }

@@ -65,6 +65,9 @@ ids["webhooks"] = call("POST", "/webhooks", {"url": "https://93.184.215.14/wayma
 
 print("# Written by tests/schemathesis/run.sh: real ids for the item paths.")
 print('headers = { Authorization = "Bearer ${WAYMARK_TOKEN}" }')
+# More scenarios than the default for the phase that follows the spec's links
+# (create, then read, change, list under, delete what was created).
+print("\n[phases.stateful]\nmax-steps = 20\n\n[phases.stateful.generation]\nmax-examples = 300")
 for collection, id in ids.items():
     if id is None:
         print(f"# no {collection} to test with", file=sys.stderr)
