@@ -21,7 +21,7 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked --quiet --bin waymark --example generate
+cargo build --release --locked --quiet --bin waymark --example generate --example ceiling
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -29,6 +29,17 @@ json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 # wrk's summary as: requests/s p50 p99 (latencies in ms)
 measure() {
   wrk -t1 -c"${conns:-$connections}" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
+}
+# A row of the table: the case, wrk's figures and their share of the ceiling
+# measured for this backend in the same run.
+ceiling_rps=""
+row() { # BACKEND LABEL WRK-ARGS...
+  local backend=$1 label=$2 figures share rps
+  shift 2
+  figures=$(measure "$@")
+  read -r rps _ <<<"$figures"
+  share=$(python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$rps" "$ceiling_rps" 2>/dev/null || echo "-")
+  printf '%-9s %-46s %s %8s\n' "$backend" "$label" "$figures" "$share"
 }
 # Every API call carries an admin token signed with the development secret in $work.
 token=""
@@ -44,27 +55,53 @@ run_backend() {
   server=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   local base="http://127.0.0.1:$port/api/v1"
-  local plan org
+  local plan org action etag bytes ceiling_port ceiling
   plan=$(api "$base/plans?ref=PLAN-$(printf %04d $((plans / 2)))" | json_field '["items"][0]["id"]')
   org=$(api "$base/organisations?code=ORG3" | json_field '["items"][0]["id"]')
-  printf '%-9s %-46s %s\n' "$backend" "actions of one plan, brag=red, 50 a page" "$(measure "$base/actions?plan_id=$plan&brag=red&limit=50")"
-  printf '%-9s %-46s %s\n' "$backend" "actions of one organisation, overdue, 50 a page" "$(measure "$base/actions?organisation_id=$org&overdue=true&limit=50")"
-  printf '%-9s %-46s %s\n' "$backend" "actions across plans, 50 a page" "$(measure "$base/actions?limit=50")"
-  printf '%-9s %-46s %s\n' "$backend" "plan tree (250 actions, 25 measures)" "$(measure "$base/plans/$plan?include=tree")"
-  local action
   action=$(api "$base/plans/$plan/actions?limit=1" | json_field '["items"][0]["id"]')
-  printf '%-9s %-46s %s\n' "$backend" "PATCH an action (row, revision, event)" "$(measure -s benches/patch.lua "$base/actions/$action")"
-  printf '%-9s %-46s %s\n' "$backend" "status update (report + action version)" "$(measure -s benches/status_update.lua "$base/actions/$action/status-updates")"
+  etag=$(api -o /dev/null -D - "$base/actions/$action" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
+  bytes=$(api "$base/actions/$action" | wc -c)
+  # The ceiling: a bare actix-web handler answering a body of the same size.
+  ceiling_port=$(free_port)
+  target/release/examples/ceiling "$ceiling_port" "$bytes" >/dev/null &
+  ceiling=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$ceiling_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+  ceiling_rps=""
+  local figures
+  figures=$(measure "http://127.0.0.1:$ceiling_port/")
+  read -r ceiling_rps _ <<<"$figures"
+  printf '%-9s %-46s %s %8s\n' "$backend" "ceiling: fixed $bytes-byte JSON, bare actix-web" "$figures" "1.000"
+  kill "$ceiling"; wait "$ceiling" 2>/dev/null || true
+  row "$backend" "GET one action (token verified, ETag)" "$base/actions/$action"
+  row "$backend" "the same GET answered 304 (If-None-Match)" -H "If-None-Match: $etag" "$base/actions/$action"
+  row "$backend" "actions of one plan, brag=red, 50 a page" "$base/actions?plan_id=$plan&brag=red&limit=50"
+  row "$backend" "actions of one organisation, overdue, 50 a page" "$base/actions?organisation_id=$org&overdue=true&limit=50"
+  row "$backend" "actions across plans, 50 a page" "$base/actions?limit=50"
+  row "$backend" "plan tree (250 actions, 25 measures)" "$base/plans/$plan?include=tree"
+  row "$backend" "PATCH an action (row, revision, event)" -s benches/patch.lua "$base/actions/$action"
+  row "$backend" "status update (report + action version)" -s benches/status_update.lua "$base/actions/$action/status-updates"
   local measure_id
   measure_id=$(api "$base/plans/$plan/measures?limit=1" | json_field '["items"][0]["id"]')
   # Two connections: a batch is one transaction of 1,000 writes, so more would
   # only queue for the write lock; a batch may take longer than wrk's 2 s default.
-  printf '%-9s %-46s %s\n' "$backend" "reading batch of 1,000 (x1000 = readings/s)" "$(WAYMARK_BENCH_MEASURE="$measure_id" conns=2 measure --timeout 60s -s benches/reading_batch.lua "$base/reading-batches")"
-  printf '%-9s %-46s %s\n' "$backend" "change feed, 1000 events a page" "$(measure "$base/changes?after=0&limit=1000")"
+  WAYMARK_BENCH_MEASURE="$measure_id" conns=2 row "$backend" "reading batch of 1,000 (x1000 = readings/s)" --timeout 60s -s benches/reading_batch.lua "$base/reading-batches"
+  row "$backend" "change feed, 1000 events a page" "$base/changes?after=0&limit=1000"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
-printf '%-9s %-46s %10s %8s %8s %6s\n' backend case "req/s" "p50 ms" "p99 ms" "non2xx"
+# Cold start: an empty SQLite file, migrations, the demo plans, until /readyz.
+cold_port=$(free_port)
+cold_start=$(date +%s.%N)
+DATABASE_URL="sqlite://$work/cold.db" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$cold_port" RUST_LOG=info target/release/waymark >"$work/cold.log" 2>&1 &
+server=$!
+until curl -fsS "http://127.0.0.1:$cold_port/readyz" >/dev/null 2>&1; do sleep 0.01; done
+cold=$(python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$cold_start" "$(date +%s.%N)")
+token=$(WAYMARK_DATA_DIR="$work" target/release/waymark token --sub benchmark --role admin)
+loaded=$(api "http://127.0.0.1:$cold_port/api/v1/plans" | json_field '["items"].__len__()')
+echo "cold start on an empty SQLite file until /readyz answers 200: $cold s, with $loaded demo plans loaded ($(grep -o 'loaded [0-9]* demo plans in [0-9]* ms' "$work/cold.log"))"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+
+printf '%-9s %-46s %10s %8s %8s %6s %8s\n' backend case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling"
 run_backend sqlite "sqlite://$work/bench.db"
 if [ -n "$pg_admin" ]; then
   db="waymark_bench_$$"
