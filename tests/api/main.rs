@@ -5,6 +5,7 @@ mod access_matrix;
 mod bodies;
 mod bundles;
 mod cli;
+mod crash;
 mod csv;
 mod demo;
 mod errors;

@@ -1,0 +1,255 @@
+//! A crash under write load: the server process is killed (SIGKILL) while
+//! writers run. After a restart on the same database every write that was
+//! answered 2xx is there, nothing is half there (a resource without its
+//! revisions or feed events, or events of writes that did not happen), and the
+//! change feed has every version exactly once, in order.
+
+use std::{
+    collections::{BTreeMap, HashSet},
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::TestDatabase;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_waymark");
+const WRITERS: usize = 8;
+/// Kills, each after about `PER_ROUND` more acknowledged writes.
+const ROUNDS: usize = 3;
+const PER_ROUND: usize = 100;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(BINARY)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("WAYMARK_PORT", port.to_string())
+        .env("WAYMARK_DATA_DIR", data_dir)
+        .env("WAYMARK_DEMO_PLANS", "false")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ready = client.get(format!("{base}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status() == StatusCode::OK) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server { child, base }
+}
+
+fn admin_client(data_dir: &std::path::Path) -> Client {
+    let out = Command::new(BINARY)
+        .args(["token", "--sub", "crash-test", "--role", "admin"])
+        .env("WAYMARK_DATA_DIR", data_dir)
+        .output()
+        .expect("waymark token");
+    assert!(out.status.success(), "waymark token failed");
+    let token = String::from_utf8(out.stdout)
+        .expect("a token")
+        .trim()
+        .to_string();
+    crate::helpers::token_client(&token)
+}
+
+/// Each writer creates organisations and changes each once, noting every
+/// answer that acknowledged a write: id → the version it answered.
+async fn write_until_stopped(
+    client: Client,
+    base: String,
+    writer: String,
+    stop: Arc<AtomicBool>,
+    acknowledged: Arc<Mutex<BTreeMap<String, i64>>>,
+) {
+    for n in 0.. {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let body = json!({"code": format!("W{writer}-{n}"), "name": format!("Writer {writer} #{n}"), "kind": "other"});
+        let Ok(created) = client
+            .post(format!("{base}/api/v1/organisations"))
+            .json(&body)
+            .send()
+            .await
+        else {
+            return;
+        };
+        if created.status() != StatusCode::CREATED {
+            return;
+        }
+        let Ok(created) = created.json::<Value>().await else {
+            return;
+        };
+        let id = created["id"].as_str().expect("an id").to_string();
+        acknowledged.lock().unwrap().insert(id.clone(), 1);
+        let Ok(changed) = client
+            .patch(format!("{base}/api/v1/organisations/{id}"))
+            .header("Content-Type", "application/merge-patch+json")
+            .header("If-Match", "\"1\"")
+            .body(json!({"name": format!("Writer {writer} #{n}, changed")}).to_string())
+            .send()
+            .await
+        else {
+            return;
+        };
+        if changed.status() == StatusCode::OK {
+            acknowledged.lock().unwrap().insert(id, 2);
+        }
+    }
+}
+
+/// Every item from `first` on, following `next` until a page comes back empty.
+async fn all_pages(client: &Client, first: String) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = Some(first);
+    while let Some(url) = next.take() {
+        let page: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+        let page_items = page["items"].as_array().unwrap();
+        if page_items.is_empty() {
+            break; // the change feed always names a next page
+        }
+        items.extend(page_items.iter().cloned());
+        next = page["next"].as_str().map(|n| {
+            if n.starts_with("http") {
+                n.to_string()
+            } else {
+                format!("{}{n}", url.split("/api/").next().unwrap())
+            }
+        });
+    }
+    items
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_server_keeps_every_acknowledged_write_and_no_half_write() {
+    let db = TestDatabase::create();
+    let data = tempfile::tempdir().unwrap();
+    let url = db.url();
+
+    let mut client = None;
+    let acknowledged = Arc::new(Mutex::new(BTreeMap::new()));
+    for round in 0..ROUNDS {
+        let mut server = start(&url, data.path()).await;
+        let client = client
+            .get_or_insert_with(|| admin_client(data.path()))
+            .clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                tokio::spawn(write_until_stopped(
+                    client.clone(),
+                    server.base.clone(),
+                    format!("{round}.{w}"),
+                    stop.clone(),
+                    acknowledged.clone(),
+                ))
+            })
+            .collect();
+        // Kill once enough writes are in, with others in flight.
+        let target = (round + 1) * PER_ROUND;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while acknowledged.lock().unwrap().len() < target && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        server.child.kill().expect("SIGKILL");
+        server.child.wait().expect("the killed server is reaped");
+        stop.store(true, Ordering::Relaxed);
+        for writer in writers {
+            writer.await.unwrap();
+        }
+    }
+    let client = client.expect("a client");
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= ROUNDS * PER_ROUND,
+        "{} writes acknowledged before the kills",
+        acknowledged.len()
+    );
+
+    let server = start(&url, data.path()).await;
+    let base = format!("{}/api/v1", server.base);
+    let stored: BTreeMap<String, i64> =
+        all_pages(&client, format!("{base}/organisations?limit=200"))
+            .await
+            .into_iter()
+            .map(|o| {
+                (
+                    o["id"].as_str().unwrap().to_string(),
+                    o["version"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+    for (id, version) in &acknowledged {
+        let found = stored.get(id);
+        assert!(
+            found.is_some_and(|v| v >= version),
+            "organisation {id} was answered at version {version}, stored {found:?}"
+        );
+    }
+
+    let events = all_pages(&client, format!("{base}/changes?after=0&limit=1000")).await;
+    let mut seqs = events.iter().map(|e| e["seq"].as_i64().unwrap());
+    let mut last = 0;
+    assert!(
+        seqs.all(|s| std::mem::replace(&mut last, s) < s),
+        "seqs strictly increase"
+    );
+    let mut seen = HashSet::new();
+    for event in &events {
+        let key = (
+            event["resource_id"].as_str().unwrap().to_string(),
+            event["version"].as_i64().unwrap(),
+        );
+        assert!(
+            seen.insert(key.clone()),
+            "version {key:?} appears once in the feed"
+        );
+    }
+    // Every stored version has its event and its revision; every event is of a
+    // stored version.
+    let expected: HashSet<(String, i64)> = stored
+        .iter()
+        .flat_map(|(id, v)| (1..=*v).map(move |n| (id.clone(), n)))
+        .collect();
+    assert_eq!(seen, expected, "the feed holds exactly the stored versions");
+    for (id, version) in stored.iter().take(20) {
+        let revisions = all_pages(&client, format!("{base}/organisations/{id}/versions")).await;
+        assert_eq!(revisions.len() as i64, *version, "revisions of {id}");
+    }
+    eprintln!(
+        "{} writes acknowledged over {ROUNDS} kills; {} organisations and {} feed events after the restart",
+        acknowledged.len(),
+        stored.len(),
+        events.len()
+    );
+}
