@@ -692,9 +692,10 @@ pub async fn redeliver(
     let row = store
         .transact(move |conn| {
             let at = now();
+            let queued = query::redeliver(conn, &id, &delivery, at, at + retry_for)?;
             let row = query::delivery(conn, &id, &delivery)
                 .map_err(ApiError::from_store("webhook delivery", &delivery))?;
-            if row.leased_until.is_some_and(|until| until > at) {
+            if queued == 0 {
                 return Err(ApiError::Conflict {
                     code: "delivery_in_progress",
                     detail: "an attempt is being sent right now; ask again when it is logged"
@@ -702,8 +703,7 @@ pub async fn redeliver(
                     references: Vec::new(),
                 });
             }
-            query::redeliver(conn, &row, at, at + retry_for)?;
-            Ok(query::delivery(conn, &id, &delivery)?)
+            Ok(row)
         })
         .await?;
     Ok(HttpResponse::Accepted().json(WebhookDelivery::from(row)))

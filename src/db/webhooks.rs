@@ -509,20 +509,34 @@ pub fn attempts_of(conn: &mut DbConnection, delivery: &str) -> Result<Vec<Attemp
 }
 
 /// Sends a delivery again from now, with a fresh retry window, whatever its state.
+/// Puts a delivery back in the queue with a fresh retry window, unless an
+/// attempt holds its lease: the count of rows changed (0 when it is leased or
+/// does not exist). It writes before it reads, so that on SQLite the
+/// transaction takes the write lock at once instead of failing to upgrade a
+/// read lock when another connection has written meanwhile.
 pub fn redeliver(
     conn: &mut DbConnection,
-    delivery: &DeliveryRow,
+    subscription: &str,
+    id: &str,
     now: NaiveDateTime,
     retry_until: NaiveDateTime,
-) -> Result<(), StoreError> {
-    diesel::update(deliveries::table.find(&delivery.id))
-        .set((
-            deliveries::state.eq(PENDING),
-            deliveries::next_attempt_at.eq(now),
-            deliveries::retry_until.eq(retry_until),
-            deliveries::leased_until.eq(None::<NaiveDateTime>),
-            deliveries::lease_token.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        deliveries::table
+            .find(id)
+            .filter(deliveries::subscription_id.eq(subscription))
+            .filter(
+                deliveries::leased_until
+                    .is_null()
+                    .or(deliveries::leased_until.le(now)),
+            ),
+    )
+    .set((
+        deliveries::state.eq(PENDING),
+        deliveries::next_attempt_at.eq(now),
+        deliveries::retry_until.eq(retry_until),
+        deliveries::leased_until.eq(None::<NaiveDateTime>),
+        deliveries::lease_token.eq(None::<String>),
+    ))
+    .execute(conn)?)
 }
