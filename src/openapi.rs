@@ -21,7 +21,7 @@ use utoipa::{
 };
 
 use crate::{
-    api::problems::{add_problem, problem},
+    api::problems::{add_problem, problem, BAD_QUERY, STALE},
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
         owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
@@ -448,21 +448,12 @@ impl Modify for ParameterProblems {
                 });
                 let responses = &mut operation.responses.responses;
                 if has_if_match {
-                    add_problem(
-                        responses,
-                        412,
-                        "version_mismatch",
-                        "If-Match names a version that is no longer current; `current_version` \
-                         gives the current one",
-                    );
+                    let (status, code, description) = STALE;
+                    add_problem(responses, status, code, description);
                 }
                 if has_query {
-                    add_problem(
-                        responses,
-                        400,
-                        "invalid_query",
-                        "A query parameter or the cursor is invalid",
-                    );
+                    let (status, code, description) = BAD_QUERY;
+                    add_problem(responses, status, code, description);
                 }
                 if has_number_in_path {
                     add_problem(

@@ -105,7 +105,7 @@ fn responses(items: &[(u16, &str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     responses
 }
 
-const BAD_QUERY: (u16, &str, &str) = (
+pub(crate) const BAD_QUERY: (u16, &str, &str) = (
     400,
     "invalid_query",
     "A query parameter or the cursor is invalid",
@@ -117,7 +117,7 @@ const GONE: (u16, &str, &str) = (
     "gone",
     "The resource was deleted; its versions are still readable",
 );
-const STALE: (u16, &str, &str) = (
+pub(crate) const STALE: (u16, &str, &str) = (
     412,
     "version_mismatch",
     "If-Match names a version that is no longer current; `current_version` gives the current one",
