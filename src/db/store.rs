@@ -57,11 +57,7 @@ impl<'a> WriteTx<'a> {
     /// Takes the write lock and reads where the feed stands. Call inside a
     /// transaction; `finish` writes the feed position back before commit.
     pub fn begin(conn: &'a mut DbConnection, actor: &'a Actor) -> Result<Self, StoreError> {
-        // An update that changes nothing still takes the row's lock (PostgreSQL)
-        // and the database's write lock (SQLite) until the transaction ends.
-        diesel::update(write_lock::table.find(1))
-            .set(write_lock::last_seq.eq(write_lock::last_seq))
-            .execute(conn)?;
+        lock_writes(conn)?;
         let seq = write_lock::table
             .find(1)
             .select(write_lock::last_seq)
@@ -183,10 +179,11 @@ impl Store {
             .map_err(|e| StoreError::Internal(e.to_string()))?
     }
 
-    /// A transaction that changes no versioned resource (so it takes no feed seq
-    /// and not the write lock row), queued behind this process's writers like
-    /// one. `f` should write first: on SQLite a transaction that reads before it
-    /// writes can fail to upgrade its lock.
+    /// A transaction that changes no versioned resource (so it takes no feed seq),
+    /// queued behind this process's writers like one. On SQLite it takes the
+    /// database's write lock first: a transaction that read before it wrote could
+    /// not upgrade its lock once another connection had written, and would fail at
+    /// once with "database is locked" instead of waiting its turn.
     pub async fn transact<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -199,7 +196,12 @@ impl Store {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(StoreError::from)?;
-            conn.transaction(|conn| f(conn))
+            conn.transaction(|conn| {
+                if matches!(&**conn, DbConnection::Sqlite(_)) {
+                    lock_writes(conn)?;
+                }
+                f(conn)
+            })
         })
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))?
@@ -247,4 +249,13 @@ impl Store {
 pub fn now() -> NaiveDateTime {
     let t = Utc::now().naive_utc();
     t - chrono::Duration::nanoseconds(i64::from(t.and_utc().timestamp_subsec_nanos() % 1000))
+}
+
+/// An update that changes nothing still takes the row's lock (PostgreSQL) and the
+/// database's write lock (SQLite) until the transaction ends.
+fn lock_writes(conn: &mut DbConnection) -> Result<(), StoreError> {
+    diesel::update(write_lock::table.find(1))
+        .set(write_lock::last_seq.eq(write_lock::last_seq))
+        .execute(conn)?;
+    Ok(())
 }

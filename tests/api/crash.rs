@@ -6,8 +6,6 @@
 
 use std::{
     collections::{BTreeMap, HashSet},
-    net::TcpListener,
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex,
@@ -18,69 +16,15 @@ use std::{
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::TestDatabase;
+use crate::{
+    helpers::TestDatabase,
+    process::{admin_client, start},
+};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_waymark");
 const WRITERS: usize = 8;
 /// Kills, each after about `PER_ROUND` more acknowledged writes.
 const ROUNDS: usize = 3;
 const PER_ROUND: usize = 100;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(BINARY)
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("WAYMARK_PORT", port.to_string())
-        .env("WAYMARK_DATA_DIR", data_dir)
-        .env("WAYMARK_DEMO_PLANS", "false")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ready = client.get(format!("{base}/readyz")).send().await;
-        if ready.is_ok_and(|r| r.status() == StatusCode::OK) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server { child, base }
-}
-
-fn admin_client(data_dir: &std::path::Path) -> Client {
-    let out = Command::new(BINARY)
-        .args(["token", "--sub", "crash-test", "--role", "admin"])
-        .env("WAYMARK_DATA_DIR", data_dir)
-        .output()
-        .expect("waymark token");
-    assert!(out.status.success(), "waymark token failed");
-    let token = String::from_utf8(out.stdout)
-        .expect("a token")
-        .trim()
-        .to_string();
-    crate::helpers::token_client(&token)
-}
 
 /// Each writer creates organisations and changes each once, noting every
 /// answer that acknowledged a write: id → the version it answered.
