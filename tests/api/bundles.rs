@@ -29,19 +29,6 @@ async fn json_of(response: Response, status: u16) -> Value {
     body
 }
 
-/// The seq of the newest event, following the feed to its end.
-async fn last_seq(app: &TestApp) -> i64 {
-    let mut after = 0;
-    loop {
-        let path = format!("/api/v1/changes?after={after}&limit=1000");
-        let feed = json_of(app.get(&path).await, 200).await;
-        if feed["items"].as_array().is_none_or(Vec::is_empty) {
-            return after;
-        }
-        after = feed["last_seq"].as_i64().expect("last_seq");
-    }
-}
-
 async fn export(app: &TestApp, plan_id: &Value) -> Value {
     let path = format!("/api/v1/plans/{}/bundle", plan_id.as_str().unwrap());
     json_of(app.get(&path).await, 200).await
@@ -102,7 +89,7 @@ async fn every_embedded_plan_comes_back_from_a_round_trip_as_it_went_in() {
     }
 
     // A second import of each finds everything as it is and writes nothing.
-    let seq = last_seq(&app).await;
+    let seq = app.last_seq().await;
     for (name, _) in PLANS {
         let report = json_of(app.post(IMPORT, &plan_text(name)).await, 200).await;
         for kind in KINDS {
@@ -110,7 +97,7 @@ async fn every_embedded_plan_comes_back_from_a_round_trip_as_it_went_in() {
         }
         assert_eq!(report["plan_version"], 1, "{name}");
     }
-    assert_eq!(last_seq(&app).await, seq, "no version was written");
+    assert_eq!(app.last_seq().await, seq, "no version was written");
 }
 
 #[tokio::test]
@@ -142,7 +129,7 @@ async fn importing_again_writes_new_versions_only_for_what_changed() {
     };
     let before = json_of(app.get(&find("Afl3.3/6")).await, 200).await;
     let removed_id = before["items"][0]["id"].as_str().unwrap().to_string();
-    let seq = last_seq(&app).await;
+    let seq = app.last_seq().await;
     let second = json_of(app.post(IMPORT, &bundle).await, 200).await;
     assert_eq!(second["plan_id"], plan_id);
     assert_eq!(
@@ -153,7 +140,7 @@ async fn importing_again_writes_new_versions_only_for_what_changed() {
         assert!(zero(&second[*kind]), "{kind}: {}", second[*kind]);
     }
     // Three versions: the update, the new action and the deletion's tombstone.
-    assert_eq!(last_seq(&app).await, seq + 3);
+    assert_eq!(app.last_seq().await, seq + 3);
 
     let changed = json_of(app.get(&find("Afl3.3/7")).await, 200).await;
     assert_eq!(changed["items"][0]["brag"], "green");
@@ -198,7 +185,7 @@ async fn a_bad_bundle_is_refused_whole_with_every_bad_element_named() {
     bundle["measures"][0]["priority"] = json!("Afl7");
     bundle["owners"][0]["organisation"] = json!("NOWHERE");
     bundle["plan"]["period"] = json!({"start": "2025-01-01", "end": "2024-01-01"});
-    let seq = last_seq(&app).await;
+    let seq = app.last_seq().await;
 
     let body = problem(app.post(IMPORT, &bundle).await, 422, "validation_failed").await;
     let mut named = fields(&body);
@@ -218,7 +205,7 @@ async fn a_bad_bundle_is_refused_whole_with_every_bad_element_named() {
     expected.sort();
     assert_eq!(named, expected, "{body}");
 
-    assert_eq!(last_seq(&app).await, seq, "nothing was written");
+    assert_eq!(app.last_seq().await, seq, "nothing was written");
     let plans = json_of(app.get("/api/v1/plans").await, 200).await;
     assert_eq!(plans["items"], json!([]));
 }
@@ -243,7 +230,7 @@ async fn a_bundle_that_fails_while_stored_leaves_nothing_behind() {
         vec![format!("measures[{measure}].readings[0].text_value")]
     );
     assert_eq!(
-        last_seq(&app).await,
+        app.last_seq().await,
         0,
         "not even the organisations were kept"
     );
@@ -267,7 +254,7 @@ async fn editors_import_plans_their_organisation_partners_and_only_admins_add_re
             .contains("organisations[0]"),
         "{body}"
     );
-    assert_eq!(last_seq(&app).await, 0);
+    assert_eq!(app.last_seq().await, 0);
 
     // Once it exists, a CNWL editor imports the plan CNWL partners.
     let mut reference = bundle.clone();

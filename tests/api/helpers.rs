@@ -206,6 +206,23 @@ impl TestApp {
         start(&self.database_url, vars)
     }
 
+    /// The seq of the newest event, following the feed to its end; seqs have no
+    /// gaps, so it is also how many events there are.
+    pub async fn last_seq(&self) -> i64 {
+        let mut after = 0;
+        loop {
+            let response = self
+                .get(&format!("/api/v1/changes?after={after}&limit=1000"))
+                .await;
+            assert_eq!(response.status(), 200);
+            let feed: Value = response.json().await.expect("a feed page");
+            if feed["items"].as_array().is_none_or(Vec::is_empty) {
+                return after;
+            }
+            after = feed["last_seq"].as_i64().expect("last_seq");
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
