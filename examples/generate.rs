@@ -39,20 +39,6 @@ const BRAGS: [Option<Brag>; 6] = [
     Some(Brag::Grey),
     None,
 ];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// A small deterministic generator, so every run builds the same data.
 struct Lcg(u64);
@@ -228,8 +214,16 @@ fn fill_plan(
                 },
             )?;
             for n in 0..ACTIONS {
-                let start = format!("{} {}", MONTHS[rng.next(12)], 2023 + rng.next(3));
-                let due = format!("{} {}", MONTHS[rng.next(12)], 2024 + rng.next(4));
+                let start = format!(
+                    "{} {}",
+                    waymark::domain::when::MONTH_NAMES[rng.next(12)],
+                    2023 + rng.next(3)
+                );
+                let due = format!(
+                    "{} {}",
+                    waymark::domain::when::MONTH_NAMES[rng.next(12)],
+                    2024 + rng.next(4)
+                );
                 let (s, d) = (
                     waymark::domain::when::read(&start),
                     waymark::domain::when::read(&due),

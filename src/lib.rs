@@ -24,6 +24,9 @@ pub mod domain;
 pub mod error;
 /// The OpenAPI document.
 pub mod openapi;
+/// Property tests (proptest) of the code that reads untrusted text.
+#[cfg(test)]
+mod properties;
 /// The route table.
 pub mod routes;
 /// The partnership's five plans, embedded as demo data.

@@ -7,7 +7,7 @@ use actix_web::{
     http::Method, middleware::from_fn, web, FromRequest, Handler, HttpRequest, HttpResponse,
     Resource, Responder,
 };
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     api::{
@@ -169,8 +169,11 @@ fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// Where the OpenAPI document is served.
+pub const SPEC_URL: &str = "/api-docs/openapi.json";
+
 /// The routes, with `spec` (the OpenAPI document) served beside Swagger UI.
-pub fn configure(cfg: &mut web::ServiceConfig, spec: serde_json::Value) {
+pub fn configure(cfg: &mut web::ServiceConfig, spec: web::Bytes) {
     for endpoint in endpoints() {
         cfg.service(endpoint.finish());
     }
@@ -179,7 +182,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, spec: serde_json::Value) {
             .insert_header(("Location", "/docs/"))
             .finish()
     })))
-    .service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/api-docs/openapi.json", spec));
+    .service(web::resource(SPEC_URL).route(web::get().to(move || {
+        let spec = spec.clone();
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(spec)
+        }
+    })))
+    .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(SPEC_URL)));
 }
 
 /// One method of one path and who may call it.

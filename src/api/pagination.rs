@@ -77,11 +77,11 @@ where
     })
 }
 
-fn encode_cursor(after: &str) -> String {
+pub(crate) fn encode_cursor(after: &str) -> String {
     URL_SAFE_NO_PAD.encode(after)
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+pub(crate) fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()

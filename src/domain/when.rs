@@ -15,6 +15,22 @@ pub struct Reading {
     pub recurring: bool,
 }
 
+/// The months as plans name them.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
@@ -105,22 +121,11 @@ fn month_of(word: &str) -> Option<u32> {
         return None;
     }
     let index = MONTHS.iter().position(|m| word.starts_with(m))?;
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     // "sept" and "sep" are both September; "mar" but not "mark".
-    let ok = full[index].starts_with(word) || (index == 8 && word == "sept");
+    let ok = MONTH_NAMES[index]
+        .get(..word.len())
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
+        || (index == 8 && word == "sept");
     ok.then_some(index as u32 + 1)
 }
 
