@@ -85,7 +85,9 @@ run_backend() {
   # Two connections: a batch is one transaction of 1,000 writes, so more would
   # only queue for the write lock; a batch may take longer than wrk's 2 s default.
   WAYMARK_BENCH_MEASURE="$measure_id" conns=2 row "$backend" "reading batch of 1,000 (x1000 = readings/s)" --timeout 60s -s benches/reading_batch.lua "$base/reading-batches"
-  row "$backend" "change feed, 1000 events a page" "$base/changes?after=0&limit=1000"
+  row "$backend" "change feed, 1,000 a page (x1000 = events/s)" "$base/changes?after=0&limit=1000"
+  printf '%-9s %-46s %s\n' "$backend" "peak resident memory over all cases" \
+    "$(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$server/status")"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 

@@ -18,8 +18,9 @@ url=${2:-sqlite://$work/soak.db}
 server=""
 sampler=""
 cleanup() {
-  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-  [ -n "$server" ] && kill "$server" 2>/dev/null
+  # Each step on its own: under set -e a failed kill would skip the rest.
+  if [ -n "$sampler" ]; then kill "$sampler" 2>/dev/null || true; fi
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -20,8 +20,9 @@ work=$(mktemp -d)
 server=""
 receiver=""
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null
-  [ -n "$receiver" ] && kill "$receiver" 2>/dev/null
+  # Each step on its own: under set -e a failed kill would skip the rest.
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  if [ -n "$receiver" ]; then kill "$receiver" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -139,6 +139,10 @@ impl r2d2::ManageConnection for Manager {
 pub fn build_pool(url: &DatabaseUrl, size: u32, timeout: Duration) -> Pool {
     r2d2::Pool::builder()
         .max_size(size)
+        // A PostgreSQL connection can die with its server or network, and a dead
+        // one is found and replaced at checkout; a SQLite file cannot go away so,
+        // and the check was one more statement on every request.
+        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
         .min_idle(Some(0))
         .connection_timeout(timeout)
         .error_handler(Box::new(LogPoolErrors))

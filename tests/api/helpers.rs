@@ -38,6 +38,7 @@ impl TestDatabase {
     pub fn create() -> Self {
         match std::env::var(PG_ENV) {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let admin_url = without_tls(&admin_url);
                 let name = format!("waymark_test_{}", uuid_simple());
                 let mut admin = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("{PG_ENV} does not connect: {e}"));
@@ -71,6 +72,17 @@ impl Drop for TestDatabase {
             }
         }
     }
+}
+
+/// Loopback test connections go without TLS unless the URL asks for it: libpq's
+/// OpenSSL clean-up at exit crashed the test process (SIGSEGV in libcrypto) when
+/// a stopped test server's thread still held a TLS connection.
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable")
 }
 
 /// Replaces the database name at the end of a PostgreSQL URL.
