@@ -31,10 +31,6 @@ pub const MONTH_NAMES: [&str; 12] = [
     "December",
 ];
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
 /// Reads the dates a plan's wording names; wording without a date reads as none.
 pub fn read(wording: &str) -> Reading {
     let text = wording.trim().to_ascii_lowercase();
@@ -120,7 +116,10 @@ fn month_of(word: &str) -> Option<u32> {
     if word.len() < 3 || word.chars().any(|c| !c.is_ascii_alphabetic()) {
         return None;
     }
-    let index = MONTHS.iter().position(|m| word.starts_with(m))?;
+    // Both are ASCII and at least three letters long.
+    let index = MONTH_NAMES
+        .iter()
+        .position(|m| m[..3].eq_ignore_ascii_case(&word[..3]))?;
     // "sept" and "sep" are both September; "mar" but not "mark".
     let ok = MONTH_NAMES[index]
         .get(..word.len())
