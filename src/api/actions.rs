@@ -154,7 +154,7 @@ impl From<ActionRecord> for Action {
 }
 
 /// The fields a client sets on an action.
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "outcome_id": "019ab3c4-5e6f-7a00-8b00-0000000000f3",
@@ -332,7 +332,7 @@ impl Actions {
     ) -> Result<(), ApiError> {
         match write {
             Write::Change { current, input } => {
-                let changed = crud::changed_fields(&Self::input_of(current), input);
+                let changed = crud::changed_fields(&Self::input_of(current), &as_stored(input));
                 scope::contribute(
                     conn,
                     who,
@@ -344,6 +344,18 @@ impl Actions {
             other => crud::plan_editors::<Self>(conn, who, other),
         }
     }
+}
+
+/// `input` as the store would keep it, so that a contributor's PUT of what it
+/// read (priority beside outcome, untrimmed text) changes only what it means to.
+fn as_stored(input: &ActionInput) -> ActionInput {
+    let mut input = input.clone();
+    if input.outcome_id.is_some() {
+        // The store derives the priority from the outcome.
+        input.priority_id = None;
+    }
+    input.description = input.description.trim().to_string();
+    input
 }
 
 impl Child for Actions {

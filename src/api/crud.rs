@@ -96,8 +96,8 @@ pub enum Write<'a, R: Resource + ?Sized> {
         parent: Option<&'a str>,
         input: &'a R::Input,
     },
-    /// `current` replaced by `input`: the fields as they would be stored after
-    /// the PUT, or the PATCH once merged.
+    /// `current` replaced by `input`: the PUT's body, or the PATCH merged into
+    /// the stored fields. Nothing is written yet.
     Change {
         current: &'a R::Record,
         input: &'a R::Input,
@@ -435,17 +435,29 @@ async fn change<R: Resource>(
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
             precondition.check(R::version(&current))?;
+            // A caller outside the object's scope learns nothing of its body's
+            // faults: the stored object, changed in nothing, is judged first.
+            authorize::<R>(
+                tx.conn,
+                &who,
+                Write::Change {
+                    current: &current,
+                    input: &R::input_of(&current),
+                },
+            )?;
             let input = input(&current)?;
+            // Decided before anything is written, on the object as stored and
+            // as it would be: a rule that read the database after the update
+            // would judge the caller by the state it had just written.
+            authorize::<R>(
+                tx.conn,
+                &who,
+                Write::Change {
+                    current: &current,
+                    input: &input,
+                },
+            )?;
             let updated = R::update(tx, &current, input)?;
-            // Judged on what would be stored, so fields the store derives (an
-            // action's priority from its outcome) count only if they change;
-            // a refusal rolls the update back with the transaction.
-            let stored = R::input_of(&updated);
-            let write = Write::Change {
-                current: &current,
-                input: &stored,
-            };
-            authorize::<R>(tx.conn, &who, write)?;
             record::<R>(tx, updated, Operation::Update)
         })
         .await?;

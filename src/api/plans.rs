@@ -303,7 +303,8 @@ impl Resource for Plans {
 
 impl Plans {
     /// A new plan must list the editor's organisation as a partner; an existing
-    /// one may be changed by editors of its partners.
+    /// one may be changed by editors of its partners, who stay partners and
+    /// remove none.
     fn authorize(
         conn: &mut DbConnection,
         who: &Principal,
@@ -313,9 +314,16 @@ impl Plans {
             Write::Create { input, .. } => {
                 scope::create_plan(conn, who, &input.partner_organisation_ids)
             }
-            Write::Change { current, .. } | Write::Delete { current } => {
-                scope::edit_plan(conn, who, &current.row.id)
+            Write::Change { current, input } => {
+                scope::edit_plan(conn, who, &current.row.id)?;
+                scope::change_partners(
+                    conn,
+                    who,
+                    &current.partners,
+                    &input.partner_organisation_ids,
+                )
             }
+            Write::Delete { current } => scope::edit_plan(conn, who, &current.row.id),
         }
     }
 }

@@ -66,6 +66,42 @@ pub fn edit_plan(conn: &mut DbConnection, who: &Principal, plan: &str) -> Result
     )))
 }
 
+/// A change to a plan's partners, judged before it is written: an editor
+/// (already a partner, `edit_plan`) must stay one, and only an admin removes a
+/// partner, so that nobody moves a plan into or out of another's reach.
+pub fn change_partners(
+    conn: &mut DbConnection,
+    who: &Principal,
+    before: &[String],
+    after: &[String],
+) -> Result<(), ApiError> {
+    if who.is(Role::Admin) {
+        return Ok(());
+    }
+    let org = organisation_id(conn, who)?;
+    if !org.as_ref().is_some_and(|org| after.contains(org)) {
+        return Err(outside(format!(
+            "{} must stay among the plan's partner_organisation_ids",
+            organisation_name(who)
+        )));
+    }
+    let removed: Vec<&str> = before
+        .iter()
+        .filter(|p| !after.contains(p))
+        .map(String::as_str)
+        .collect();
+    if removed.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden {
+        code: "partner_removal",
+        detail: format!(
+            "only an admin may remove a partner from a plan; this removes {}",
+            removed.join(", ")
+        ),
+    })
+}
+
 /// A new plan must name the editor's organisation among its partners.
 pub fn create_plan(
     conn: &mut DbConnection,

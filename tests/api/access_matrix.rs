@@ -183,7 +183,7 @@ async fn world(app: &TestApp, published: bool) -> World {
         &json!({"code": "OWN", "name": "Own", "kind": "nhs_trust"}),
     )
     .await;
-    create(
+    let foreign = create(
         app,
         "/api/v1/organisations",
         &json!({"code": "FOREIGN", "name": "Foreign", "kind": "local_authority"}),
@@ -203,6 +203,8 @@ async fn world(app: &TestApp, published: bool) -> World {
         counter: AtomicUsize::new(10),
     };
     w.ids.push(("owners", w.owner.clone()));
+    w.ids
+        .push(("foreign", foreign["id"].as_str().unwrap().to_string()));
     for resource in [
         "governance-bodies",
         "plans",
@@ -451,4 +453,247 @@ async fn the_route_table_and_the_spec_name_the_same_operations() {
             );
         }
     }
+}
+
+/// What FOREIGN holds, for callers to try to move OWN's objects into.
+struct Elsewhere {
+    owner: String,
+    plan: String,
+    priority: String,
+    measure: String,
+}
+
+async fn elsewhere(app: &TestApp, w: &World) -> Elsewhere {
+    let foreign = w.id("foreign");
+    let owner = create(
+        app,
+        "/api/v1/owners",
+        &json!({"kind": "post", "name": "Foreign lead", "organisation_id": foreign}),
+    )
+    .await;
+    let plan = create(
+        app,
+        "/api/v1/plans",
+        &json!({"ref": "FOREIGN-PLAN", "title": "Foreign plan", "kind": "strategy",
+                "partner_organisation_ids": [foreign]}),
+    )
+    .await;
+    let plan = plan["id"].as_str().unwrap().to_string();
+    let priority = create(
+        app,
+        &format!("/api/v1/plans/{plan}/priorities"),
+        &json!({"ref": "F1", "kind": "aim", "title": "Foreign aim"}),
+    )
+    .await;
+    let measure = create(
+        app,
+        &format!("/api/v1/plans/{plan}/measures"),
+        &json!({"ref": "FM1", "title": "Foreign measure", "unit": "percent",
+                "direction": "higher_is_better", "team_responsible_id": owner["id"]}),
+    )
+    .await;
+    Elsewhere {
+        owner: owner["id"].as_str().unwrap().to_string(),
+        plan,
+        priority: priority["id"].as_str().unwrap().to_string(),
+        measure: measure["id"].as_str().unwrap().to_string(),
+    }
+}
+
+/// The self-granting column: for a route that writes, who is outside the
+/// object's scope and what it sends to change the field that decides the
+/// scope (a plan's partners, an action's leads, a measure's team, the plan or
+/// measure an item belongs to, an owner's organisation). A writing route this
+/// cannot build attempts for fails the test.
+fn self_granting(
+    w: &World,
+    x: &Elsewhere,
+    bundle_ref: &str,
+    method: &Method,
+    template: &str,
+) -> Vec<(Who, String, Value)> {
+    let rest = template.strip_prefix("/api/v1/").unwrap_or(template);
+    let resource = rest.split('/').next().unwrap_or_default();
+    let path = match template.contains("{id}") {
+        true => template
+            .replace("{id}", w.id(resource))
+            .replace("{delivery_id}", w.id("deliveries")),
+        false => template.to_string(),
+    };
+    let (own, foreign) = (w.id("organisations"), w.id("foreign"));
+    let item = |field: &str, value: Value| {
+        let body = match *method {
+            Method::PUT => {
+                let mut body = w.body(resource);
+                // The plan or measure an item belongs to is no field of its
+                // body: a PUT keeps the body valid and is refused for its scope.
+                if !["plan_id", "measure_id"].contains(&field) {
+                    body[field] = value;
+                }
+                body
+            }
+            _ => json!({ field: value }),
+        };
+        body
+    };
+    let post = *method == Method::POST;
+    match (post, rest) {
+        (true, "organisations" | "governance-bodies" | "webhooks") => {
+            vec![(Who::Editor, path, w.body(resource))]
+        }
+        (true, "owners") => vec![(
+            Who::Editor,
+            path,
+            json!({"kind": "team", "name": "Self-granted", "organisation_id": own}),
+        )],
+        (true, "plans") => {
+            let mut body = w.body("plans");
+            body["partner_organisation_ids"] = json!([own]);
+            vec![(Who::ForeignEditor, path, body)]
+        }
+        (true, "plan-bundles") => {
+            let bundle = |partners: Value| {
+                json!({
+                    "format": "waymark.plan-bundle/1",
+                    "plan": {"ref": bundle_ref, "title": "Taken over", "kind": "strategy",
+                             "status": "draft", "partner_organisations": partners},
+                    "organisations": partners.as_array().unwrap().iter().map(|code| match code.as_str() {
+                        Some("OWN") => json!({"code": "OWN", "name": "Own", "kind": "nhs_trust"}),
+                        _ => json!({"code": "FOREIGN", "name": "Foreign", "kind": "local_authority"}),
+                    }).collect::<Vec<_>>()
+                })
+            };
+            vec![
+                (
+                    Who::ForeignEditor,
+                    path.clone(),
+                    bundle(json!(["OWN", "FOREIGN"])),
+                ),
+                (Who::Editor, path, bundle(json!(["FOREIGN"]))),
+            ]
+        }
+        (true, "reading-batches") => vec![(Who::ForeignContributor, path, w.body(resource))],
+        (true, _) if rest.ends_with("/readings") || rest.ends_with("/status-updates") => {
+            let collection = rest.rsplit('/').next().unwrap_or_default();
+            vec![(Who::ForeignContributor, path, w.body(collection))]
+        }
+        (true, _) if rest.ends_with("/redeliver") => vec![(Who::Editor, path, json!({}))],
+        (true, _) => {
+            let collection = rest.rsplit('/').next().unwrap_or_default();
+            vec![(Who::ForeignEditor, path, w.body(collection))]
+        }
+        (false, "organisations/{id}") => vec![(Who::Editor, path, item("code", json!("MINE")))],
+        (false, "governance-bodies/{id}") => vec![(
+            Who::Editor,
+            path,
+            item("member_organisation_ids", json!([own])),
+        )],
+        (false, "owners/{id}") => vec![(Who::Editor, path, item("organisation_id", json!(own)))],
+        (false, "webhooks/{id}") => vec![(Who::Editor, path, item("plan_id", json!(x.plan)))],
+        (false, "plans/{id}") => vec![
+            (
+                Who::ForeignEditor,
+                path.clone(),
+                item("partner_organisation_ids", json!([own, foreign])),
+            ),
+            // An editor hands its own plan over, or leaves it.
+            (
+                Who::Editor,
+                path.clone(),
+                item("partner_organisation_ids", json!([foreign])),
+            ),
+            (
+                Who::Editor,
+                path,
+                item("partner_organisation_ids", json!([])),
+            ),
+        ],
+        (false, "actions/{id}") => vec![
+            (
+                Who::ForeignContributor,
+                path.clone(),
+                item("lead_ids", json!([x.owner])),
+            ),
+            (
+                Who::ForeignEditor,
+                path.clone(),
+                item("lead_ids", json!([x.owner])),
+            ),
+            // A lead's contributor hands its action to another organisation.
+            (Who::Contributor, path, item("lead_ids", json!([x.owner]))),
+        ],
+        (false, "measures/{id}") => vec![(
+            Who::ForeignEditor,
+            path,
+            item("team_responsible_id", json!(x.owner)),
+        )],
+        (false, "outcomes/{id}") => vec![(
+            Who::ForeignEditor,
+            path,
+            item("priority_id", json!(x.priority)),
+        )],
+        (false, "readings/{id}") => vec![(
+            Who::ForeignContributor,
+            path,
+            item("measure_id", json!(x.measure)),
+        )],
+        (false, "priorities/{id}" | "risks/{id}") => {
+            vec![(Who::ForeignEditor, path, item("plan_id", json!(x.plan)))]
+        }
+        _ => panic!("the self-granting column has no attempt for {method} {template}: add one"),
+    }
+}
+
+#[tokio::test]
+async fn no_caller_moves_an_object_into_or_out_of_its_reach() {
+    let app = spawn_app_with(MATRIX).await;
+    let w = world(&app, false).await;
+    let x = elsewhere(&app, &w).await;
+    let plan: Value = app
+        .get(&format!("/api/v1/plans/{}", w.id("plans")))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bundle_ref = plan["ref"].as_str().unwrap().to_string();
+    let webhook = format!("/api/v1/webhooks/{}", w.id("webhooks"));
+    let webhook_before: Value = app.get(&webhook).await.json().await.unwrap();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for rule in access_table() {
+        if !matches!(rule.method, Method::POST | Method::PUT | Method::PATCH) {
+            continue;
+        }
+        for (who, path, body) in self_granting(&w, &x, &bundle_ref, &rule.method, rule.path) {
+            let before = app.last_seq().await;
+            let response = send(
+                &client(&app, who),
+                &app,
+                &rule.method,
+                &path,
+                Some(body.clone()),
+            )
+            .await;
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            let after = app.last_seq().await;
+            cases += 1;
+            if status != 403 || after != before {
+                failures.push(format!(
+                    "{} {path} as {who:?} with {body}: {status}, {} event(s) stored; answer {text}",
+                    rule.method,
+                    after - before
+                ));
+            }
+        }
+    }
+    let webhook_after: Value = app.get(&webhook).await.json().await.unwrap();
+    assert_eq!(webhook_after["version"], webhook_before["version"]);
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} self-granting attempts got through:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("self-granting column: {cases} attempts, each 403 with nothing stored");
 }

@@ -201,6 +201,92 @@ async fn an_editor_changes_only_plans_its_organisation_is_a_partner_in() {
 }
 
 #[tokio::test]
+async fn partners_are_kept_by_editors_and_changed_by_admins() {
+    let app = spawn_app_with(&[]).await;
+    let send = send_plan(&app, false).await;
+    let plan = format!("/api/v1/plans/{}", id(&send.plan));
+    let partners = send.plan["partner_organisation_ids"].clone();
+    let (mkcc_id, cnwl_id) = (partners[0].clone(), partners[1].clone());
+    let organisations: Value = app
+        .get("/api/v1/organisations?code=ICB")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let icb_id = organisations["items"][0]["id"].clone();
+    let mkcc = app.client_as(Role::Editor, Some("MKCC"));
+    let icb = app.client_as(Role::Editor, Some("ICB"));
+
+    // An outsider does not make itself a partner.
+    let refused = patch(
+        &icb,
+        &app,
+        &plan,
+        json!({"partner_organisation_ids": [mkcc_id, cnwl_id, icb_id]}),
+    )
+    .await;
+    problem(refused, 403, "outside_organisation").await;
+    // A partner neither removes another nor leaves.
+    let refused = patch(
+        &mkcc,
+        &app,
+        &plan,
+        json!({"partner_organisation_ids": [mkcc_id]}),
+    )
+    .await;
+    let body = problem(refused, 403, "partner_removal").await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains(cnwl_id.as_str().unwrap()));
+    let refused = patch(
+        &mkcc,
+        &app,
+        &plan,
+        json!({"partner_organisation_ids": [cnwl_id]}),
+    )
+    .await;
+    problem(refused, 403, "outside_organisation").await;
+    let stored: Value = app.get(&plan).await.json().await.unwrap();
+    assert_eq!(
+        (
+            stored["version"].clone(),
+            stored["partner_organisation_ids"].clone()
+        ),
+        (json!(1), partners.clone())
+    );
+
+    // A partner adds one; an admin removes one.
+    let added = patch(
+        &mkcc,
+        &app,
+        &plan,
+        json!({"partner_organisation_ids": [mkcc_id, cnwl_id, icb_id]}),
+    )
+    .await;
+    assert_eq!(added.status(), 200);
+    let removed = patch(
+        &app.client,
+        &app,
+        &plan,
+        json!({"partner_organisation_ids": [mkcc_id, icb_id]}),
+    )
+    .await;
+    assert_eq!(removed.status(), 200);
+    let stored: Value = removed.json().await.unwrap();
+    assert_eq!(stored["partner_organisation_ids"], json!([mkcc_id, icb_id]));
+    // CNWL, no longer a partner, may no longer touch the plan's actions.
+    let cnwl = app.client_as(Role::Editor, Some("CNWL"));
+    let refused = cnwl
+        .delete(app.url(&format!("/api/v1/actions/{}", id(&send.mkcc_action))))
+        .header("If-Match", "*")
+        .send()
+        .await
+        .unwrap();
+    problem(refused, 403, "outside_organisation").await;
+}
+
+#[tokio::test]
 async fn anonymous_readers_see_published_plans_only_and_only_when_allowed() {
     let closed = spawn_app_with(&[]).await;
     let send = send_plan(&closed, true).await;

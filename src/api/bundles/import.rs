@@ -245,7 +245,8 @@ fn bodies_in_order(bodies: &[BodyEntry]) -> Vec<(usize, &BodyEntry)> {
     order
 }
 
-/// Creates or updates the plan; editors must partner it before and after.
+/// Creates or updates the plan; editors must partner it before and after,
+/// decided before it is written.
 fn plan(
     tx: &mut WriteTx<'_>,
     who: &Principal,
@@ -257,17 +258,21 @@ fn plan(
     let current = match keys::plan_by_ref(tx.conn, &input.r#ref)? {
         Some(id) => {
             scope::edit_plan(tx.conn, who, &id)?;
-            Some(Plans::get(tx.conn, &id)?)
+            let current = Plans::get(tx.conn, &id)?;
+            scope::change_partners(
+                tx.conn,
+                who,
+                &current.partners,
+                &input.partner_organisation_ids,
+            )?;
+            Some(current)
         }
         None => {
             scope::create_plan(tx.conn, who, &input.partner_organisation_ids)?;
             None
         }
     };
-    let id =
-        upsert::<Plans>(tx, current, input, &mut report.plan, Plans::insert).map_err(at("plan"))?;
-    scope::edit_plan(tx.conn, who, &id)?;
-    Ok(id)
+    upsert::<Plans>(tx, current, input, &mut report.plan, Plans::insert).map_err(at("plan"))
 }
 
 /// What the plan holds before the import, by key.
