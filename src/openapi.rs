@@ -426,8 +426,10 @@ impl Modify for IdempotentPosts {
 }
 
 /// Documents what the parameters themselves can cause, whatever the handler
-/// declares: a 400 when a query or numeric path parameter does not parse (see
-/// `startup`'s extractor configuration), a 412 wherever `If-Match` is taken.
+/// declares: a 400 on every operation for a query parameter it does not take or
+/// one that does not parse (`api::query_rules`, `startup`'s extractor
+/// configuration) and for a numeric path parameter that does not parse, a 412
+/// wherever `If-Match` is taken.
 struct ParameterProblems;
 
 impl Modify for ParameterProblems {
@@ -435,9 +437,6 @@ impl Modify for ParameterProblems {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
                 let parameters = operation.parameters.as_deref().unwrap_or_default();
-                let has_query = parameters
-                    .iter()
-                    .any(|p| p.parameter_in == ParameterIn::Query);
                 let has_number_in_path = parameters.iter().any(|p| {
                     p.parameter_in == ParameterIn::Path
                         && matches!(&p.schema, Some(RefOr::T(Schema::Object(o)))
@@ -451,10 +450,9 @@ impl Modify for ParameterProblems {
                     let (status, code, description) = STALE;
                     add_problem(responses, status, code, description);
                 }
-                if has_query {
-                    let (status, code, description) = BAD_QUERY;
-                    add_problem(responses, status, code, description);
-                }
+                // Any operation refuses a parameter it does not take (`query_rules`).
+                let (status, code, description) = BAD_QUERY;
+                add_problem(responses, status, code, description);
                 if has_number_in_path {
                     add_problem(
                         responses,

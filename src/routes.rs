@@ -12,8 +12,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::{
     api::{
         actions, bodies, bundles, changes, csv, history, idempotency, measures, operations,
-        organisations, outcomes, owners, plans, priorities, reading_batches, readings, risks,
-        status_updates, webhooks,
+        organisations, outcomes, owners, plans, priorities, query_rules, reading_batches, readings,
+        risks, status_updates, webhooks,
     },
     auth::access::{
         enforce,
@@ -250,6 +250,10 @@ impl Endpoint {
             // Inside the access check, which names the caller the key belongs to.
             route = route.wrap(from_fn(idempotency::guard));
         }
+        let (checked, path) = (method.clone(), self.path);
+        route = route.wrap(from_fn(move |req, next| {
+            query_rules::check(checked.clone(), path, req, next)
+        }));
         let route = route.wrap(from_fn(move |req, next| enforce(access, req, next)));
         self.resource = self.resource.route(route);
         self

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::{
-    api::body::BodyLimit,
+    api::{body::BodyLimit, query_rules::QueryRules},
     auth::{self, Authenticator},
     config::{Config, ConfigError},
     db::{self, Store},
@@ -149,8 +149,9 @@ fn server(
 ) -> std::io::Result<Server> {
     let store = web::Data::new(store);
     // Serialized once and shared: as a JSON value it took ~6 MB a worker.
-    let spec = crate::openapi::served()
-        .and_then(|value| serde_json::to_vec(&value))
+    let spec = crate::openapi::served().map_err(std::io::Error::other)?;
+    let query_rules = web::Data::new(QueryRules::from_spec(&spec));
+    let spec = serde_json::to_vec(&spec)
         .map(web::Bytes::from)
         .map_err(std::io::Error::other)?;
     let metrics = web::Data::new(Metrics::default());
@@ -166,6 +167,7 @@ fn server(
             .app_data(metrics.clone())
             .app_data(limit.clone())
             .app_data(webhooks.clone())
+            .app_data(query_rules.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

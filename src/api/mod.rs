@@ -24,6 +24,7 @@ pub mod pagination;
 pub mod plans;
 pub mod priorities;
 pub mod problems;
+pub mod query_rules;
 pub mod reading_batches;
 pub mod readings;
 pub mod risks;

@@ -2,7 +2,7 @@
 //! cannot store it in text and fails the statement; SQLite would store it, and
 //! the two backends must take the same input. So no id, filter or field may
 //! hold it: a path with `%00` names nothing (404), a query with it is invalid
-//! (400), and a body field with it is an invalid field (422, one entry each).
+//! (400, checked per route after the caller's token: `query_rules`), and a body field with it is an invalid field (422, one entry each).
 
 use actix_web::{
     body::MessageBody,
@@ -17,7 +17,7 @@ use crate::error::{ApiError, FieldError};
 /// `%00` written in any case: hex digits `0` have none.
 const ENCODED_NUL: &str = "%00";
 
-/// Answers requests whose path or query carries an encoded NUL before any
+/// Answers requests whose path carries an encoded NUL before any
 /// handler or extractor turns it into a database parameter.
 pub async fn refuse_in_url(
     req: ServiceRequest,
@@ -27,11 +27,6 @@ pub async fn refuse_in_url(
         Some(ApiError::RouteNotFound {
             path: req.path().to_string(),
         })
-    } else if req.query_string().contains(ENCODED_NUL) {
-        Some(ApiError::bad_request(
-            "invalid_query",
-            "the query is invalid: it contains the NUL character (%00)",
-        ))
     } else {
         None
     };

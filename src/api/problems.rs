@@ -108,7 +108,8 @@ fn responses(items: &[(u16, &str, &str)]) -> BTreeMap<String, RefOr<Response>> {
 pub(crate) const BAD_QUERY: (u16, &str, &str) = (
     400,
     "invalid_query",
-    "A query parameter or the cursor is invalid",
+    "A query parameter the operation does not take, or one that is invalid (an enum \
+     value outside its list, a malformed value, a bad cursor)",
 );
 const MALFORMED: (u16, &str, &str) = (400, "malformed_json", "The body is not valid JSON");
 const NOT_FOUND: (u16, &str, &str) = (404, "not_found", "No such resource");

@@ -521,20 +521,17 @@ fn self_granting(
         false => template.to_string(),
     };
     let (own, foreign) = (w.id("organisations"), w.id("foreign"));
-    let item = |field: &str, value: Value| {
-        let body = match *method {
-            Method::PUT => {
-                let mut body = w.body(resource);
-                // The plan or measure an item belongs to is no field of its
-                // body: a PUT keeps the body valid and is refused for its scope.
-                if !["plan_id", "measure_id"].contains(&field) {
-                    body[field] = value;
-                }
-                body
+    let item = |field: &str, value: Value| match *method {
+        Method::PUT => {
+            let mut body = w.body(resource);
+            // The plan or measure an item belongs to is no field of its
+            // body: a PUT keeps the body valid and is refused for its scope.
+            if !["plan_id", "measure_id"].contains(&field) {
+                body[field] = value;
             }
-            _ => json!({ field: value }),
-        };
-        body
+            body
+        }
+        _ => json!({ field: value }),
     };
     let post = *method == Method::POST;
     match (post, rest) {

@@ -261,3 +261,95 @@ async fn the_nul_character_is_refused_in_bodies_paths_queries_and_tokens() {
         .unwrap();
     assert_eq!(before["items"], after["items"], "nothing was stored");
 }
+
+#[tokio::test]
+async fn a_query_parameter_the_operation_does_not_take_answers_400_naming_it() {
+    let app = spawn_app().await;
+    for (path, name) in [
+        ("/api/v1/actions?brg=red", "brg"),
+        ("/api/v1/changes?since=2026-11-01T00:00:00Z", "since"),
+        ("/api/v1/organisations?limit=5&colour=blue", "colour"),
+        ("/healthz?verbose=1", "verbose"),
+    ] {
+        let body = problem(app.get(path).await, 400, "invalid_query").await;
+        assert_eq!(body["errors"][0]["field"], name, "{path}: {body}");
+        assert_eq!(body["errors"][0]["code"], "unknown_parameter", "{path}");
+        assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{path}");
+    }
+    let body = problem(
+        app.get("/api/v1/actions?brg=red").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("body_id, brag, cursor, due_after"),
+        "the message lists what the operation takes: {body}"
+    );
+    assert_eq!(
+        app.get("/api/v1/actions?brag=red&limit=5").await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn an_enum_filter_outside_its_values_answers_400_listing_them() {
+    let app = spawn_app().await;
+    let body = problem(
+        app.get("/api/v1/changes?resource_type=actions").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "resource_type");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("\"actions\""), "{message}");
+    assert!(
+        message.contains("action, governance_body, measure"),
+        "{message}"
+    );
+    let body = problem(
+        app.get("/api/v1/actions?brag=purple").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("amber, blue, green, grey, red"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get("/api/v1/changes?resource_type=action")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_missing_token_is_refused_before_the_query_is_judged() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/plans?ref=a%00b",
+        "/api/v1/actions?brg=red",
+        "/api/v1/changes?resource_type=actions",
+        "/api/v1/actions?limit=0",
+    ] {
+        let response = app.anonymous.get(app.url(path)).send().await.unwrap();
+        problem(response, 401, "missing_token").await;
+    }
+    let viewer = app.client_as(waymark::auth::Role::Viewer, None);
+    let refused = viewer
+        .post(app.url("/api/v1/organisations?x=%00"))
+        .json(&json!({"code": "X", "name": "X", "kind": "other"}))
+        .send()
+        .await
+        .unwrap();
+    problem(refused, 403, "insufficient_role").await;
+}

@@ -1,0 +1,206 @@
+//! Strict queries: a parameter the operation does not take, or an enum filter's
+//! value outside its list, answers 400 `invalid_query` naming it, rather than
+//! being ignored (`?brg=red` listing every action) or matching nothing. The
+//! rules are read from the served OpenAPI document, so the server accepts
+//! exactly the parameters the spec declares. Checked inside the access check:
+//! a caller without a token learns nothing of the query's faults.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::{
+    body::BoxBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::Method,
+    middleware::Next,
+    web, HttpResponse,
+};
+use serde_json::Value;
+
+use crate::error::{ApiError, FieldError};
+
+/// `%00` written in any case: hex digits `0` have none.
+const ENCODED_NUL: &str = "%00";
+
+/// One operation's query parameters: each name with its allowed values, if an enum.
+type Parameters = HashMap<String, Option<BTreeSet<String>>>;
+
+/// Every operation's query parameters, by method and path template.
+#[derive(Debug, Default)]
+pub struct QueryRules {
+    operations: HashMap<(Method, String), Parameters>,
+}
+
+impl QueryRules {
+    /// Reads the rules from the OpenAPI document as served.
+    pub fn from_spec(spec: &Value) -> Self {
+        let mut operations = HashMap::new();
+        let paths = spec["paths"].as_object().into_iter().flatten();
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let parameters = operation["parameters"].as_array().into_iter().flatten();
+                let query = parameters
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| {
+                        let name = p["name"].as_str()?.to_string();
+                        Some((name, enum_values(spec, &p["schema"])))
+                    })
+                    .collect();
+                operations.insert((method, path.clone()), query);
+            }
+        }
+        QueryRules { operations }
+    }
+
+    /// What is wrong with `query` for the operation, if anything.
+    pub fn check(&self, method: &Method, path: &str, query: &str) -> Result<(), ApiError> {
+        if query.contains(ENCODED_NUL) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "the query is invalid: it contains the NUL character (%00)",
+            ));
+        }
+        let Some(allowed) = self.operations.get(&(method.clone(), path.to_string())) else {
+            return Ok(());
+        };
+        let mut errors = Vec::new();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match allowed.get(name.as_ref()) {
+                None => errors.push(FieldError {
+                    field: name.to_string(),
+                    code: "unknown_parameter".into(),
+                    message: match allowed.is_empty() {
+                        true => "this operation takes no query parameters".into(),
+                        false => format!(
+                            "not a parameter of this operation; it takes {}",
+                            sorted(allowed.keys()).join(", ")
+                        ),
+                    },
+                }),
+                Some(Some(values)) if !values.contains(value.as_ref()) => errors.push(FieldError {
+                    field: name.to_string(),
+                    code: "enum".into(),
+                    message: format!(
+                        "{value:?} is not allowed; use one of {}",
+                        values.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: format!("the query has {} invalid parameter(s)", errors.len()),
+            errors,
+        })
+    }
+}
+
+fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.map(String::as_str).collect();
+    names.sort_unstable();
+    names
+}
+
+/// The values a parameter's schema allows, when it is an enum: written inline,
+/// by `$ref` to a component, or as one of `oneOf`/`anyOf`/`allOf` beside `null`.
+fn enum_values(spec: &Value, schema: &Value) -> Option<BTreeSet<String>> {
+    if let Some(values) = schema["enum"].as_array() {
+        return Some(
+            values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        );
+    }
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        return enum_values(spec, &spec["components"]["schemas"][name]);
+    }
+    ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .filter_map(|k| schema[k].as_array())
+        .flatten()
+        .find_map(|s| enum_values(spec, s))
+}
+
+/// The middleware of one route: checks the query against its operation's rules.
+pub async fn check(
+    method: Method,
+    path: &'static str,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let verdict = match req.app_data::<web::Data<QueryRules>>() {
+        Some(rules) => rules.check(&method, path, req.query_string()),
+        None => Ok(()),
+    };
+    match verdict {
+        Ok(()) => next.call(req).await,
+        Err(e) => Ok(req.into_response(HttpResponse::from_error(e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn rules() -> QueryRules {
+        QueryRules::from_spec(&json!({
+            "paths": {"/things": {"get": {"parameters": [
+                {"name": "brag", "in": "query", "schema": {"$ref": "#/components/schemas/Brag"}},
+                {"name": "kind", "in": "query", "schema": {"oneOf": [{"type": "null"}, {"type": "string", "enum": ["a", "b"]}]}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                {"name": "id", "in": "path", "schema": {"type": "string"}}
+            ]}, "post": {}}},
+            "components": {"schemas": {"Brag": {"type": "string", "enum": ["red", "amber"]}}}
+        }))
+    }
+
+    fn fields(result: Result<(), ApiError>) -> Vec<(String, String)> {
+        match result {
+            Ok(()) => Vec::new(),
+            Err(ApiError::BadRequest { errors, .. }) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn declared_parameters_and_values_pass() {
+        let r = rules();
+        assert!(r
+            .check(&Method::GET, "/things", "brag=red&kind=b&limit=5")
+            .is_ok());
+        assert!(r.check(&Method::GET, "/things", "").is_ok());
+    }
+
+    #[test]
+    fn unknown_names_and_values_are_named() {
+        let r = rules();
+        assert_eq!(
+            fields(r.check(&Method::GET, "/things", "brg=red&kind=c&id=1")),
+            vec![
+                ("brg".into(), "unknown_parameter".into()),
+                ("kind".into(), "enum".into()),
+                ("id".into(), "unknown_parameter".into())
+            ]
+        );
+        assert_eq!(
+            fields(r.check(&Method::GET, "/things", "brag=purple")),
+            vec![("brag".to_string(), "enum".to_string())]
+        );
+        assert_eq!(
+            fields(r.check(&Method::POST, "/things", "x=1")),
+            vec![("x".to_string(), "unknown_parameter".to_string())]
+        );
+    }
+}
