@@ -377,7 +377,10 @@ impl Modify for IdempotentPosts {
                 .description(Some(
                     "Makes a retry safe: the first answer to this key (1 to 255 visible ASCII \
                      characters, e.g. a UUID) is kept for 24 hours per caller and given again, \
-                     with `Idempotent-Replayed: true`, to a retry of the same request.",
+                     with `Idempotent-Replayed: true`, to a retry of the same request. A write's \
+                     answer is kept in the write's own transaction, so the work is done exactly \
+                     once; a retry sent while the first request is served waits for its answer; \
+                     after a 5xx the key is free and a retry does the work.",
                 ))
                 .schema(Some(
                     ObjectBuilder::new()
@@ -408,12 +411,6 @@ impl Modify for IdempotentPosts {
                 400,
                 "invalid_idempotency_key",
                 "Idempotency-Key is not 1 to 255 visible ASCII characters",
-            );
-            add_problem(
-                responses,
-                409,
-                "idempotency_key_in_use",
-                "A request with the same Idempotency-Key is still being served",
             );
             add_problem(
                 responses,

@@ -13,13 +13,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     body::Input,
-    conditional::{created_at, current, with_etag, IfMatch},
-    merge_patch,
+    conditional::{current, with_etag, IfMatch},
+    idempotency, merge_patch,
 };
 use crate::{
     auth::{scope, Caller, Principal},
     db::{
         history::{self, Change, RevisionRow},
+        idempotency::Answer,
         DbConnection, Store, StoreError, WriteTx,
     },
     domain::change::Operation,
@@ -341,8 +342,10 @@ pub async fn create<R: TopLevel>(
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.principal()?.clone();
-    let (id, version, view) = store
-        .write(caller.actor(), move |tx| {
+    idempotency::write(
+        store,
+        caller.actor(),
+        move |tx| {
             authorize::<R>(
                 tx.conn,
                 &who,
@@ -354,10 +357,11 @@ pub async fn create<R: TopLevel>(
             let created = R::insert(tx, input)?;
             let id = R::id(&created).to_string();
             let (version, view) = record::<R>(tx, created, Operation::Create)?;
-            Ok::<_, ApiError>((id, version, view))
-        })
-        .await?;
-    created::<R>(&id, version, &view)
+            Ok((id, version, view))
+        },
+        created::<R>,
+    )
+    .await
 }
 
 pub async fn create_in<R: Child>(
@@ -367,8 +371,10 @@ pub async fn create_in<R: Child>(
     input: R::Input,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.principal()?.clone();
-    let (id, version, view) = store
-        .write(caller.actor(), move |tx| {
+    idempotency::write(
+        store,
+        caller.actor(),
+        move |tx| {
             if R::parent_plan(tx.conn, &parent)?.is_none() {
                 return Err(ApiError::not_found(R::PARENT, parent));
             }
@@ -384,18 +390,15 @@ pub async fn create_in<R: Child>(
                 .map_err(ApiError::from_store(R::PARENT, &parent))?;
             let id = R::id(&created).to_string();
             let (version, view) = record::<R>(tx, created, Operation::Create)?;
-            Ok::<_, ApiError>((id, version, view))
-        })
-        .await?;
-    created::<R>(&id, version, &view)
+            Ok((id, version, view))
+        },
+        created::<R>,
+    )
+    .await
 }
 
-fn created<R: Resource>(id: &str, version: i64, view: &R::View) -> Result<HttpResponse, ApiError> {
-    Ok(created_at(
-        format!("{}/{}", R::COLLECTION, id),
-        version,
-        view,
-    ))
+fn created<R: Resource>((id, version, view): (String, i64, R::View)) -> Result<Answer, ApiError> {
+    Answer::created(format!("{}/{}", R::COLLECTION, id), version, &view)
 }
 
 pub async fn replace<R: Resource>(

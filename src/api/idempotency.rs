@@ -1,10 +1,19 @@
 //! `Idempotency-Key` on every POST, as the IETF draft and Stripe have it: the
 //! first answer to a caller's key is kept for 24 hours and given again to every
-//! retry with the same request; the same key with another request answers 422;
-//! a retry while the first is still being served answers 409. A server fault
-//! (5xx) is not kept, so a retry does the work.
+//! retry with the same request; the same key with another request answers 422.
+//!
+//! A write's answer is kept in the write's own transaction (`write`), so the
+//! key and the work commit together or not at all: a process killed after the
+//! commit has kept the answer, and a write that fails (a 503 in a database
+//! outage) leaves the key free for the retry. Writes take the database's write
+//! lock first, so a retry sent while the first request is being served waits
+//! for it and gets its answer. A refusal (4xx) did no work and is kept after it
+//! is given; a server fault (5xx) is not kept, so a retry does the work.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{
+    atomic::{AtomicBool, AtomicU64, Ordering},
+    Arc,
+};
 
 use actix_web::{
     body::{self, BoxBody},
@@ -17,14 +26,15 @@ use actix_web::{
     web, HttpMessage, HttpResponse,
 };
 use futures_util::StreamExt;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::body::BodyLimit;
+use super::{body::BodyLimit, conditional::etag};
 use crate::{
     auth::Caller,
     db::{
-        idempotency::{self, Answer, Claim},
-        Store,
+        idempotency::{self, Answer, Lookup},
+        Actor, Store, WriteTx,
     },
     error::ApiError,
 };
@@ -57,9 +67,109 @@ fn fingerprint(req: &actix_web::HttpRequest, body: &[u8]) -> String {
     format!("{:x}", hash.finalize())
 }
 
+/// The key a request is served under.
+#[derive(Debug)]
+struct Keyed {
+    subject: String,
+    key: String,
+    fingerprint: String,
+    /// Set once a write has kept its answer under the key, or found one kept.
+    kept: AtomicBool,
+}
+
+tokio::task_local! {
+    /// The key of the POST being served, for `write` to keep its answer with
+    /// the work: set by `guard` around the handler, in the handler's own task.
+    static KEYED: Arc<Keyed>;
+}
+
 /// One sweep of expired keys every this many keyed requests.
 const SWEEP_EVERY: u64 = 500;
-static KEYED: AtomicU64 = AtomicU64::new(0);
+static SERVED: AtomicU64 = AtomicU64::new(0);
+
+/// The answer to a write, built inside its transaction so that it can be kept
+/// there.
+impl Answer {
+    pub fn json(
+        status: StatusCode,
+        headers: &[(HeaderName, String)],
+        body: &impl Serialize,
+    ) -> Result<Answer, ApiError> {
+        let mut all: Vec<(String, String)> = vec![(
+            header::CONTENT_TYPE.to_string(),
+            "application/json".to_string(),
+        )];
+        all.extend(headers.iter().map(|(n, v)| (n.to_string(), v.clone())));
+        Ok(Answer {
+            status: status.as_u16(),
+            headers: serde_json::to_string(&all).map_err(|e| ApiError::Internal(e.to_string()))?,
+            body: serde_json::to_string(body).map_err(|e| ApiError::Internal(e.to_string()))?,
+        })
+    }
+
+    /// 201 for a new resource: `Location` names it, `ETag` gives its version.
+    pub fn created(
+        location: String,
+        version: i64,
+        body: &impl Serialize,
+    ) -> Result<Answer, ApiError> {
+        Answer::json(
+            StatusCode::CREATED,
+            &[(header::LOCATION, location), (header::ETAG, etag(version))],
+            body,
+        )
+    }
+}
+
+/// Runs `work` in one write transaction and answers with what `respond` makes
+/// of its result. Under an `Idempotency-Key` the answer is kept in the same
+/// transaction, or, when the key already holds one, that answer is given again
+/// and nothing is done.
+pub async fn write<T, W, R>(
+    store: &Store,
+    actor: Actor,
+    work: W,
+    respond: R,
+) -> Result<HttpResponse, ApiError>
+where
+    W: FnOnce(&mut WriteTx<'_>) -> Result<T, ApiError> + Send + 'static,
+    R: FnOnce(T) -> Result<Answer, ApiError> + Send + 'static,
+{
+    let keyed = KEYED.try_with(Arc::clone).ok();
+    let (answer, replayed) = store
+        .write(actor, move |tx| {
+            let Some(keyed) = keyed else {
+                return Ok((respond(work(tx)?)?, false));
+            };
+            match idempotency::lookup(tx.conn, &keyed.subject, &keyed.key, &keyed.fingerprint)? {
+                Lookup::Done(answer) => {
+                    keyed.kept.store(true, Ordering::Release);
+                    return Ok((answer, true));
+                }
+                Lookup::Mismatch => return Err(reused()),
+                Lookup::Free => {}
+            }
+            let answer = respond(work(tx)?)?;
+            idempotency::keep(
+                tx.conn,
+                &keyed.subject,
+                &keyed.key,
+                &keyed.fingerprint,
+                &answer,
+            )?;
+            keyed.kept.store(true, Ordering::Release);
+            Ok::<_, ApiError>((answer, false))
+        })
+        .await?;
+    Ok(rebuild(&answer, replayed))
+}
+
+fn reused() -> ApiError {
+    ApiError::Unprocessable {
+        code: "idempotency_key_reused",
+        detail: "this Idempotency-Key was used for a different request; use a new key".into(),
+    }
+}
 
 /// The middleware on every POST route, inside the access check.
 pub async fn guard(
@@ -102,58 +212,65 @@ pub async fn guard(
         bytes.extend_from_slice(&chunk);
     }
     let bytes = bytes.freeze();
-    let print = fingerprint(&http, &bytes);
-    if KEYED.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+    let keyed = Arc::new(Keyed {
+        subject,
+        key,
+        fingerprint: fingerprint(&http, &bytes),
+        kept: AtomicBool::new(false),
+    });
+    if SERVED.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
         if let Err(e) = store.read(idempotency::sweep).await {
             log::warn!("could not sweep expired idempotency keys: {e}");
         }
     }
-    let (who, k) = (subject.clone(), key.clone());
-    let claim = store
-        .read(move |conn| idempotency::claim(conn, &who, &k, &print))
+    // A kept answer, a refusal included, is given again without running the
+    // handler; `write` looks again inside its transaction, which decides.
+    let seen = Arc::clone(&keyed);
+    let lookup = store
+        .read(move |conn| idempotency::lookup(conn, &seen.subject, &seen.key, &seen.fingerprint))
         .await;
-    let refusal = match claim {
-        Ok(Claim::Fresh) => None,
-        Ok(Claim::Done(answer)) => return Ok(ServiceResponse::new(http, rebuild(&answer, true))),
-        Ok(Claim::Running) => Some(ApiError::Conflict {
-            code: "idempotency_key_in_use",
-            detail: "a request with this Idempotency-Key is still being served; retry shortly"
-                .into(),
-            references: Vec::new(),
-        }),
-        Ok(Claim::Mismatch) => Some(ApiError::Unprocessable {
-            code: "idempotency_key_reused",
-            detail: "this Idempotency-Key was used for a different request; use a new key".into(),
-        }),
-        Err(e) => Some(e.into()),
-    };
-    if let Some(e) = refusal {
-        return Ok(ServiceResponse::new(http, HttpResponse::from_error(e)));
+    match lookup {
+        Ok(Lookup::Free) => {}
+        Ok(Lookup::Done(answer)) => return Ok(ServiceResponse::new(http, rebuild(&answer, true))),
+        Ok(Lookup::Mismatch) => {
+            return Ok(ServiceResponse::new(
+                http,
+                HttpResponse::from_error(reused()),
+            ))
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            return Ok(ServiceResponse::new(http, HttpResponse::from_error(e)));
+        }
     }
 
     let req = ServiceRequest::from_parts(http, Payload::from(bytes));
-    let served = next.call(req).await;
-    let response = match served {
-        Ok(response) if !response.status().is_server_error() => response,
-        other => {
-            let (who, k) = (subject, key);
-            if let Err(e) = store
-                .read(move |conn| idempotency::release(conn, &who, &k))
-                .await
-            {
-                log::warn!("could not release an idempotency key: {e}");
-            }
-            return other;
-        }
-    };
-    keep(&store, subject, key, response).await
+    let response = KEYED.scope(Arc::clone(&keyed), next.call(req)).await?;
+    let status = response.status();
+    if keyed.kept.load(Ordering::Acquire) || !keeps_after(status) {
+        return Ok(response);
+    }
+    if status.is_success() {
+        log::error!(
+            "{} answered {status} without keeping its Idempotency-Key with its work; kept after",
+            response.request().path()
+        );
+    }
+    keep_after(&store, keyed, response).await
 }
 
-/// Stores the answer, then sends it.
-async fn keep(
+/// Answers kept once given: a refusal, which did no work. Not a server fault,
+/// nor an answer that asks for a retry (408, 429).
+fn keeps_after(status: StatusCode) -> bool {
+    (status.is_client_error() || status.is_success())
+        && status != StatusCode::REQUEST_TIMEOUT
+        && status != StatusCode::TOO_MANY_REQUESTS
+}
+
+/// Keeps an answer given outside a write, then sends it.
+async fn keep_after(
     store: &Store,
-    subject: String,
-    key: String,
+    keyed: Arc<Keyed>,
     response: ServiceResponse<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let (req, response) = response.into_parts();
@@ -174,13 +291,14 @@ async fn keep(
         body: String::from_utf8_lossy(&body).into_owned(),
     };
     let kept = answer.clone();
-    if let Err(e) = store
-        .read(move |conn| idempotency::finish(conn, &subject, &key, &kept))
-        .await
-    {
-        // The work is done; a retry will see the key as running until it is
-        // abandoned, rather than do the work twice.
-        log::warn!("could not keep the answer to an idempotent request: {e}");
+    let stored = store
+        .read(move |conn| {
+            idempotency::keep(conn, &keyed.subject, &keyed.key, &keyed.fingerprint, &kept)
+        })
+        .await;
+    if let Err(e) = stored {
+        // Nothing was done, so a retry that finds the key free is judged again.
+        log::warn!("could not keep a refusal under its Idempotency-Key: {e}");
     }
     Ok(ServiceResponse::new(req, rebuild(&answer, false)))
 }

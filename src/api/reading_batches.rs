@@ -4,7 +4,7 @@
 //! reading for a measure, period and cohort that exists is updated (a new version
 //! only when something differs), never duplicated.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{http::StatusCode, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -12,12 +12,13 @@ use utoipa::ToSchema;
 use super::{
     body::{one_per_field, rule_errors, type_error, JsonBody},
     crud::{authorize, record, Child, Resource, Write},
+    idempotency,
     problems::CreateErrors,
     readings::{ReadingInput, Readings},
 };
 use crate::{
     auth::{Caller, Principal},
-    db::{readings::find_by_key, Store, WriteTx},
+    db::{idempotency::Answer, readings::find_by_key, Store, WriteTx},
     domain::{change::Operation, plan::ReadingStatus},
     error::{join_path, ApiError, FieldError, Problem},
 };
@@ -314,8 +315,10 @@ pub async fn create_reading_batch(
             return Err(ApiError::Validation(errors));
         }
     }
-    let results = store
-        .write(caller.actor(), move |tx| {
+    idempotency::write(
+        &store,
+        caller.actor(),
+        move |tx| {
             let mut results = Vec::with_capacity(items.len());
             for (index, item) in items.into_iter().enumerate() {
                 let stored = match item {
@@ -329,10 +332,11 @@ pub async fn create_reading_batch(
                     Err(e) => results.push((index, Err(e))),
                 }
             }
-            Ok::<_, ApiError>(results)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(summarise(atomic, results)))
+            Ok(results)
+        },
+        move |results| Answer::json(StatusCode::OK, &[], &summarise(atomic, results)),
+    )
+    .await
 }
 
 fn summarise(atomic: bool, results: Vec<(usize, Result<Stored, ApiError>)>) -> BatchResult {

@@ -12,8 +12,9 @@ use super::{
     actions::{Actions, PROGRESS_FIELDS},
     audit::{audit_of, Audit},
     body::{Input, Valid},
-    conditional::{created_at, current, IfMatch},
+    conditional::{current, IfMatch},
     crud::{self, record, Resource},
+    idempotency,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, ViewErrors},
     rules,
@@ -25,6 +26,7 @@ use crate::{
     },
     db::{
         history::Change,
+        idempotency::Answer,
         status_updates::{self as query, NewStatusUpdate, StatusUpdateRow},
         Store,
     },
@@ -176,8 +178,10 @@ pub async fn create_status_update(
     let who = caller.principal()?.clone();
     let action_id = id.into_inner();
     let report = body.0;
-    let view = store
-        .write(caller.actor(), move |tx| {
+    idempotency::write(
+        &store,
+        caller.actor(),
+        move |tx| {
             let current = crud::load::<Actions>(tx.conn, &action_id)?;
             precondition.check_if_given(Actions::version(&current))?;
             let before = Actions::input_of(&current);
@@ -222,14 +226,11 @@ pub async fn create_status_update(
                 plan_id: Some(&plan),
                 snapshot: &snapshot,
             })?;
-            Ok::<_, ApiError>(view)
-        })
-        .await?;
-    Ok(created_at(
-        format!("/api/v1/status-updates/{}", view.id),
-        1,
-        &view,
-    ))
+            Ok(view)
+        },
+        |view| Answer::created(format!("/api/v1/status-updates/{}", view.id), 1, &view),
+    )
+    .await
 }
 
 #[utoipa::path(

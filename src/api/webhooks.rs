@@ -1,7 +1,7 @@
 //! `/api/v1/webhooks`: subscriptions to the change feed, kept by admins, and
 //! each subscription's delivery log. Sending is `webhooks::worker`'s job.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,15 +12,17 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     body::{Input, JsonBody, Valid},
-    conditional::{created_at, current, with_etag, IfMatch},
-    merge_patch,
+    conditional::{current, with_etag, IfMatch},
+    idempotency, merge_patch,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, RedeliverErrors, UpdateErrors, ViewErrors},
 };
 use crate::{
     auth::Caller,
     db::{
-        history, now, organisations, plans,
+        history,
+        idempotency::Answer,
+        now, organisations, plans,
         webhooks::{
             self as query, AttemptRow, DeliveryRow, LogFilter, Stamp, SubscriptionFields,
             SubscriptionRow,
@@ -430,37 +432,41 @@ pub async fn create_webhook(
     let input = body.0;
     input.check_target(&settings).await?;
     let secret = signature::new_secret().map_err(ApiError::Internal)?;
-    let actor = caller.actor().subject;
-    let row = store
-        .transact(move |conn| {
+    let actor = caller.actor();
+    let subject = actor.subject.clone();
+    idempotency::write(
+        &store,
+        actor,
+        move |tx| {
+            let conn = &mut *tx.conn;
             let stamp = Stamp {
-                actor: &actor,
+                actor: &subject,
                 now: now(),
             };
             // Events from now on: the position is read inside the transaction
             // that stores the subscription.
             let start = history::last_seq(conn)?;
             check_filters(conn, &input)?;
-            Ok::<_, ApiError>(query::insert(
+            Ok(query::insert(
                 conn,
                 &input.fields(),
                 &secret,
                 start,
                 &stamp,
             )?)
-        })
-        .await?;
-    let version = row.version;
-    let secret = row.secret.clone();
-    let created = WebhookCreated {
-        webhook: Webhook::from(row),
-        secret,
-    };
-    Ok(created_at(
-        format!("/api/v1/webhooks/{}", created.webhook.id),
-        version,
-        &created,
-    ))
+        },
+        |row| {
+            let version = row.version;
+            let secret = row.secret.clone();
+            let created = WebhookCreated {
+                webhook: Webhook::from(row),
+                secret,
+            };
+            let location = format!("/api/v1/webhooks/{}", created.webhook.id);
+            Answer::created(location, version, &created)
+        },
+    )
+    .await
 }
 
 #[utoipa::path(
@@ -683,14 +689,18 @@ fn detail_of(row: DeliveryRow, attempts: Vec<AttemptRow>) -> WebhookDeliveryDeta
 )]
 pub async fn redeliver(
     store: web::Data<Store>,
+    caller: Caller,
     settings: web::Data<WebhookSettings>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, delivery) = path.into_inner();
     let retry_for = chrono::Duration::from_std(settings.retry_for)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let row = store
-        .transact(move |conn| {
+    idempotency::write(
+        &store,
+        caller.actor(),
+        move |tx| {
+            let conn = &mut *tx.conn;
             let at = now();
             let queued = query::redeliver(conn, &id, &delivery, at, at + retry_for)?;
             let row = query::delivery(conn, &id, &delivery)
@@ -704,7 +714,8 @@ pub async fn redeliver(
                 });
             }
             Ok(row)
-        })
-        .await?;
-    Ok(HttpResponse::Accepted().json(WebhookDelivery::from(row)))
+        },
+        |row| Answer::json(StatusCode::ACCEPTED, &[], &WebhookDelivery::from(row)),
+    )
+    .await
 }

@@ -1,7 +1,8 @@
-//! Stored first answers to POSTs sent with an `Idempotency-Key`. Each step is its
-//! own short statement outside any write transaction: the claim must be visible
-//! to a concurrent retry before the work starts, and must survive the work
-//! failing.
+//! Stored first answers to POSTs sent with an `Idempotency-Key`. A write's
+//! answer is stored by `keep` inside the write's own transaction, so that a key
+//! is either done (its answer replayed) or free (the work not done), never
+//! half: a process killed after the commit has kept the answer with it, and a
+//! transaction that fails leaves the key free for the retry.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -10,11 +11,9 @@ use super::{now, schema::idempotency_keys as keys, DbConnection, StoreError};
 
 /// How long an answer is kept for retries.
 pub const KEEP_FOR: Duration = Duration::hours(24);
-/// A claim still running after this long belongs to a process that died; the
-/// key may be used again.
-pub const ABANDONED_AFTER: Duration = Duration::minutes(5);
 
-const RUNNING: &str = "running";
+/// The one state a stored key has. Rows written as `running` by earlier
+/// versions, which claimed the key before the work, count as free.
 const DONE: &str = "done";
 
 /// A stored answer.
@@ -28,119 +27,84 @@ pub struct Answer {
 
 /// What the caller's key stands for now.
 #[derive(Debug)]
-pub enum Claim {
-    /// The key is new (or expired): the request goes ahead, and the key is
-    /// held for it.
-    Fresh,
-    /// The first request with this key is still being served.
-    Running,
+pub enum Lookup {
+    /// Nothing is kept under the key: the request goes ahead.
+    Free,
     /// The first request was answered; here is its answer.
     Done(Answer),
     /// The key was used for a different request.
     Mismatch,
 }
 
-type Row = (
-    String,
-    String,
-    Option<i32>,
-    Option<String>,
-    Option<String>,
-    NaiveDateTime,
-);
+type Row = (String, String, Option<i32>, Option<String>, Option<String>);
 
-pub fn claim(
+/// What is kept under the caller's key, forgetting an expired answer.
+pub fn lookup(
     conn: &mut DbConnection,
     subject: &str,
     key: &str,
     fingerprint: &str,
-) -> Result<Claim, StoreError> {
-    let at = now();
+) -> Result<Lookup, StoreError> {
     let this = keys::table
         .filter(keys::subject.eq(subject))
         .filter(keys::idempotency_key.eq(key));
-    // An expired answer or an abandoned claim no longer holds the key.
-    diesel::delete(
-        this.filter(
-            keys::created_at.lt(at - KEEP_FOR).or(keys::state
-                .eq(RUNNING)
-                .and(keys::created_at.lt(at - ABANDONED_AFTER))),
-        ),
-    )
-    .execute(conn)?;
-    let inserted = diesel::insert_into(keys::table)
-        .values((
-            keys::subject.eq(subject),
-            keys::idempotency_key.eq(key),
-            keys::fingerprint.eq(fingerprint),
-            keys::state.eq(RUNNING),
-            keys::created_at.eq(at),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => return Ok(Claim::Fresh),
-        // Someone holds the key: see what for.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let row: Option<Row> = this
+    let row: Option<(Row, NaiveDateTime)> = this
         .select((
-            keys::fingerprint,
-            keys::state,
-            keys::status,
-            keys::headers,
-            keys::body,
+            (
+                keys::fingerprint,
+                keys::state,
+                keys::status,
+                keys::headers,
+                keys::body,
+            ),
             keys::created_at,
         ))
         .first(conn)
         .optional()?;
     Ok(match row {
-        // Released between our insert and this read: let the retry try again.
-        None => Claim::Running,
-        Some((stored, _, _, _, _, _)) if stored != fingerprint => Claim::Mismatch,
-        Some((_, state, Some(status), headers, body, _)) if state == DONE => Claim::Done(Answer {
-            status: u16::try_from(status).unwrap_or(500),
+        None => Lookup::Free,
+        Some(((_, state, _, _, _), at)) if state != DONE || at < now() - KEEP_FOR => {
+            diesel::delete(this).execute(conn)?;
+            Lookup::Free
+        }
+        Some(((stored, _, _, _, _), _)) if stored != fingerprint => Lookup::Mismatch,
+        Some(((_, _, status, headers, body), _)) => Lookup::Done(Answer {
+            status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(500),
             headers: headers.unwrap_or_else(|| "[]".into()),
             body: body.unwrap_or_default(),
         }),
-        Some(_) => Claim::Running,
     })
 }
 
-/// Keeps the answer for retries.
-pub fn finish(
+/// Keeps the answer for retries; in a write's transaction, with its work.
+/// `false` when the key already holds an answer (the first one stays).
+pub fn keep(
     conn: &mut DbConnection,
     subject: &str,
     key: &str,
+    fingerprint: &str,
     answer: &Answer,
-) -> Result<(), StoreError> {
-    diesel::update(
-        keys::table
-            .filter(keys::subject.eq(subject))
-            .filter(keys::idempotency_key.eq(key)),
-    )
-    .set((
-        keys::state.eq(DONE),
-        keys::status.eq(i32::from(answer.status)),
-        keys::headers.eq(&answer.headers),
-        keys::body.eq(&answer.body),
-    ))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Gives the key up, so that a retry does the work (after a server fault).
-pub fn release(conn: &mut DbConnection, subject: &str, key: &str) -> Result<(), StoreError> {
-    diesel::delete(
-        keys::table
-            .filter(keys::subject.eq(subject))
-            .filter(keys::idempotency_key.eq(key)),
-    )
-    .execute(conn)?;
-    Ok(())
+) -> Result<bool, StoreError> {
+    let inserted = diesel::insert_into(keys::table)
+        .values((
+            keys::subject.eq(subject),
+            keys::idempotency_key.eq(key),
+            keys::fingerprint.eq(fingerprint),
+            keys::state.eq(DONE),
+            keys::status.eq(i32::from(answer.status)),
+            keys::headers.eq(&answer.headers),
+            keys::body.eq(&answer.body),
+            keys::created_at.eq(now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Forgets answers older than `KEEP_FOR`.

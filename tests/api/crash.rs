@@ -197,3 +197,122 @@ async fn a_killed_server_keeps_every_acknowledged_write_and_no_half_write() {
         events.len()
     );
 }
+
+/// Keyed status updates sent while the server is killed: after a restart, the
+/// retry of every key, answered or not before the kill, answers 201 (the kept
+/// answer, or the work done now) and each update is stored exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_keyed_post_cut_off_by_a_kill_is_done_exactly_once_on_retry() {
+    let db = TestDatabase::create();
+    let data = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let mut server = start(&url, data.path()).await;
+    let client = admin_client(data.path());
+    let base = format!("{}/api/v1", server.base);
+    let post = |path: String, body: Value| {
+        let client = client.clone();
+        async move {
+            let answer = client.post(&path).json(&body).send().await.unwrap();
+            assert_eq!(answer.status(), 201, "{path}");
+            answer.json::<Value>().await.unwrap()
+        }
+    };
+    let plan = post(
+        format!("{base}/plans"),
+        json!({"ref": "KEYED", "title": "Keyed", "kind": "strategy"}),
+    )
+    .await;
+    let plan = plan["id"].as_str().unwrap();
+    let priority = post(
+        format!("{base}/plans/{plan}/priorities"),
+        json!({"ref": "P1", "kind": "aim", "title": "Aim"}),
+    )
+    .await;
+    let action = post(
+        format!("{base}/plans/{plan}/actions"),
+        json!({"priority_id": priority["id"], "ref": "P1/1", "description": "Report"}),
+    )
+    .await;
+    let updates = format!(
+        "{base}/actions/{}/status-updates",
+        action["id"].as_str().unwrap()
+    );
+
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let answered = Arc::new(Mutex::new(0usize));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (client, updates) = (client.clone(), updates.clone());
+            let (sent, answered, stop) = (sent.clone(), answered.clone(), stop.clone());
+            tokio::spawn(async move {
+                for n in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let key = format!("report-{w}-{n}");
+                    sent.lock().unwrap().push(key.clone());
+                    let Ok(answer) = client
+                        .post(&updates)
+                        .header("Idempotency-Key", &key)
+                        .json(&json!({"brag": "amber", "narrative": key}))
+                        .send()
+                        .await
+                    else {
+                        return;
+                    };
+                    if answer.status() != StatusCode::CREATED {
+                        return;
+                    }
+                    *answered.lock().unwrap() += 1;
+                }
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while *answered.lock().unwrap() < PER_ROUND && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("the killed server is reaped");
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+
+    let server = start(&url, data.path()).await;
+    let updates = updates.replacen(&base, &format!("{}/api/v1", server.base), 1);
+    let sent = sent.lock().unwrap().clone();
+    let mut replayed = 0;
+    for key in &sent {
+        let answer = client
+            .post(&updates)
+            .header("Idempotency-Key", key)
+            .json(&json!({"brag": "amber", "narrative": key}))
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status();
+        replayed += usize::from(answer.headers().contains_key("idempotent-replayed"));
+        let text = answer.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::CREATED, "the retry of {key}: {text}");
+    }
+    let stored = all_pages(&client, format!("{updates}?limit=200")).await;
+    let mut narratives: Vec<&str> = stored
+        .iter()
+        .map(|u| u["narrative"].as_str().unwrap())
+        .collect();
+    narratives.sort_unstable();
+    let mut expected: Vec<&str> = sent.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(
+        narratives, expected,
+        "each keyed update stored exactly once"
+    );
+    eprintln!(
+        "{} keyed updates sent around a kill ({} answered before it); on retry {replayed} replayed, {} done then",
+        sent.len(),
+        *answered.lock().unwrap(),
+        sent.len() - replayed
+    );
+}

@@ -191,10 +191,6 @@ fn parameters_document_the_errors_they_can_cause() {
                     "{id}"
                 );
                 assert!(
-                    codes(&responses["409"]).contains(&"idempotency_key_in_use".into()),
-                    "{id}"
-                );
-                assert!(
                     codes(&responses["422"]).contains(&"idempotency_key_reused".into()),
                     "{id}"
                 );

@@ -29,12 +29,29 @@ async fn a_sqlite_database_locked_past_the_timeout_answers_503_then_recovers() {
 
     let body =
         json!({"code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority"});
-    let response = app.post("/api/v1/organisations", &body).await;
+    let response = keyed(&app, "mkcc-1", &body).await;
     assert_eq!(response.headers()["retry-after"], "5");
     problem(response, 503, "database_unavailable").await;
 
+    // The 503 left the key free: the retry it invited does the work, once.
     locker.batch_execute("COMMIT").unwrap();
-    assert_eq!(app.post("/api/v1/organisations", &body).await.status(), 201);
+    let retried = keyed(&app, "mkcc-1", &body).await;
+    assert_eq!(retried.status(), 201);
+    assert!(retried.headers().get("idempotent-replayed").is_none());
+    let again = keyed(&app, "mkcc-1", &body).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let listed: serde_json::Value = app.get("/api/v1/organisations").await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}
+
+async fn keyed(app: &TestApp, key: &str, body: &serde_json::Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/organisations"))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .expect("a response")
 }
 
 /// What one request under load saw: when it was sent (since the load began),
@@ -44,6 +61,8 @@ struct Seen {
     took: Duration,
     status: u16,
     retry_after: bool,
+    /// The Idempotency-Key and body of a write.
+    write: Option<(String, serde_json::Value)>,
 }
 
 /// One of the clients keeping the service busy: reads and writes in turn until
@@ -55,21 +74,19 @@ async fn load(app: Arc<TestApp>, n: usize, began: Instant, stop: Arc<AtomicBool>
             break;
         }
         let sent = began.elapsed();
-        let response = if i % 2 == 0 {
-            app.get("/api/v1/organisations?limit=20").await
+        let (response, write) = if i % 2 == 0 {
+            (app.get("/api/v1/organisations?limit=20").await, None)
         } else {
             let code = format!("L{n}-{i}");
-            app.post(
-                "/api/v1/organisations",
-                &json!({"code": code, "name": code, "kind": "other"}),
-            )
-            .await
+            let body = json!({"code": code, "name": code, "kind": "other"});
+            (keyed(&app, &code, &body).await, Some((code, body)))
         };
         seen.push(Seen {
             sent,
             took: began.elapsed() - sent,
             status: response.status().as_u16(),
             retry_after: response.headers().get("retry-after").is_some(),
+            write,
         });
         if response.status() == 503 {
             // A client that honoured Retry-After would wait 5 s; this one keeps
@@ -191,8 +208,31 @@ async fn postgres_gone_for_ten_seconds_under_load_answers_503_then_resumes_by_it
         acknowledged as i64 + 1,
         "every acknowledged write is in the feed, nothing else"
     );
+    // Each write refused with 503 left its Idempotency-Key free: retried with
+    // the same key, it is done exactly once.
+    let (mut done, mut replayed) = (0, 0);
+    for (key, body) in seen
+        .iter()
+        .filter(|s| s.status == 503)
+        .filter_map(|s| s.write.as_ref())
+    {
+        let answer = keyed(&app, key, body).await;
+        let status = answer.status();
+        match answer.headers().contains_key("idempotent-replayed") {
+            true => replayed += 1,
+            false => done += 1,
+        }
+        let text = answer.text().await.unwrap_or_default();
+        assert_eq!(status, 201, "the retry of {key} after its 503: {text}");
+    }
+    assert!(done > 0, "some writes were refused with 503 and retried");
+    assert_eq!(
+        app.last_seq().await,
+        (acknowledged + done + replayed) as i64 + 1,
+        "each retried write was done once"
+    );
     eprintln!(
-        "{} requests, {refused} answered 503 during the outage, ready {ready_again:?} after the database returned",
+        "{} requests, {refused} answered 503 during the outage, ready {ready_again:?} after the database returned; {done} refused writes retried with their keys and done once, {replayed} replayed",
         seen.len()
     );
     proxy.stop();

@@ -7,7 +7,10 @@ mod import;
 pub mod model;
 mod parse;
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{
+    http::{header, StatusCode},
+    web, HttpResponse,
+};
 
 pub use import::{import, Counts, ImportReport};
 pub use model::Bundle;
@@ -15,11 +18,12 @@ pub use parse::parse;
 
 use super::{
     body::JsonBody,
+    idempotency,
     problems::{CreateErrors, ViewErrors},
 };
 use crate::{
     auth::{scope, Caller},
-    db::Store,
+    db::{idempotency::Answer, Store},
     error::ApiError,
 };
 pub use export::export;
@@ -53,20 +57,20 @@ pub async fn import_bundle(
 ) -> Result<HttpResponse, ApiError> {
     let bundle = parse(body.0)?;
     let who = caller.principal()?.clone();
-    let report = store
-        .write(caller.actor(), move |tx| import(tx, &who, &bundle))
-        .await?;
-    let mut response = if report.plan.created > 0 {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(response
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/plans/{}", report.plan_id),
-        ))
-        .json(report))
+    idempotency::write(
+        &store,
+        caller.actor(),
+        move |tx| import(tx, &who, &bundle),
+        |report| {
+            let status = match report.plan.created > 0 {
+                true => StatusCode::CREATED,
+                false => StatusCode::OK,
+            };
+            let location = format!("/api/v1/plans/{}", report.plan_id);
+            Answer::json(status, &[(header::LOCATION, location)], &report)
+        },
+    )
+    .await
 }
 
 #[utoipa::path(
