@@ -178,6 +178,21 @@ pub const VARIABLES: &[Variable] = &[
         help: "how long delivered and failed webhook deliveries stay in the delivery log, in days (1-3650)",
     },
     Variable {
+        name: "WAYMARK_HTTPS",
+        default: "false",
+        help: "true when clients reach the service over HTTPS (directly or through a proxy): answers carry Strict-Transport-Security",
+    },
+    Variable {
+        name: "WAYMARK_CORS_ORIGINS",
+        default: "",
+        help: "comma-separated origins (https://app.example) whose browser pages may call the API; empty: none",
+    },
+    Variable {
+        name: "WAYMARK_METRICS_TOKEN",
+        default: "",
+        help: "when set, /metrics answers only requests with `Authorization: Bearer <this>` (at least 16 characters)",
+    },
+    Variable {
         name: "RUST_LOG",
         default: "info",
         help: "log filter for env_logger, e.g. info or waymark=debug,actix_web=info",
@@ -223,6 +238,29 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub auth: AuthSettings,
     pub webhooks: WebhookSettings,
+    pub exposure: Exposure,
+}
+
+/// What the service shows of itself to browsers and scrapers.
+#[derive(Clone, Default)]
+pub struct Exposure {
+    /// Served over HTTPS: send Strict-Transport-Security.
+    pub https: bool,
+    /// Origins allowed to call from a browser page (CORS); none by default.
+    pub cors_origins: Vec<String>,
+    /// The bearer token /metrics asks for, if any.
+    pub metrics_token: Option<String>,
+}
+
+// The metrics token is a secret: Debug says only whether there is one.
+impl fmt::Debug for Exposure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exposure")
+            .field("https", &self.https)
+            .field("cors_origins", &self.cors_origins)
+            .field("metrics_token", &self.metrics_token.is_some())
+            .finish()
+    }
 }
 
 // The database URL may hold a password: Debug shows only its backend.
@@ -240,6 +278,7 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("auth", &self.auth)
             .field("webhooks", &self.webhooks)
+            .field("exposure", &self.exposure)
             .finish()
     }
 }
@@ -311,8 +350,10 @@ impl Config {
             }
         };
         let webhooks = webhook_settings(&env)?;
+        let exposure = exposure(&env)?;
         Ok(Config {
             webhooks,
+            exposure,
             demo_plans,
             production,
             data_dir,
@@ -326,6 +367,44 @@ impl Config {
             workers: env.ranged("WAYMARK_WORKERS", 0, 1024)?,
         })
     }
+}
+
+fn exposure<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Exposure, ConfigError> {
+    let mut cors_origins = Vec::new();
+    for origin in env.raw("WAYMARK_CORS_ORIGINS").split(',').map(str::trim) {
+        if origin.is_empty() {
+            continue;
+        }
+        // An origin is a scheme and a host, with a port at most: what a
+        // browser sends in `Origin`, so that it compares exactly.
+        let parsed = url::Url::parse(origin).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.path() == "/"
+                && !origin.ends_with('/')
+        });
+        if parsed.is_none() || origin == "*" {
+            return Err(ConfigError {
+                variable: "WAYMARK_CORS_ORIGINS",
+                message: format!(
+                    "{origin:?} is not an origin such as https://app.example or http://localhost:3000"
+                ),
+            });
+        }
+        cors_origins.push(origin.to_string());
+    }
+    let metrics_token = env.optional("WAYMARK_METRICS_TOKEN");
+    if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err(ConfigError {
+            variable: "WAYMARK_METRICS_TOKEN",
+            message: "must be at least 16 characters".into(),
+        });
+    }
+    Ok(Exposure {
+        https: env.parse("WAYMARK_HTTPS", "true or false")?,
+        cors_origins,
+        metrics_token,
+    })
 }
 
 fn webhook_settings<F: Fn(&str) -> Option<String>>(

@@ -157,9 +157,12 @@ fn server(
     let metrics = web::Data::new(Metrics::default());
     let limit = web::Data::new(BodyLimit(config.max_body_bytes));
     let webhooks = web::Data::new(config.webhooks.clone());
+    let exposure = web::Data::new(config.exposure.clone());
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(crate::api::nul::refuse_in_url))
+            .wrap(crate::api::exposure::cors(&exposure))
+            .wrap(middleware::from_fn(crate::api::exposure::secure))
             .wrap(middleware::from_fn(observe))
             .wrap(middleware::Logger::new(ACCESS_LOG))
             .app_data(store.clone())
@@ -168,6 +171,7 @@ fn server(
             .app_data(limit.clone())
             .app_data(webhooks.clone())
             .app_data(query_rules.clone())
+            .app_data(exposure.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -11,6 +11,7 @@ pub mod conditional;
 pub(crate) mod crud;
 pub mod csv;
 mod endpoints;
+pub mod exposure;
 pub mod history;
 pub mod idempotency;
 pub mod measures;

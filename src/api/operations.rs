@@ -1,11 +1,15 @@
 //! Probes and metrics for whoever runs the service: `/healthz`, `/readyz`,
-//! `/metrics`. They sit outside `/api/v1` and need no credentials.
+//! `/metrics`. They sit outside `/api/v1` and need no token of the partnership's
+//! identity provider; /metrics takes its own when one is configured.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::problems::ReadyErrors;
+use super::{
+    exposure::allow_metrics,
+    problems::{MetricsErrors, ReadyErrors},
+};
 use crate::{db::Store, error::ApiError, telemetry::metrics::Metrics};
 
 /// The state of a probe.
@@ -55,10 +59,15 @@ pub async fn readyz(store: web::Data<Store>) -> Result<web::Json<Health>, ApiErr
     summary = "Prometheus metrics: requests and latency by route and status",
     responses((status = 200, description = "Prometheus text exposition format", body = String,
         content_type = "text/plain; version=0.0.4",
-        example = "# TYPE waymark_http_requests_total counter\nwaymark_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1\n"))
+        example = "# TYPE waymark_http_requests_total counter\nwaymark_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1\n"),
+        MetricsErrors)
 )]
-pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(
+    req: HttpRequest,
+    metrics: web::Data<Metrics>,
+) -> Result<HttpResponse, ApiError> {
+    allow_metrics(&req)?;
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render())
+        .body(metrics.render()))
 }

@@ -128,6 +128,11 @@ const UNCONDITIONAL: (u16, &str, &str) = (
     "precondition_required",
     "The change was sent without If-Match",
 );
+const METRICS_TOKEN: (u16, &str, &str) = (
+    401,
+    "invalid_token",
+    "A metrics token is configured (WAYMARK_METRICS_TOKEN) and was not sent as the bearer token",
+);
 const DUPLICATE: (u16, &str, &str) = (409, "duplicate", "A unique value is already in use");
 const REFERENCED: (u16, &str, &str) = (
     409,
@@ -191,6 +196,8 @@ problem_set!(/// Errors of sending a webhook delivery again.
     RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of the readiness probe.
     ReadyErrors: UNAVAILABLE);
+problem_set!(/// Errors of the metrics, when a metrics token is configured.
+    MetricsErrors: METRICS_TOKEN);
 
 /// `If-None-Match` named the current version.
 pub struct NotModified;

@@ -20,6 +20,16 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A link people will follow: `http` or `https` only, so that no stored
+/// `javascript:` or `data:` link runs in a reader's browser.
+pub fn web_link(value: &str) -> Result<(), ValidationError> {
+    let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => Ok(()),
+        _ => Err(error("url_scheme", "must be an http or https URL")),
+    }
+}
+
 /// [`code`] as a JSON Schema pattern, for the OpenAPI document.
 pub const CODE_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9 &.'-]*[A-Za-z0-9&.'-])?$";
 
@@ -184,6 +194,32 @@ mod tests {
                 references.is_match(sample),
                 reference(sample).is_ok(),
                 "reference {sample:?}"
+            );
+        }
+    }
+
+    /// [`web_link`] as the JSON Schema pattern `Evidence.url` declares.
+    const WEB_LINK_PATTERN: &str = "^[Hh][Tt][Tt][Pp][Ss]?://";
+
+    #[test]
+    fn links_are_http_or_https_in_the_rule_and_the_spec() {
+        let spec = crate::openapi::served().unwrap();
+        let pattern = &spec["components"]["schemas"]["Evidence"]["properties"]["url"]["pattern"];
+        assert_eq!(pattern, WEB_LINK_PATTERN);
+        let links = regex::Regex::new(WEB_LINK_PATTERN).unwrap();
+        for sample in [
+            "https://intranet.example/a.pdf",
+            "HTTP://x.example/",
+            "javascript:alert(1)",
+            "data:text/html,<script>",
+            "file:///etc/passwd",
+            "ftp://x.example/",
+            "https:no-slashes",
+        ] {
+            assert_eq!(
+                links.is_match(sample),
+                web_link(sample).is_ok(),
+                "{sample:?}"
             );
         }
     }

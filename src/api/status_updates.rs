@@ -39,8 +39,9 @@ use crate::{
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://intranet.cnwl.example/camhs/waiting-list-2025-q3.pdf", "title": "CAMHS waiting list, Q3"}))]
 pub struct Evidence {
-    #[validate(url, length(max = 2000))]
-    #[schema(format = Uri, max_length = 2000)]
+    /// An `http` or `https` URL.
+    #[validate(url, length(max = 2000), custom(function = rules::web_link))]
+    #[schema(format = Uri, max_length = 2000, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub url: String,
     #[validate(length(max = 500))]
     #[serde(default, skip_serializing_if = "Option::is_none")]

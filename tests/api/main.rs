@@ -9,6 +9,7 @@ mod crash;
 mod csv;
 mod demo;
 mod errors;
+mod exposure;
 mod external_refs;
 mod facts_best_start;
 mod facts_children_families_2015;
