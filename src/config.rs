@@ -178,6 +178,16 @@ pub const VARIABLES: &[Variable] = &[
         help: "how long delivered and failed webhook deliveries stay in the delivery log, in days (1-3650)",
     },
     Variable {
+        name: "WAYMARK_RATE_LIMIT_PER_MINUTE",
+        default: "auto",
+        help: "requests a minute each caller (token subject, or address without a token) may make before 429; 0 turns it off; auto: 600 in production, off in development",
+    },
+    Variable {
+        name: "WAYMARK_BUNDLE_MAX_ENTRIES",
+        default: "5000",
+        help: "most entries (priorities, outcomes, actions, measures, readings, risks and the rows inside them) one plan bundle may hold, so that one import cannot hold other partners' writes for long (10-1000000)",
+    },
+    Variable {
         name: "WAYMARK_HTTPS",
         default: "false",
         help: "true when clients reach the service over HTTPS (directly or through a proxy): answers carry Strict-Transport-Security",
@@ -239,6 +249,10 @@ pub struct Config {
     pub auth: AuthSettings,
     pub webhooks: WebhookSettings,
     pub exposure: Exposure,
+    /// Most entries one plan bundle may hold.
+    pub bundle_max_entries: usize,
+    /// Requests a minute per caller; `None`: no limit.
+    pub rate_limit: Option<std::num::NonZeroU32>,
 }
 
 /// What the service shows of itself to browsers and scrapers.
@@ -279,6 +293,7 @@ impl fmt::Debug for Config {
             .field("auth", &self.auth)
             .field("webhooks", &self.webhooks)
             .field("exposure", &self.exposure)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -351,7 +366,18 @@ impl Config {
         };
         let webhooks = webhook_settings(&env)?;
         let exposure = exposure(&env)?;
+        let rate_limit = match env.raw("WAYMARK_RATE_LIMIT_PER_MINUTE").as_str() {
+            "auto" if production => std::num::NonZeroU32::new(600),
+            "auto" => None,
+            _ => std::num::NonZeroU32::new(env.ranged(
+                "WAYMARK_RATE_LIMIT_PER_MINUTE",
+                0,
+                1_000_000,
+            )?),
+        };
         Ok(Config {
+            rate_limit,
+            bundle_max_entries: env.ranged("WAYMARK_BUNDLE_MAX_ENTRIES", 10, 1_000_000)?,
             webhooks,
             exposure,
             demo_plans,

@@ -70,6 +70,11 @@ pub enum ApiError {
     /// 422: the body is well-formed but some fields are invalid.
     #[error("the request has {} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),
+    /// 429: the caller has used its share of requests for now.
+    #[error(
+        "too many requests: at most {per_minute} a minute per caller; retry in {retry_after} s"
+    )]
+    TooManyRequests { per_minute: u32, retry_after: u64 },
     /// 503: the database cannot be reached or is busy; retry later.
     #[error("the database is unavailable")]
     Unavailable(String),
@@ -158,6 +163,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -339,6 +345,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -358,6 +365,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            ApiError::TooManyRequests { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Unauthorized { code, detail } => {
                 response.insert_header((header::WWW_AUTHENTICATE, bearer_challenge(code, detail)));

@@ -160,6 +160,7 @@ use crate::{
         &CsvTables,
         &IdempotentPosts,
         &ParameterProblems,
+        &RateLimited,
         &TextFormats,
         &MergePatchBodies,
         &PageItems,
@@ -418,6 +419,57 @@ impl Modify for IdempotentPosts {
                 "idempotency_key_reused",
                 "The Idempotency-Key was sent before with another request",
             );
+        }
+    }
+}
+
+/// Documents the per-caller rate limit (`api::rate_limit`) on every operation:
+/// a 429 with `Retry-After`, and the `RateLimit-Policy` and `RateLimit` headers
+/// every answer carries while the deployment limits requests.
+struct RateLimited;
+
+impl Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let header = |description: &str, example: &str| {
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .max_length(Some(200))
+                        .examples([example]),
+                )
+                .description(Some(description))
+                .build()
+        };
+        let policy = header(
+            "The caller's quota: `q` requests per window of `w` seconds (IETF RateLimit \
+             header fields draft); absent when the deployment does not limit requests",
+            "\"per-caller\";q=600;w=60",
+        );
+        let state = header(
+            "What is left of the quota: `r` requests, and `t` seconds until the next is \
+             let through once none are left; absent when the deployment does not limit",
+            "\"per-caller\";r=599;t=0",
+        );
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations_mut(item) {
+                let responses = &mut operation.responses.responses;
+                add_problem(
+                    responses,
+                    429,
+                    "too_many_requests",
+                    "The caller has used its requests for now (WAYMARK_RATE_LIMIT_PER_MINUTE); \
+                     retry after Retry-After seconds",
+                );
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response
+                            .headers
+                            .insert("RateLimit-Policy".into(), policy.clone());
+                        response.headers.insert("RateLimit".into(), state.clone());
+                    }
+                }
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::{
     api::{
         actions, bodies, bundles, changes, csv, history, idempotency, measures, operations,
-        organisations, outcomes, owners, plans, priorities, query_rules, reading_batches, readings,
-        risks, status_updates, webhooks,
+        organisations, outcomes, owners, plans, priorities, query_rules, rate_limit,
+        reading_batches, readings, risks, status_updates, webhooks,
     },
     auth::access::{
         enforce,
@@ -254,6 +254,7 @@ impl Endpoint {
         route = route.wrap(from_fn(move |req, next| {
             query_rules::check(checked.clone(), path, req, next)
         }));
+        route = route.wrap(from_fn(rate_limit::limit));
         let route = route.wrap(from_fn(move |req, next| enforce(access, req, next)));
         self.resource = self.resource.route(route);
         self

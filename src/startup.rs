@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::{
-    api::{body::BodyLimit, query_rules::QueryRules},
+    api::{body::BodyLimit, bundles::EntryLimit, query_rules::QueryRules, rate_limit::RateLimit},
     auth::{self, Authenticator},
     config::{Config, ConfigError},
     db::{self, Store},
@@ -158,9 +158,16 @@ fn server(
     let limit = web::Data::new(BodyLimit(config.max_body_bytes));
     let webhooks = web::Data::new(config.webhooks.clone());
     let exposure = web::Data::new(config.exposure.clone());
+    let bundle_limit = web::Data::new(EntryLimit(config.bundle_max_entries));
+    let rate_limit = config
+        .rate_limit
+        .map(|per_minute| web::Data::new(RateLimit::per_minute(per_minute)));
     let mut server = HttpServer::new(move || {
-        App::new()
-            .wrap(middleware::from_fn(crate::api::nul::refuse_in_url))
+        let mut app = App::new();
+        if let Some(limits) = &rate_limit {
+            app = app.app_data(limits.clone());
+        }
+        app.wrap(middleware::from_fn(crate::api::nul::refuse_in_url))
             .wrap(crate::api::exposure::cors(&exposure))
             .wrap(middleware::from_fn(crate::api::exposure::secure))
             .wrap(middleware::from_fn(observe))
@@ -172,6 +179,7 @@ fn server(
             .app_data(webhooks.clone())
             .app_data(query_rules.clone())
             .app_data(exposure.clone())
+            .app_data(bundle_limit.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -26,6 +26,7 @@ pub mod plans;
 pub mod priorities;
 pub mod problems;
 pub mod query_rules;
+pub mod rate_limit;
 pub mod reading_batches;
 pub mod readings;
 pub mod risks;

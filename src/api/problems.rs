@@ -40,7 +40,9 @@ pub fn problem(status: u16, code: &str, description: &str) -> Response {
     };
     match status {
         405 => response = response.header("Allow", header("The methods this path supports")),
-        503 => response = response.header("Retry-After", header("Seconds to wait before retrying")),
+        503 | 429 => {
+            response = response.header("Retry-After", header("Seconds to wait before retrying"))
+        }
         401 => {
             response = response.header(
                 "WWW-Authenticate",

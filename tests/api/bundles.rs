@@ -6,7 +6,7 @@ use reqwest::Response;
 use serde_json::{json, Value};
 use waymark::{auth::Role, seed::PLANS};
 
-use crate::helpers::{fields, problem, spawn_app, TestApp};
+use crate::helpers::{fields, problem, spawn_app, spawn_app_with, TestApp};
 
 const IMPORT: &str = "/api/v1/plan-bundles";
 
@@ -307,4 +307,17 @@ async fn a_body_that_is_not_a_bundle_is_refused() {
         .get("/api/v1/plans/019ab3c4-0000-7000-8000-000000000000/bundle")
         .await;
     problem(missing, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_bundle_over_the_entry_limit_is_refused_whole() {
+    let app = spawn_app_with(&[("WAYMARK_BUNDLE_MAX_ENTRIES", "100")]).await;
+    let refused = app.post(IMPORT, &send_plan()).await;
+    let body = problem(refused, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["code"], "too_many_entries");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 100 entries"), "{message}");
+    assert_eq!(app.last_seq().await, 0, "nothing was stored");
+    let smaller = plan_text("early-help-offer.json");
+    assert_eq!(app.post(IMPORT, &smaller).await.status(), 201);
 }

@@ -29,6 +29,7 @@ mod owners;
 mod plan_items;
 mod plans;
 mod process;
+mod rate_limit;
 mod reading_batches;
 mod scope;
 mod status_updates;

@@ -28,6 +28,41 @@ use crate::{
 };
 pub use export::export;
 
+/// The most entries one bundle may hold (`WAYMARK_BUNDLE_MAX_ENTRIES`): an
+/// import is one transaction, and every other writer waits for it.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryLimit(pub usize);
+
+impl EntryLimit {
+    /// Counts the objects held in arrays anywhere in the body: each is a row
+    /// the import writes (a priority, an action, a reading, a target …).
+    pub fn check(&self, body: &serde_json::Value) -> Result<(), ApiError> {
+        fn entries(value: &serde_json::Value) -> usize {
+            match value {
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| usize::from(item.is_object()) + entries(item))
+                    .sum(),
+                serde_json::Value::Object(map) => map.values().map(entries).sum(),
+                _ => 0,
+            }
+        }
+        let held = entries(body);
+        if held <= self.0 {
+            return Ok(());
+        }
+        Err(ApiError::invalid(
+            "",
+            "too_many_entries",
+            format!(
+                "a bundle may hold at most {} entries (WAYMARK_BUNDLE_MAX_ENTRIES); this one \
+                 holds {held}: import the plan in parts, or ask the operator to raise the limit",
+                self.0
+            ),
+        ))
+    }
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/plan-bundles",
@@ -52,9 +87,11 @@ pub use export::export;
 )]
 pub async fn import_bundle(
     store: web::Data<Store>,
+    limit: web::Data<EntryLimit>,
     caller: Caller,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
+    limit.check(&body.0)?;
     let bundle = parse(body.0)?;
     let who = caller.principal()?.clone();
     idempotency::write(
