@@ -1,5 +1,7 @@
 //! The command line: `waymark [serve|migrate|seed|openapi|token]`, `--help` listing
-//! every environment variable with its default. Failures print one line and exit 1.
+//! every environment variable with its default. Failures print one line and exit 1;
+//! a mistaken command line (an unknown command or option, `token --org` naming an
+//! organisation the database does not hold) prints one line and exits 2.
 
 use std::{io::Write, process::ExitCode};
 
@@ -45,13 +47,7 @@ pub fn main() -> ExitCode {
     }
     let result = match args.as_slice() {
         [] => serve(),
-        [command, options @ ..] if command == "token" => match token_request(options) {
-            Ok(request) => print_token(&request),
-            Err(message) => {
-                eprintln!("waymark token: {message}; try waymark --help");
-                return ExitCode::from(2);
-            }
-        },
+        [command, options @ ..] if command == "token" => return token(options),
         [command] => match command.as_str() {
             "serve" => serve(),
             "migrate" => migrate(),
@@ -203,11 +199,85 @@ fn token_request(options: &[String]) -> Result<TokenRequest, String> {
     })
 }
 
-fn print_token(request: &TokenRequest) -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
-    let token = mint(&config.auth, request)?;
-    println!("{token}");
-    Ok(())
+/// `waymark token`: a bad option, or an organisation the database does not
+/// hold, is a mistake on the command line (exit 2); the rest fail as any
+/// command does (exit 1).
+fn token(options: &[String]) -> ExitCode {
+    let misused = |message: String| {
+        eprintln!("waymark token: {message}");
+        ExitCode::from(2)
+    };
+    let failed = |message: String| {
+        eprintln!("waymark: {message}");
+        ExitCode::FAILURE
+    };
+    let request = match token_request(options) {
+        Ok(request) => request,
+        Err(message) => return misused(format!("{message}; try waymark --help")),
+    };
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return failed(e.to_string()),
+    };
+    if let Some(code) = &request.organisation {
+        if let Err(message) = check_organisation(&config, code) {
+            return misused(message);
+        }
+    }
+    match mint(&config.auth, &request) {
+        Ok(token) => {
+            println!("{token}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => failed(message),
+    }
+}
+
+/// Refuses an organisation code the database does not hold: a token for a
+/// mistyped code would be accepted, then refused on every plan, far from the
+/// typo. A database that cannot be read (not made yet, down) cannot say, so
+/// the token is minted with a warning.
+fn check_organisation(config: &Config, code: &str) -> Result<(), String> {
+    match holds_organisation(config, code) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(format!(
+            "--org {code:?}: the {} database holds no organisation with this code; \
+             create it first, or name one it holds",
+            config.database.backend()
+        )),
+        Err(why) => {
+            eprintln!(
+                "waymark token: warning: --org {code:?} is not checked, the database \
+                 cannot be read ({why})"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Whether the configured database holds an organisation with this code.
+fn holds_organisation(config: &Config, code: &str) -> Result<bool, String> {
+    // Opening a SQLite file that is not there would create it: a token is no
+    // reason to make a database.
+    if let Some(path) = config.database.sqlite_path().filter(|p| !p.is_file()) {
+        return Err(format!("no file at {}", path.display()));
+    }
+    let mut conn = config
+        .database
+        .connect(config.db_timeout)
+        .map_err(one_line)?;
+    crate::db::keys::organisation_by_code(&mut conn, code)
+        .map(|id| id.is_some())
+        .map_err(one_line)
+}
+
+/// An error as one line: libpq explains over several, the warning is one.
+fn one_line(error: impl ToString) -> String {
+    error
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn print_openapi() -> Result<(), String> {

@@ -71,14 +71,22 @@ fn at_path<'a>(claims: &'a Value, path: &[String]) -> Option<&'a Value> {
     path.iter().try_fold(claims, |value, key| value.get(key))
 }
 
-/// Strings at a claim: an array of strings, or one string of space-separated
-/// values (`scope`, `scp`).
-fn strings(value: Option<&Value>) -> Vec<&str> {
+/// Strings at a claim: an array of strings, or one string. Only a scope claim
+/// (`scope`, `scp`) packs several values into one string, space-separated
+/// (`split`); elsewhere a string is one value, spaces and all (`BLMK ICB`).
+fn strings(value: Option<&Value>, split: bool) -> Vec<&str> {
     match value {
-        Some(Value::String(s)) => s.split_whitespace().collect(),
+        Some(Value::String(s)) if split => s.split_whitespace().collect(),
+        Some(Value::String(s)) if s.trim().is_empty() => Vec::new(),
+        Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Whether a role claim is an OAuth scope, a space-separated list by definition.
+fn is_scope(path: &[String]) -> bool {
+    matches!(path.last().map(String::as_str), Some("scope" | "scp"))
 }
 
 impl ClaimMap {
@@ -94,7 +102,8 @@ impl ClaimMap {
 
     /// The highest role the claims grant, if any.
     pub fn role(&self, claims: &Value) -> Option<Role> {
-        strings(at_path(claims, &self.roles_path))
+        let split = is_scope(&self.roles_path);
+        strings(at_path(claims, &self.roles_path), split)
             .into_iter()
             .filter_map(|name| self.role_of(name))
             .max()
@@ -102,7 +111,8 @@ impl ClaimMap {
 
     /// The organisation code the claims name, if any.
     pub fn organisation(&self, claims: &Value) -> Option<String> {
-        let value = strings(at_path(claims, &self.organisation_path))
+        // One organisation: a string claim is its code whole, never a list.
+        let value = strings(at_path(claims, &self.organisation_path), false)
             .into_iter()
             .next()?;
         let code = self
@@ -138,11 +148,7 @@ impl ClaimMap {
             .iter()
             .find(|(_, r)| *r == role)
             .map_or(role.as_str(), |(name, _)| name.as_str());
-        let is_scope = matches!(
-            self.roles_path.last().map(String::as_str),
-            Some("scope" | "scp")
-        );
-        let roles = if is_scope {
+        let roles = if is_scope(&self.roles_path) {
             Value::String(role_name.to_string())
         } else {
             Value::Array(vec![Value::String(role_name.to_string())])
@@ -233,6 +239,21 @@ mod tests {
             Some("MKCC")
         );
         assert_eq!(map.organisation(&json!({"partner": {}})), None);
+    }
+
+    #[test]
+    fn an_organisation_string_is_one_code_spaces_and_all() {
+        let map = ClaimMap::default();
+        assert_eq!(
+            map.organisation(&json!({"org": "BLMK ICB"})).as_deref(),
+            Some("BLMK ICB")
+        );
+        assert_eq!(map.organisation(&json!({"org": " "})), None);
+        assert_eq!(
+            map.role(&json!({"roles": "viewer editor"})),
+            None,
+            "only scope claims are space-separated lists"
+        );
     }
 
     #[test]

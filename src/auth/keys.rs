@@ -19,7 +19,7 @@ use serde_json::Value;
 
 /// How long a key set fetch over HTTP may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-/// A key set larger than this is not a key set.
+/// A key set larger than this is not a key set; a fetch stops reading here.
 const MAX_JWKS_BYTES: usize = 1 << 20;
 
 /// One verification key and what it may verify.
@@ -137,7 +137,10 @@ impl KeySet {
             return Ok(key.clone());
         }
         self.fetch_if_due().await;
-        match self.lookup(kid)?.or(known) {
+        // Judged against the set as it is now: a fetch replaces the keys whole,
+        // so a key the provider has removed is gone, for this token too. (A
+        // failed fetch keeps the set held before, and with it `known`.)
+        match self.lookup(kid)? {
             Some(key) => Ok(key),
             None => Err(KeyError::UnknownKey(kid.unwrap_or_default().to_string())),
         }
@@ -201,19 +204,51 @@ impl KeySet {
 async fn fetch_url(url: &str) -> Result<String, String> {
     // A client per fetch: fetches are rare, and a client's pooled connections
     // belong to the runtime that made them, while each HTTP worker has its own.
+    // No redirects: the configured URL is the one place keys are trusted from,
+    // and a redirect could send the fetch anywhere, plain HTTP included.
     let client = reqwest::Client::builder()
         .timeout(FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| e.to_string())?;
     let response = client.get(url).send().await.map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("the server answered {}", response.status()));
+    let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(format!(
+            "the server answered {status}, redirecting to {location}; redirects are not \
+             followed, so configure the key set's own URL"
+        ));
     }
-    let body = response.bytes().await.map_err(|e| e.to_string())?;
-    if body.len() > MAX_JWKS_BYTES {
-        return Err(format!("the key set is larger than {MAX_JWKS_BYTES} bytes"));
+    if !status.is_success() {
+        return Err(format!("the server answered {status}"));
     }
-    String::from_utf8(body.to_vec()).map_err(|e| e.to_string())
+    let body = read_limited(response, MAX_JWKS_BYTES).await?;
+    String::from_utf8(body).map_err(|e| e.to_string())
+}
+
+/// Reads a body chunk by chunk, giving up as soon as it grows past `limit`, so
+/// that an endless or huge answer costs at most `limit` bytes of memory.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+    let too_large = || format!("the key set is larger than {limit} bytes");
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Reads a key set; keys for encryption, symmetric keys and keys of kinds this

@@ -160,3 +160,65 @@ fn seed_loads_the_five_plans_and_a_second_run_changes_nothing() {
         "{out}"
     );
 }
+
+#[test]
+fn token_refuses_an_organisation_the_database_does_not_hold() {
+    let db = crate::helpers::TestDatabase::create();
+    let url = db.url();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("WAYMARK_DATA_DIR", data_dir.as_str()),
+    ];
+    let seeded = run(&["seed"], &env);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let token = |org: &str| {
+        run(
+            &["token", "--sub", "alice", "--role", "editor", "--org", org],
+            &env,
+        )
+    };
+
+    let known = token("MKCC");
+    assert!(known.status.success(), "{}", text(&known.stderr));
+    assert_eq!(text(&known.stdout).trim().split('.').count(), 3, "a JWT");
+    assert_eq!(text(&known.stderr), "", "no warning: MKCC was checked");
+
+    let unknown = token("NOPE");
+    assert_eq!(unknown.status.code(), Some(2), "exit status");
+    let stderr = text(&unknown.stderr);
+    eprintln!("waymark token --org NOPE: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("waymark token: "), "{stderr}");
+    assert!(stderr.contains("\"NOPE\""), "{stderr}");
+    assert!(unknown.stdout.is_empty(), "no token printed");
+}
+
+#[test]
+fn token_mints_with_a_warning_when_the_database_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().display().to_string();
+    let file = dir.path().join("not-made-yet.db");
+    let sqlite = format!("sqlite://{}", file.display());
+    for url in [sqlite.as_str(), "postgres://nobody@127.0.0.1:1/waymark"] {
+        let out = run(
+            &[
+                "token", "--sub", "alice", "--role", "admin", "--org", "MKCC",
+            ],
+            &[
+                ("DATABASE_URL", url),
+                ("WAYMARK_DATA_DIR", &data_dir),
+                ("WAYMARK_DB_TIMEOUT_MS", "2000"),
+            ],
+        );
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{url}: {stderr}");
+        assert_eq!(text(&out.stdout).trim().split('.').count(), 3, "a JWT");
+        eprintln!("waymark token with {url}: {stderr}");
+        assert!(stderr.starts_with("waymark token: warning: "), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains("MKCC"), "{stderr}");
+    }
+    assert!(!file.exists(), "a token made no database");
+}

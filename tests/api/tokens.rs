@@ -8,7 +8,7 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
     },
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -17,7 +17,10 @@ use serde_json::{json, Value};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
+    task::JoinHandle,
 };
+
+use waymark::auth::Role;
 
 use crate::helpers::{problem, spawn_app_with, token_client, TestApp, TEST_AUDIENCE, TEST_ISSUER};
 
@@ -294,6 +297,181 @@ async fn a_key_added_to_the_jwks_file_after_start_is_accepted_without_a_restart(
     assert_eq!(status_with(&app, &rotated).await.status(), 200);
 }
 
+/// A server that trusts keys from a JWKS URL, fetched again at most every second
+/// for unknown key ids and after a minute (the least allowed) for known ones.
+async fn app_with_key_url(url: &str) -> TestApp {
+    spawn_app_with(&[
+        ("WAYMARK_AUTH_SECRET", ""),
+        ("WAYMARK_AUTH_JWKS_URL", url),
+        ("WAYMARK_AUTH_JWKS_REFRESH_SECS", "60"),
+        ("WAYMARK_AUTH_JWKS_REFETCH_SECS", "1"),
+    ])
+    .await
+}
+
+#[tokio::test]
+async fn a_key_removed_from_the_jwks_url_verifies_no_token_once_the_set_is_fetched_again() {
+    let server = key_server(key_set(&[RSA_ONE_JWK])).await;
+    let app = app_with_key_url(&server.url).await;
+    let retired = rs256("rsa-one", RSA_ONE, &claims());
+    let current = rs256("rsa-two", RSA_TWO, &claims());
+    assert_eq!(status_with(&app, &retired).await.status(), 200);
+
+    // Rotation seen through an unknown kid: the new set replaces the old one.
+    *server.keys.lock().unwrap() = key_set(&[RSA_TWO_JWK]);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(status_with(&app, &current).await.status(), 200);
+    let refused = status_with(&app, &retired).await;
+    problem(refused, 401, "invalid_token").await;
+
+    // Rotation seen when the set grows stale: the request that fetches it again
+    // is judged by the new set, not by the key it held before.
+    *server.keys.lock().unwrap() = key_set(&[RSA_ONE_JWK, RSA_TWO_JWK]);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(status_with(&app, &retired).await.status(), 200);
+    *server.keys.lock().unwrap() = key_set(&[RSA_TWO_JWK]);
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    let before = server.fetches.load(Ordering::SeqCst);
+    let refused = status_with(&app, &retired).await;
+    assert_eq!(
+        server.fetches.load(Ordering::SeqCst),
+        before + 1,
+        "this request fetched the stale set"
+    );
+    let body = problem(refused, 401, "invalid_token").await;
+    eprintln!(
+        "removed key, on the refreshing request: 401 {}",
+        body["detail"]
+    );
+    let refused = status_with(&app, &retired).await;
+    problem(refused, 401, "invalid_token").await;
+    assert_eq!(status_with(&app, &current).await.status(), 200);
+}
+
+/// Serves one answer of `size` bytes, a key set padded with spaces, declaring
+/// its length or not; returns how many bytes it handed to the socket before the
+/// reader hung up.
+async fn oversized_key_server(size: usize, declared: bool) -> (String, JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+    let served = tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return 0;
+        };
+        let mut request = [0u8; 2048];
+        let _ = socket.read(&mut request).await;
+        let length = match declared {
+            true => format!("Content-Length: {size}\r\n"),
+            false => String::new(),
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n"
+        );
+        let keys = key_set(&[RSA_ONE_JWK]);
+        if socket.write_all(head.as_bytes()).await.is_err()
+            || socket.write_all(keys.as_bytes()).await.is_err()
+        {
+            return 0;
+        }
+        let padding = vec![b' '; 64 * 1024];
+        let mut sent = keys.len();
+        while sent < size {
+            let n = (size - sent).min(padding.len());
+            if socket.write_all(&padding[..n]).await.is_err() {
+                break;
+            }
+            sent += n;
+        }
+        sent
+    });
+    (url, served)
+}
+
+#[tokio::test]
+async fn a_jwks_url_answering_far_over_the_limit_is_read_no_further_than_the_limit() {
+    const SIZE: usize = 256 << 20;
+    for declared in [false, true] {
+        let (url, served) = oversized_key_server(SIZE, declared).await;
+        let app = app_with_key_url(&url).await;
+        let started = Instant::now();
+        let response = status_with(&app, &rs256("rsa-one", RSA_ONE, &claims())).await;
+        let took = started.elapsed();
+        problem(response, 401, "invalid_token").await;
+        let sent = tokio::time::timeout(Duration::from_secs(10), served)
+            .await
+            .expect("the key server finished")
+            .unwrap();
+        eprintln!(
+            "a {} MiB key set, length declared: {declared}: 401 after {took:?}, {} KiB sent \
+             before the server hung up",
+            SIZE >> 20,
+            sent >> 10
+        );
+        // The limit (1 MiB) plus what the sockets' buffers took in.
+        assert!(sent < SIZE / 4, "{sent} bytes were read");
+    }
+}
+
+/// Answers every request with a redirect to `to`.
+async fn redirecting_server(to: &str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+    let response = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 2048];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_redirect_from_the_jwks_url_is_not_followed() {
+    let elsewhere = key_server(key_set(&[RSA_ONE_JWK])).await;
+    let url = redirecting_server(&elsewhere.url).await;
+    let app = app_with_key_url(&url).await;
+    let response = status_with(&app, &rs256("rsa-one", RSA_ONE, &claims())).await;
+    let body = problem(response, 401, "invalid_token").await;
+    eprintln!("a key set behind a redirect: 401 {}", body["detail"]);
+    assert_eq!(
+        elsewhere.fetches.load(Ordering::SeqCst),
+        0,
+        "the redirect was followed"
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_claim_with_a_space_names_one_organisation() {
+    let app = spawn_app_with(&[]).await;
+    let icb = app.organisation("BLMK ICB", "integrated_care_board").await;
+    let plan = json!({"ref": "BLMK-1", "title": "ICB plan", "kind": "strategy",
+        "partner_organisation_ids": [icb["id"]]});
+    let response = app.post("/api/v1/plans", &plan).await;
+    assert_eq!(response.status(), 201);
+    let plan: Value = response.json().await.unwrap();
+    let path = format!("/api/v1/plans/{}", plan["id"].as_str().unwrap());
+
+    let editor = app.client_as(Role::Editor, Some("BLMK ICB"));
+    let patched = editor
+        .patch(app.url(&path))
+        .header("If-Match", "*")
+        .header("Content-Type", "application/merge-patch+json")
+        .body(json!({"summary": "Agreed by the ICB board"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = patched.status();
+    let text = patched.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    let changes: Value = app.get("/api/v1/changes").await.json().await.unwrap();
+    let last = changes["items"].as_array().and_then(|i| i.last()).unwrap();
+    assert_eq!(last["actor_organisation"], "BLMK ICB");
+}
+
 #[tokio::test]
 async fn keycloak_style_roles_and_organisation_are_read_where_configured() {
     let dir = tempfile::tempdir().unwrap();
@@ -375,6 +553,8 @@ fn waymark_token(data: &str, options: &[&str]) -> Output {
         .args(options)
         .env_clear()
         .env("WAYMARK_DATA_DIR", data)
+        // A database not made yet: `--org` cannot be checked, and is not refused.
+        .env("DATABASE_URL", format!("sqlite://{data}/waymark.db"))
         .output()
         .unwrap()
 }
