@@ -78,6 +78,9 @@ pub enum ApiError {
     /// 503: the database cannot be reached or is busy; retry later.
     #[error("the database is unavailable")]
     Unavailable(String),
+    /// 503: the database's disk is full or it is read-only; nothing was written.
+    #[error("{}", storage_detail(code))]
+    Storage { code: &'static str, cause: String },
     /// 500: a fault of ours; detail is logged, never returned.
     #[error("internal error")]
     Internal(String),
@@ -164,6 +167,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
             ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Storage { code, .. } => code,
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -302,6 +306,10 @@ impl From<StoreError> for ApiError {
                     .collect(),
             },
             StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
+            StoreError::Storage { code, detail } => ApiError::Storage {
+                code,
+                cause: detail,
+            },
             StoreError::Internal(detail) => ApiError::Internal(detail),
         }
     }
@@ -310,6 +318,16 @@ impl From<StoreError> for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         StoreError::from(e).into()
+    }
+}
+
+/// What a storage fault means for the caller; the cause goes to the log.
+fn storage_detail(code: &str) -> &'static str {
+    match code {
+        "storage_full" => {
+            "the database's disk is full: nothing was written; retry once the operator has made room"
+        }
+        _ => "the database is read-only: nothing was written; retry once it accepts writes again",
     }
 }
 
@@ -346,7 +364,7 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Storage { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -355,6 +373,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Internal(detail) => log::error!("internal error: {detail}"),
             ApiError::Unavailable(detail) => log::warn!("database unavailable: {detail}"),
+            ApiError::Storage { code, cause } => {
+                log::error!("database storage fault ({code}), nothing written: {cause}")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -363,7 +384,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { allow, .. } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::Storage { .. } => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
             }
             ApiError::TooManyRequests { retry_after, .. } => {

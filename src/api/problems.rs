@@ -172,6 +172,17 @@ const UNAVAILABLE: (u16, &str, &str) = (
     "The database is unreachable or busy; retry later",
 );
 
+const FULL: (u16, &str, &str) = (
+    503,
+    "storage_full",
+    "The database's disk is full: nothing was written; retry once the operator has made room",
+);
+const READ_ONLY: (u16, &str, &str) = (
+    503,
+    "storage_read_only",
+    "The database is read-only: nothing was written; retry once it accepts writes again",
+);
+
 macro_rules! problem_set {
     ($(#[$meta:meta])* $name:ident: $($item:expr),+) => {
         $(#[$meta])*
@@ -189,13 +200,13 @@ problem_set!(/// Errors of a list.
 problem_set!(/// Errors of reading one resource.
     ViewErrors: NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of creating a resource.
-    CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE);
+    CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of changing a resource.
-    UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, GONE, STALE, TOO_LARGE, NOT_JSON, INVALID, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
+    UpdateErrors: MALFORMED, NOT_FOUND, DUPLICATE, GONE, STALE, TOO_LARGE, NOT_JSON, INVALID, UNCONDITIONAL, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of deleting a resource.
-    DeleteErrors: NOT_FOUND, REFERENCED, GONE, STALE, UNCONDITIONAL, INTERNAL, UNAVAILABLE);
+    DeleteErrors: NOT_FOUND, REFERENCED, GONE, STALE, UNCONDITIONAL, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of sending a webhook delivery again.
-    RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE);
+    RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of the readiness probe.
     ReadyErrors: UNAVAILABLE);
 problem_set!(/// Errors of the metrics, when a metrics token is configured.

@@ -29,6 +29,11 @@ pub enum StoreError {
     /// The database cannot be reached or is too busy; retrying later may work.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database cannot store anything now: its disk is full
+    /// (`storage_full`) or it is read-only (`storage_read_only`). The write is
+    /// rolled back whole; it may work once an operator has made room.
+    #[error("database storage: {detail}")]
+    Storage { code: &'static str, detail: String },
     #[error("database error: {0}")]
     Internal(String),
 }
@@ -44,14 +49,53 @@ impl From<DieselError> for StoreError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
                     StoreError::Unavailable(info.message().to_string())
                 }
+                DatabaseErrorKind::ReadOnlyTransaction => StoreError::Storage {
+                    code: READ_ONLY,
+                    detail: info.message().to_string(),
+                },
                 // SQLite reports a lock held past busy_timeout as a plain error.
                 _ if is_lock_timeout(info.message()) => {
                     StoreError::Unavailable(info.message().to_string())
                 }
-                _ => StoreError::Internal(info.message().to_string()),
+                _ => match storage_fault(info.message()) {
+                    Some(code) => StoreError::Storage {
+                        code,
+                        detail: info.message().to_string(),
+                    },
+                    None => StoreError::Internal(info.message().to_string()),
+                },
             },
+            // A COMMIT that failed (SQLite writes its journal then) and whose
+            // rollback failed too: what matters is why the commit failed.
+            DieselError::RollbackErrorOnCommit { commit_error, .. } => {
+                StoreError::from(*commit_error)
+            }
             other => StoreError::Internal(other.to_string()),
         }
+    }
+}
+
+const FULL: &str = "storage_full";
+const READ_ONLY: &str = "storage_read_only";
+
+/// Storage faults by the backends' own words: SQLite's SQLITE_FULL and
+/// SQLITE_READONLY messages, PostgreSQL's failure to extend a file (SQLSTATE
+/// 53100, "No space left on device"), which diesel does not classify.
+fn storage_fault(message: &str) -> Option<&'static str> {
+    let message = message.to_ascii_lowercase();
+    if message.contains("database or disk is full")
+        || message.contains("no space left on device")
+        || message.contains("could not extend file")
+        || message.contains("disk full")
+    {
+        Some(FULL)
+    } else if message.contains("readonly database")
+        || message.contains("read-only transaction")
+        || message.contains("read-only file system")
+    {
+        Some(READ_ONLY)
+    } else {
+        None
     }
 }
 

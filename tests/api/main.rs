@@ -33,6 +33,7 @@ mod rate_limit;
 mod reading_batches;
 mod scope;
 mod status_updates;
+mod storage;
 mod tokens;
 mod versioning;
 mod webhooks;
