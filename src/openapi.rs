@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' own annotations. The
 //! committed `openapi/v1.json` must equal what this produces (a test checks).
 
+mod limits;
 mod links;
 mod shapes;
 
@@ -539,6 +540,7 @@ pub fn document() -> Result<String, serde_json::Error> {
 /// (`operation_id`), which no OpenAPI tool reads, so they are renamed here.
 pub fn served() -> Result<serde_json::Value, serde_json::Error> {
     let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+    limits::share(&mut doc);
     let responses = doc["paths"]
         .as_object_mut()
         .into_iter()

@@ -49,7 +49,8 @@ impl FromRequest for JsonBody {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value = parse_syntax(&body)?;
+            let mut value = parse_syntax(&body)?;
+            integral_numbers(&mut value);
             let with_nul = nul::fields_with_nul(&value);
             if !with_nul.is_empty() {
                 return Err(ApiError::Validation(with_nul));
@@ -134,6 +135,23 @@ fn check_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
     match announced {
         Some(n) if n > limit => Err(ApiError::PayloadTooLarge { limit }),
         _ => Ok(()),
+    }
+}
+
+/// JSON Schema counts `3.0` as an integer, and generated clients send it so;
+/// serde would refuse it for an integer field. A number with no fraction that
+/// an f64 holds exactly becomes an integer; fields of decimals take either.
+fn integral_numbers(value: &mut serde_json::Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 

@@ -208,9 +208,9 @@ problem_set!(/// Errors of deleting a resource.
 problem_set!(/// Errors of sending a webhook delivery again.
     RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of the readiness probe.
-    ReadyErrors: UNAVAILABLE);
+    ReadyErrors: INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of the metrics, when a metrics token is configured.
-    MetricsErrors: METRICS_TOKEN);
+    MetricsErrors: METRICS_TOKEN, INTERNAL);
 
 /// `If-None-Match` named the current version.
 pub struct NotModified;

@@ -72,6 +72,7 @@ impl ReadingBatchItem {
 
 /// A batch of readings.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "atomic": false,
     "items": [

@@ -60,9 +60,10 @@ pub struct Evidence {
 pub struct StatusUpdateInput {
     /// The action's status now; becomes its current BRAG.
     pub brag: Brag,
+    /// What happened, in words; not blank when given.
     #[validate(length(max = 8000))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 8000)]
+    #[schema(min_length = 1, max_length = 8000)]
     pub narrative: Option<String>,
     #[validate(length(max = 20), nested)]
     #[serde(default)]

@@ -353,3 +353,44 @@ async fn a_missing_token_is_refused_before_the_query_is_judged() {
         .unwrap();
     problem(refused, 403, "insufficient_role").await;
 }
+
+#[tokio::test]
+async fn integral_numbers_written_with_a_fraction_are_integers() {
+    let app = spawn_app().await;
+    let plan: serde_json::Value = app
+        .post(
+            "/api/v1/plans",
+            &json!({"ref": "P", "title": "Plan", "kind": "strategy"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let risks = format!("/api/v1/plans/{}/risks", plan["id"].as_str().unwrap());
+    let made = app
+        .post(
+            &risks,
+            &json!({"ref": "R1", "title": "Capacity", "likelihood": 3.0, "impact": 4.0}),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let made: serde_json::Value = made.json().await.unwrap();
+    assert_eq!(
+        (made["likelihood"].clone(), made["impact"].clone()),
+        (json!(3), json!(4))
+    );
+    let body = problem(
+        app.post(
+            &risks,
+            &json!({"ref": "R2", "title": "Capacity", "likelihood": 3.5, "impact": 4}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "likelihood");
+    let path = format!("/api/v1/risks/{}", made["id"].as_str().unwrap());
+    let patched = app.patch(&path, &json!({"impact": 5.0})).await;
+    assert_eq!(patched.status(), 200);
+}

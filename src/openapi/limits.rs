@@ -1,0 +1,139 @@
+//! One source of limits: a schema that carries the same fields as a create
+//! schema (a plan bundle's entries, a reading batch's items) takes each field's
+//! limits from it, as the server checks those fields by the create schema's
+//! rules. Applied to the served document.
+
+use serde_json::{Map, Value};
+
+/// (schema that takes the limits, create schema they come from).
+pub const SHARED: &[(&str, &str)] = &[
+    ("PlanEntry", "PlanInput"),
+    ("PriorityEntry", "PriorityInput"),
+    ("OutcomeEntry", "OutcomeInput"),
+    ("ActionEntry", "ActionInput"),
+    ("MeasureEntry", "MeasureInput"),
+    ("RiskEntry", "RiskInput"),
+    ("OrganisationEntry", "OrganisationInput"),
+    ("OwnerEntry", "OwnerInput"),
+    ("BodyEntry", "GovernanceBodyInput"),
+    ("ReadingBatchItem", "ReadingInput"),
+];
+
+/// The keywords that limit a value.
+pub const LIMITS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+];
+
+/// The JSON types a property schema allows, `null` aside.
+fn types(schema: &Value) -> Vec<&str> {
+    match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The limits of `from`, onto `to` where both are of the same type (and onto
+/// their items, for arrays).
+fn copy(from: &Value, to: &mut Value) {
+    if types(from).is_empty() || types(from) != types(to) {
+        return;
+    }
+    let Some(to_map) = to.as_object_mut() else {
+        return;
+    };
+    for keyword in LIMITS {
+        if let Some(limit) = from.get(*keyword) {
+            to_map.insert((*keyword).to_string(), limit.clone());
+        }
+    }
+    if let (Some(from_items), Some(to_items)) = (from.get("items"), to_map.get_mut("items")) {
+        copy(from_items, to_items);
+    }
+}
+
+/// Gives every shared field of each schema in `SHARED` its create schema's limits.
+pub fn share(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (target, source) in SHARED {
+        let Some(from) = properties(schemas, source).cloned() else {
+            continue;
+        };
+        let Some(to) = schemas
+            .get_mut(*target)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (name, property) in to.iter_mut() {
+            if let Some(limits) = from.get(name) {
+                copy(limits, property);
+            }
+        }
+    }
+}
+
+fn properties<'a>(schemas: &'a Map<String, Value>, name: &str) -> Option<&'a Map<String, Value>> {
+    schemas.get(name)?.get("properties")?.as_object()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_fields_carry_their_create_schemas_limits() {
+        let doc = crate::openapi::served().unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for (target, source) in SHARED {
+            let from = properties(schemas, source).unwrap_or_else(|| panic!("{source}"));
+            let to = properties(schemas, target).unwrap_or_else(|| panic!("{target}"));
+            let mut shared = 0;
+            for (name, limits) in from {
+                let Some(property) = to.get(name) else {
+                    continue;
+                };
+                if types(limits) != types(property) {
+                    continue;
+                }
+                for keyword in LIMITS {
+                    assert_eq!(
+                        limits.get(*keyword),
+                        property.get(*keyword),
+                        "{target}.{name} {keyword} (from {source})"
+                    );
+                    shared += usize::from(limits.get(*keyword).is_some());
+                }
+            }
+            assert!(shared > 0, "{target} shares no limit with {source}");
+        }
+        let risk = &schemas["RiskEntry"]["properties"]["likelihood"];
+        assert_eq!(
+            (risk["minimum"].clone(), risk["maximum"].clone()),
+            (1.into(), 5.into())
+        );
+        assert_eq!(schemas["ReadingBatch"]["additionalProperties"], false);
+        assert_eq!(
+            schemas["ReadingBatchItem"]["properties"]["period"]["maxLength"],
+            50
+        );
+    }
+}
