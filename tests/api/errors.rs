@@ -357,15 +357,12 @@ async fn a_missing_token_is_refused_before_the_query_is_judged() {
 #[tokio::test]
 async fn integral_numbers_written_with_a_fraction_are_integers() {
     let app = spawn_app().await;
-    let plan: serde_json::Value = app
-        .post(
+    let plan = app
+        .create(
             "/api/v1/plans",
             &json!({"ref": "P", "title": "Plan", "kind": "strategy"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let risks = format!("/api/v1/plans/{}/risks", plan["id"].as_str().unwrap());
     let made = app
         .post(

@@ -5,21 +5,18 @@
 //! web links.
 
 use reqwest::{header, Method};
-use serde_json::{json, Value};
+use serde_json::json;
 use waymark::auth::Role;
 
 use crate::helpers::{problem, spawn_app, spawn_app_with, TestApp};
 
 async fn organisation(app: &TestApp) -> String {
-    let created: Value = app
-        .post(
+    let created = app
+        .create(
             "/api/v1/organisations",
             &json!({"code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     format!("/api/v1/organisations/{}", created["id"].as_str().unwrap())
 }
 
@@ -156,34 +153,25 @@ async fn metrics_can_require_their_own_token() {
 #[tokio::test]
 async fn evidence_links_are_http_or_https_only() {
     let app = spawn_app().await;
-    let plan: Value = app
-        .post(
+    let plan = app
+        .create(
             "/api/v1/plans",
             &json!({"ref": "P", "title": "Plan", "kind": "strategy"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let plan = plan["id"].as_str().unwrap();
-    let priority: Value = app
-        .post(
+    let priority = app
+        .create(
             &format!("/api/v1/plans/{plan}/priorities"),
             &json!({"ref": "A1", "kind": "aim", "title": "Aim"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let action: Value = app
-        .post(
+        .await;
+    let action = app
+        .create(
             &format!("/api/v1/plans/{plan}/actions"),
             &json!({"priority_id": priority["id"], "ref": "A1/1", "description": "Act"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let updates = format!(
         "/api/v1/actions/{}/status-updates",
         action["id"].as_str().unwrap()

@@ -259,6 +259,13 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// POSTs `body` as the admin and returns what was created (201 expected).
+    pub async fn create(&self, path: &str, body: &Value) -> Value {
+        let response = self.post(path, body).await;
+        assert_eq!(response.status(), 201, "creating {path}: {body}");
+        response.json().await.expect("the created resource")
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
