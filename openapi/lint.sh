@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lints v1.json with the pinned spectral (spectral:oas) and redocly
-# (recommended-strict)
+# Lints v1.json with the pinned spectral (spectral:oas and the OWASP API
+# Security ruleset, see .spectral.yaml) and redocly (recommended-strict)
 # and fails on any error or warning. Offline once `npm ci` has run: redocly's
 # telemetry and update check are off.
 set -euo pipefail

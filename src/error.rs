@@ -238,6 +238,19 @@ impl ApiError {
     }
 
     pub fn problem(&self) -> Problem {
+        let mut problem = self.full_problem();
+        // Messages can quote what the client sent (an unknown field's name);
+        // the document promises they stay within TEXT_LIMIT.
+        problem.detail = within_limit(problem.detail);
+        problem.errors.truncate(MOST_ERRORS);
+        for error in &mut problem.errors {
+            error.field = within_limit(std::mem::take(&mut error.field));
+            error.message = within_limit(std::mem::take(&mut error.message));
+        }
+        problem
+    }
+
+    fn full_problem(&self) -> Problem {
         let status = self.status_code();
         let (errors, references) = match self {
             ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => {
@@ -319,6 +332,24 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         StoreError::from(e).into()
     }
+}
+
+/// The most field errors one problem lists (a body can be wrong in more places).
+pub const MOST_ERRORS: usize = 1000;
+
+/// The longest text the API writes or stores: the largest free-text field a
+/// client may send (a plan's summary), and the cut-off for messages.
+pub const TEXT_LIMIT: u64 = 20_000;
+
+/// `text`, cut at TEXT_LIMIT characters (with an ellipsis) when longer.
+fn within_limit(text: String) -> String {
+    let limit = TEXT_LIMIT as usize;
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let mut cut: String = text.chars().take(limit - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// What a storage fault means for the caller; the cause goes to the log.

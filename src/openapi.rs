@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' own annotations. The
 //! committed `openapi/v1.json` must equal what this produces (a test checks).
 
+mod bounds;
 mod limits;
 mod links;
 mod shapes;
@@ -200,7 +201,12 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("A JWT from the partnership's identity provider"))
+                    .description(Some(
+                        "A JWT from the partnership's identity provider, checked as RFC8725 \
+                         advises: only the configured algorithms, the key must fit the \
+                         algorithm (picked by `kid` from the provider's key set), and issuer, \
+                         audience, expiry and not-before are checked",
+                    ))
                     .build(),
             ),
         );
@@ -425,33 +431,11 @@ impl Modify for IdempotentPosts {
 }
 
 /// Documents the per-caller rate limit (`api::rate_limit`) on every operation:
-/// a 429 with `Retry-After`, and the `RateLimit-Policy` and `RateLimit` headers
-/// every answer carries while the deployment limits requests.
+/// a 429 with `Retry-After` (its headers on every answer: `openapi::bounds`).
 struct RateLimited;
 
 impl Modify for RateLimited {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let header = |description: &str, example: &str| {
-            HeaderBuilder::new()
-                .schema(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .max_length(Some(200))
-                        .examples([example]),
-                )
-                .description(Some(description))
-                .build()
-        };
-        let policy = header(
-            "The caller's quota: `q` requests per window of `w` seconds (IETF RateLimit \
-             header fields draft); absent when the deployment does not limit requests",
-            "\"per-caller\";q=600;w=60",
-        );
-        let state = header(
-            "What is left of the quota: `r` requests, and `t` seconds until the next is \
-             let through once none are left; absent when the deployment does not limit",
-            "\"per-caller\";r=599;t=0",
-        );
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
                 let responses = &mut operation.responses.responses;
@@ -462,14 +446,6 @@ impl Modify for RateLimited {
                     "The caller has used its requests for now (WAYMARK_RATE_LIMIT_PER_MINUTE); \
                      retry after Retry-After seconds",
                 );
-                for response in responses.values_mut() {
-                    if let RefOr::T(response) = response {
-                        response
-                            .headers
-                            .insert("RateLimit-Policy".into(), policy.clone());
-                        response.headers.insert("RateLimit".into(), state.clone());
-                    }
-                }
             }
         }
     }
@@ -536,11 +512,17 @@ pub fn document() -> Result<String, serde_json::Error> {
         .map(|text| text + "\n")
 }
 
+/// The document as utoipa derives it, before limits are shared and bounded.
+pub(crate) fn derived() -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(ApiDoc::openapi())
+}
+
 /// The document as JSON. utoipa writes a link's fields in snake case
 /// (`operation_id`), which no OpenAPI tool reads, so they are renamed here.
 pub fn served() -> Result<serde_json::Value, serde_json::Error> {
-    let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+    let mut doc = derived()?;
     limits::share(&mut doc);
+    bounds::bound(&mut doc);
     let responses = doc["paths"]
         .as_object_mut()
         .into_iter()

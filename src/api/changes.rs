@@ -16,7 +16,7 @@ use crate::{
     error::ApiError,
 };
 
-const MAX_LIMIT: i64 = 1000;
+pub const MAX_LIMIT: i64 = 1000;
 
 /// One write to one resource.
 #[derive(Debug, Serialize, ToSchema)]

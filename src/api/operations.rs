@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{
     exposure::allow_metrics,
-    problems::{MetricsErrors, ReadyErrors},
+    problems::{HealthErrors, MetricsErrors, ReadyErrors},
 };
 use crate::{db::Store, error::ApiError, telemetry::metrics::Metrics};
 
@@ -32,7 +32,7 @@ fn ok() -> web::Json<Health> {
     operation_id = "health_view",
     tag = "operations",
     summary = "Liveness: the process answers",
-    responses((status = 200, description = "Alive", body = Health))
+    responses((status = 200, description = "Alive", body = Health), HealthErrors)
 )]
 pub async fn healthz() -> web::Json<Health> {
     ok()

@@ -207,6 +207,8 @@ problem_set!(/// Errors of deleting a resource.
     DeleteErrors: NOT_FOUND, REFERENCED, GONE, STALE, UNCONDITIONAL, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of sending a webhook delivery again.
     RedeliverErrors: NOT_FOUND, IN_PROGRESS, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
+problem_set!(/// Errors of the liveness probe: only a fault of the server itself.
+    HealthErrors: INTERNAL);
 problem_set!(/// Errors of the readiness probe.
     ReadyErrors: INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of the metrics, when a metrics token is configured.

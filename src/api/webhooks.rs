@@ -367,6 +367,7 @@ pub struct WebhookDeliveryDetail {
     /// The JSON body sent: `type`, `timestamp`, and in `data` the change-feed
     /// event with the resource as that version stored it (`resource`).
     pub payload: Value,
+    /// Its attempts, oldest first: the latest 100.
     pub attempt_log: Vec<WebhookAttempt>,
 }
 

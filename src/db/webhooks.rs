@@ -500,12 +500,19 @@ pub struct AttemptRow {
     pub duration_ms: i64,
 }
 
+/// How many of a delivery's attempts its detail shows: the latest.
+pub const ATTEMPTS_SHOWN: i64 = 100;
+
+/// The latest `ATTEMPTS_SHOWN` attempts of a delivery, oldest first.
 pub fn attempts_of(conn: &mut DbConnection, delivery: &str) -> Result<Vec<AttemptRow>, StoreError> {
-    Ok(attempts::table
+    let mut latest: Vec<AttemptRow> = attempts::table
         .filter(attempts::delivery_id.eq(delivery))
-        .order(attempts::attempt)
+        .order(attempts::attempt.desc())
+        .limit(ATTEMPTS_SHOWN)
         .select(AttemptRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    latest.reverse();
+    Ok(latest)
 }
 
 /// Sends a delivery again from now, with a fresh retry window, whatever its state.

@@ -1,7 +1,8 @@
 //! One source of limits: a schema that carries the same fields as a create
-//! schema (a plan bundle's entries, a reading batch's items) takes each field's
-//! limits from it, as the server checks those fields by the create schema's
-//! rules. Applied to the served document.
+//! schema (a plan bundle's entries, a reading batch's items, the resource as
+//! read back) takes each field's limits from it, as the server checks those
+//! fields by the create schema's rules and stores nothing else. Applied to
+//! the served document.
 
 use serde_json::{Map, Value};
 
@@ -17,6 +18,29 @@ pub const SHARED: &[(&str, &str)] = &[
     ("OwnerEntry", "OwnerInput"),
     ("BodyEntry", "GovernanceBodyInput"),
     ("ReadingBatchItem", "ReadingInput"),
+    ("Plan", "PlanInput"),
+    ("Priority", "PriorityInput"),
+    ("Outcome", "OutcomeInput"),
+    ("Action", "ActionInput"),
+    ("Measure", "MeasureInput"),
+    ("Risk", "RiskInput"),
+    ("Reading", "ReadingInput"),
+    ("Organisation", "OrganisationInput"),
+    ("Owner", "OwnerInput"),
+    ("GovernanceBody", "GovernanceBodyInput"),
+    ("StatusUpdate", "StatusUpdateInput"),
+    ("Webhook", "WebhookInput"),
+];
+
+/// Fields a bundle names by ref or name where the create schema takes ids:
+/// (field in the entry, field in the create schema).
+const RENAMED: &[(&str, &str)] = &[
+    ("leads", "lead_ids"),
+    ("chairs", "chair_ids"),
+    ("member_organisations", "member_organisation_ids"),
+    ("senior_responsible_owners", "senior_responsible_owner_ids"),
+    ("partner_organisations", "partner_organisation_ids"),
+    ("outcomes", "outcome_ids"),
 ];
 
 /// The keywords that limit a value.
@@ -76,23 +100,51 @@ pub fn share(doc: &mut Value) {
         let Some(from) = properties(schemas, source).cloned() else {
             continue;
         };
-        let Some(to) = schemas
-            .get_mut(*target)
-            .and_then(|s| s.get_mut("properties"))
-            .and_then(Value::as_object_mut)
-        else {
+        let Some(target) = schemas.get_mut(*target) else {
             continue;
         };
-        for (name, property) in to.iter_mut() {
-            if let Some(limits) = from.get(name) {
-                copy(limits, property);
+        for to in properties_mut(target) {
+            for (name, property) in to.iter_mut() {
+                let named = RENAMED
+                    .iter()
+                    .find(|(entry, _)| entry == name)
+                    .map_or(name.as_str(), |(_, input)| input);
+                if let Some(limits) = from.get(name).or_else(|| from.get(named)) {
+                    copy(limits, property);
+                }
             }
         }
     }
 }
 
+/// The property maps of a schema, its own or those of its `allOf` parts (a
+/// resource is its fields beside the audit fields).
+fn properties_mut(schema: &mut Value) -> Vec<&mut Map<String, Value>> {
+    let Some(object) = schema.as_object_mut() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, value) in object.iter_mut() {
+        match key.as_str() {
+            "properties" => found.extend(value.as_object_mut()),
+            "allOf" => {
+                for part in value.as_array_mut().into_iter().flatten() {
+                    found.extend(part.get_mut("properties").and_then(Value::as_object_mut));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A schema's own properties, or those of its last `allOf` part.
 fn properties<'a>(schemas: &'a Map<String, Value>, name: &str) -> Option<&'a Map<String, Value>> {
-    schemas.get(name)?.get("properties")?.as_object()
+    let schema = schemas.get(name)?;
+    schema
+        .get("properties")
+        .or_else(|| schema.get("allOf")?.as_array()?.last()?.get("properties"))?
+        .as_object()
 }
 
 #[cfg(test)]
@@ -101,7 +153,8 @@ mod tests {
 
     #[test]
     fn shared_fields_carry_their_create_schemas_limits() {
-        let doc = crate::openapi::served().unwrap();
+        let mut doc = crate::openapi::derived().unwrap();
+        share(&mut doc);
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for (target, source) in SHARED {
             let from = properties(schemas, source).unwrap_or_else(|| panic!("{source}"));
