@@ -5,6 +5,7 @@ mod bounds;
 mod limits;
 mod links;
 mod shapes;
+mod snapshots;
 
 use links::ResourceLinks;
 use shapes::{NestedFilters, PageItems, PlainHeaders, ResourceTypes, TextFormats};
@@ -522,6 +523,7 @@ pub(crate) fn derived() -> Result<serde_json::Value, serde_json::Error> {
 pub fn served() -> Result<serde_json::Value, serde_json::Error> {
     let mut doc = derived()?;
     limits::share(&mut doc);
+    snapshots::type_snapshots(&mut doc);
     bounds::bound(&mut doc);
     let responses = doc["paths"]
         .as_object_mut()

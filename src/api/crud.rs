@@ -177,6 +177,7 @@ pub struct AsOfQuery {
 /// A stored version of a resource.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
+    "resource_type": "organisation",
     "version": 2,
     "operation": "update",
     "actor": "mkcc-admin",
@@ -186,6 +187,8 @@ pub struct AsOfQuery {
     "snapshot": {"id": "019ab3c4-5e6f-7a00-8b00-0000000000a1", "code": "MKCC", "name": "Milton Keynes City Council", "kind": "local_authority", "version": 2}
 }))]
 pub struct Revision {
+    /// What kind of resource `snapshot` is, e.g. `action`.
+    pub resource_type: String,
     pub version: i64,
     pub operation: Operation,
     /// Who wrote it: the subject (`sub`) of the writer's token.
@@ -196,7 +199,8 @@ pub struct Revision {
     pub at: DateTime<Utc>,
     /// Its event's position in the change feed.
     pub seq: i64,
-    /// The whole representation as written (for a delete: as it was when deleted).
+    /// The whole representation as written (for a delete: as it was when
+    /// deleted), of the schema `resource_type` names.
     #[schema(value_type = Object)]
     pub snapshot: serde_json::Value,
 }
@@ -204,6 +208,7 @@ pub struct Revision {
 impl From<RevisionRow> for Revision {
     fn from(row: RevisionRow) -> Self {
         Revision {
+            resource_type: row.resource_type,
             version: row.version,
             operation: row.operation,
             actor: row.actor,

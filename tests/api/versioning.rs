@@ -178,6 +178,10 @@ async fn history_keeps_every_snapshot_and_a_delete_leaves_a_tombstone() {
     assert_eq!(items[2]["snapshot"], v3);
     assert_eq!(items[3]["snapshot"], v3, "a tombstone keeps the last state");
     assert!(items.iter().all(|r| r["actor"] == "test-admin"));
+    assert!(
+        items.iter().all(|r| r["resource_type"] == "organisation"),
+        "each version names the schema of its snapshot"
+    );
 
     let one: Value = app
         .get(&format!("{path}/versions/2"))
