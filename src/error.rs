@@ -240,7 +240,7 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let mut problem = self.full_problem();
         // Messages can quote what the client sent (an unknown field's name);
-        // the document promises they stay within TEXT_LIMIT.
+        // the document promises they stay within TEXT_LIMIT and hold no NUL.
         problem.detail = within_limit(problem.detail);
         problem.errors.truncate(MOST_ERRORS);
         for error in &mut problem.errors {
@@ -341,8 +341,14 @@ pub const MOST_ERRORS: usize = 1000;
 /// client may send (a plan's summary), and the cut-off for messages.
 pub const TEXT_LIMIT: u64 = 20_000;
 
-/// `text`, cut at TEXT_LIMIT characters (with an ellipsis) when longer.
+/// `text`, cut at TEXT_LIMIT characters (with an ellipsis) when longer, and
+/// with any NUL a client sent (in a field's name, say) shown as U+FFFD: the
+/// document promises text without NUL.
 fn within_limit(text: String) -> String {
+    let text = match text.contains('\0') {
+        true => text.replace('\0', "\u{FFFD}"),
+        false => text,
+    };
     let limit = TEXT_LIMIT as usize;
     if text.chars().count() <= limit {
         return text;

@@ -117,6 +117,9 @@ fn revisions(schemas: &mut Map<String, Value>) {
 }
 
 fn payloads(schemas: &mut Map<String, Value>) {
+    let Some(event) = schemas.get("Event").cloned() else {
+        return;
+    };
     let mut variants = Vec::new();
     let mut mapping = Map::new();
     for resource_type in RESOURCE_TYPES {
@@ -126,6 +129,23 @@ fn payloads(schemas: &mut Map<String, Value>) {
             .iter()
             .map(|op| format!("{resource_type}.{op}"))
             .collect();
+        // The feed's event with its resource type fixed, written out rather
+        // than as `allOf` with Event: generators cannot narrow Event's enum.
+        let mut data = event.clone();
+        if let Some(fields) = data.as_object_mut() {
+            fields.remove("example");
+            fields.insert(
+                "description".into(),
+                "The change-feed event, with the resource as that version stored it.".into(),
+            );
+        }
+        if let Some(properties) = data["properties"].as_object_mut() {
+            properties.insert(
+                "resource_type".into(),
+                json!({"type": "string", "const": resource_type}),
+            );
+            properties.insert("resource".into(), reference(&schema));
+        }
         schemas.insert(
             name.clone(),
             json!({
@@ -135,19 +155,7 @@ fn payloads(schemas: &mut Map<String, Value>) {
                 "properties": {
                     "type": {"type": "string", "enum": kinds},
                     "timestamp": {"type": "string", "format": "date-time"},
-                    "data": {
-                        "description": "The change-feed event, with the resource as that version stored it.",
-                        "allOf": [
-                            reference("Event"),
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "resource_type": {"type": "string", "const": resource_type},
-                                    "resource": reference(&schema)
-                                }
-                            }
-                        ]
-                    }
+                    "data": data,
                 }
             }),
         );

@@ -222,6 +222,16 @@ async fn the_nul_character_is_refused_in_bodies_paths_queries_and_tokens() {
     assert_eq!(named, ["name", "website"], "{body}");
     assert_eq!(body["errors"][0]["code"], "invalid_character");
 
+    // A key holding NUL is named with U+FFFD in its place: answers hold no NUL.
+    let refused = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"code": "NUL", "name": "n", "kind": "other", "we\u{0}b": 1}),
+        )
+        .await;
+    let body = problem(refused, 422, "validation_failed").await;
+    assert_eq!(crate::helpers::fields(&body), ["we\u{FFFD}b"], "{body}");
+
     let batch = app
         .post(
             "/api/v1/reading-batches",

@@ -157,8 +157,9 @@ def run(base_url: str, token: str) -> None:
     check(etag == quoted(v0), f"action_view: ETag {etag!r}, body version {v0}")
     check(len(action.lead_ids) >= 1, "the action has no lead")
     lead = expect(owner_view.sync_detailed(action.lead_ids[0], client=client), 200, Owner, "owner_view")
-    check(isinstance(lead.organisation_id, str), f"lead {lead.name!r} belongs to no organisation")
-    assert isinstance(lead.organisation_id, str)
+    # Ids are typed as UUIDs (`format: uuid` in the spec).
+    check(isinstance(lead.organisation_id, uuid.UUID), f"lead {lead.name!r} belongs to no organisation")
+    assert isinstance(lead.organisation_id, uuid.UUID)
     org = expect(organisation_view.sync_detailed(lead.organisation_id, client=client),
                  200, Organisation, "organisation_view")
     brag0 = action.brag.value if isinstance(action.brag, Brag) else None
