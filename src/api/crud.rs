@@ -443,20 +443,25 @@ async fn change<R: Resource>(
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
             precondition.check(R::version(&current))?;
-            // A caller outside the object's scope learns nothing of its body's
-            // faults: the stored object, changed in nothing, is judged first.
-            authorize::<R>(
-                tx.conn,
-                &who,
-                Write::Change {
-                    current: &current,
-                    input: &R::input_of(&current),
-                },
-            )?;
-            let input = input(&current)?;
+            let input = match input(&current) {
+                Ok(input) => input,
+                // A caller outside the object's scope learns nothing of its
+                // body's faults: the stored object, changed in nothing, is
+                // judged before the fault is told.
+                Err(fault) => {
+                    let unchanged = R::input_of(&current);
+                    let write = Write::Change {
+                        current: &current,
+                        input: &unchanged,
+                    };
+                    authorize::<R>(tx.conn, &who, write)?;
+                    return Err(fault);
+                }
+            };
             // Decided before anything is written, on the object as stored and
-            // as it would be: a rule that read the database after the update
-            // would judge the caller by the state it had just written.
+            // as it would be (each rule judges both): a rule that read the
+            // database after the update would judge the caller by the state it
+            // had just written.
             authorize::<R>(
                 tx.conn,
                 &who,

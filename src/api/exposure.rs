@@ -13,6 +13,7 @@ use actix_web::{
     web, HttpRequest,
 };
 
+use super::idempotency;
 use crate::{config::Exposure, error::ApiError};
 
 /// Swagger UI loads its own scripts and styles, sets inline styles and draws
@@ -75,14 +76,14 @@ pub fn cors(exposure: &Exposure) -> Cors {
         header::CONTENT_TYPE,
         header::IF_MATCH,
         header::IF_NONE_MATCH,
-        header::HeaderName::from_static("idempotency-key"),
+        header::HeaderName::from_static(idempotency::HEADER),
     ])
     .expose_headers([
         header::ETAG,
         header::LOCATION,
         header::LINK,
         header::RETRY_AFTER,
-        header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderName::from_static(idempotency::REPLAYED),
     ])
     .max_age(3600)
 }

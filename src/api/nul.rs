@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::error::{ApiError, FieldError};
 
 /// `%00` written in any case: hex digits `0` have none.
-const ENCODED_NUL: &str = "%00";
+pub(crate) const ENCODED_NUL: &str = "%00";
 
 /// Answers requests whose path carries an encoded NUL before any
 /// handler or extractor turns it into a database parameter.

@@ -16,10 +16,8 @@ use actix_web::{
 };
 use serde_json::Value;
 
+use super::nul::ENCODED_NUL;
 use crate::error::{ApiError, FieldError};
-
-/// `%00` written in any case: hex digits `0` have none.
-const ENCODED_NUL: &str = "%00";
 
 /// One operation's query parameters: each name with its allowed values, if an enum.
 type Parameters = HashMap<String, Option<BTreeSet<String>>>;

@@ -83,6 +83,16 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// A token holder's read sent from a page of `origin`.
+async fn read_from(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.client
+        .get(app.url("/api/v1/organisations"))
+        .header(header::ORIGIN, origin)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn cors_is_off_unless_origins_are_configured() {
     let app = spawn_app().await;
@@ -91,13 +101,7 @@ async fn cors_is_off_unless_origins_are_configured() {
         .headers()
         .get("access-control-allow-origin")
         .is_none());
-    let read = app
-        .client
-        .get(app.url("/api/v1/organisations"))
-        .header(header::ORIGIN, "https://app.example")
-        .send()
-        .await
-        .unwrap();
+    let read = read_from(&app, "https://app.example").await;
     assert!(read.headers().get("access-control-allow-origin").is_none());
 
     let app = spawn_app_with(&[("WAYMARK_CORS_ORIGINS", "https://app.example")]).await;
@@ -109,13 +113,7 @@ async fn cors_is_off_unless_origins_are_configured() {
     );
     let other = preflight(&app, "https://evil.example").await;
     assert!(other.headers().get("access-control-allow-origin").is_none());
-    let read = app
-        .client
-        .get(app.url("/api/v1/organisations"))
-        .header(header::ORIGIN, "https://app.example")
-        .send()
-        .await
-        .unwrap();
+    let read = read_from(&app, "https://app.example").await;
     assert_eq!(
         read.headers()["access-control-allow-origin"],
         "https://app.example"
