@@ -7,7 +7,8 @@ use std::{io::Write, process::ExitCode};
 
 use crate::{
     auth::{
-        dev::{mint, parse_ttl, TokenRequest},
+        dev::{mint, parse_ttl, program, token_command, TokenRequest},
+        settings::KeySource,
         Role,
     },
     config::{Config, VARIABLES},
@@ -117,10 +118,17 @@ fn serve() -> Result<(), String> {
         );
         println!("Swagger UI: {base}/docs/");
         println!("OpenAPI document: {base}/api-docs/openapi.json");
-        if config.auth.keys.is_hmac() {
-            println!(
-                "A token for Swagger UI's Authorize button: waymark token --sub NAME --role admin --org MKCC"
-            );
+        let options = "--sub NAME --role admin --org MKCC";
+        match &config.auth.keys {
+            KeySource::Generated(secret) => println!(
+                "A token for Swagger UI's Authorize button: {}",
+                token_command(secret, options)
+            ),
+            KeySource::Secret(_) => println!(
+                "A token for Swagger UI's Authorize button, with this environment: {} token {options}",
+                program()
+            ),
+            KeySource::JwksFile(_) | KeySource::JwksUrl(_) => {}
         }
         let _ = std::io::stdout().flush();
         app.fetch_keys().await;

@@ -332,7 +332,7 @@ impl Config {
                 .sqlite_path()
                 .and_then(|p| p.parent().map(PathBuf::from))
                 .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or_else(|| PathBuf::from("data")),
+                .unwrap_or_else(|| PathBuf::from(crate::auth::dev::DEFAULT_DATA_DIR)),
         };
         let auth = AuthValues {
             production,

@@ -177,7 +177,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, spec: web::Bytes) {
     for endpoint in endpoints() {
         cfg.service(endpoint.finish());
     }
-    cfg.service(web::resource("/docs").route(web::get().to(|| async {
+    // The root is where a newcomer's browser goes first; temporary, so the
+    // root can serve something else later without clients remembering this.
+    cfg.service(web::resource("/").route(web::get().to(|| async {
+        HttpResponse::TemporaryRedirect()
+            .insert_header(("Location", "/docs/"))
+            .finish()
+    })))
+    .service(web::resource("/docs").route(web::get().to(|| async {
         HttpResponse::PermanentRedirect()
             .insert_header(("Location", "/docs/"))
             .finish()

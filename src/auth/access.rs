@@ -87,6 +87,10 @@ impl Access {
 pub struct Authenticator {
     pub verifier: Verifier,
     pub public_read: bool,
+    /// Added to a refused token's detail in development: a token minted with
+    /// another directory's secret fails only on its signature, far from the
+    /// cause.
+    pub refusal_hint: Option<String>,
 }
 
 fn bearer(value: &HeaderValue) -> Option<&str> {
@@ -125,7 +129,10 @@ impl Authenticator {
             .await
             .map_err(|e| ApiError::Unauthorized {
                 code: "invalid_token",
-                detail: e.to_string(),
+                detail: match &self.refusal_hint {
+                    Some(hint) => format!("{e}: {hint}"),
+                    None => e.to_string(),
+                },
             })?;
         let Some(role) = identity.role else {
             return Err(ApiError::Forbidden {

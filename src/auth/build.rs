@@ -5,7 +5,7 @@
 
 use super::{
     access::Authenticator,
-    dev::load_or_create_secret,
+    dev::{load_or_create_secret, refusal_hint, token_command},
     keys::{parse_key_set, KeySet, KeyStore, SetSource},
     settings::{AuthSettings, KeySource},
     verify::Verifier,
@@ -21,9 +21,10 @@ pub fn authenticator(settings: &AuthSettings) -> Result<Authenticator, ConfigErr
             })?;
             log::info!(
                 "development mode: tokens are checked against the HS256 secret {} {}; \
-                 mint one with `waymark token --sub NAME --role admin --org CODE`",
+                 mint one with `{}`",
                 if made { "made now in" } else { "kept in" },
-                path.display()
+                path.display(),
+                token_command(path, "--sub NAME --role admin --org CODE")
             );
             KeyStore::secret(secret.as_bytes())
         }
@@ -51,6 +52,10 @@ pub fn authenticator(settings: &AuthSettings) -> Result<Authenticator, ConfigErr
             claims: settings.claims.clone(),
         },
         public_read: settings.public_read,
+        refusal_hint: match &settings.keys {
+            KeySource::Generated(path) => Some(refusal_hint(path)),
+            _ => None,
+        },
     })
 }
 

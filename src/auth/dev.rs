@@ -68,6 +68,83 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<bool> {
     }
 }
 
+/// How to run this binary again from the current directory, as a shell takes
+/// it: `./target/release/waymark` after `cargo run --release`, or `waymark` when
+/// the PATH found it (as in the container).
+pub fn program() -> String {
+    let Some(argv0) = std::env::args_os().next() else {
+        return "waymark".into();
+    };
+    let path = Path::new(&argv0);
+    if path.components().count() < 2 {
+        return path.display().to_string();
+    }
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    match relative {
+        Some(rel) => format!("./{}", rel.display()),
+        None if path.is_relative() && !path.starts_with(".") => {
+            format!("./{}", path.display())
+        }
+        None => path.display().to_string(),
+    }
+}
+
+/// The command that mints a token this server accepts, run from the current
+/// directory: `waymark token` looks for the secret in `./data` unless told
+/// otherwise, so a server keeping it elsewhere names its directory.
+pub fn token_command(secret: &Path, options: &str) -> String {
+    let dir = secret.parent().unwrap_or(Path::new(""));
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let prefix = if same(dir, Path::new(DEFAULT_DATA_DIR)) {
+        String::new()
+    } else {
+        format!(
+            "WAYMARK_DATA_DIR={} ",
+            shell_word(&dir.display().to_string())
+        )
+    };
+    format!("{prefix}{} token {options}", shell_word(&program()))
+}
+
+/// Where `waymark token` looks for the development secret with no settings.
+pub const DEFAULT_DATA_DIR: &str = "data";
+
+/// What a refused development token is told: which secret the server checks
+/// against and the command that signs with it.
+pub fn refusal_hint(secret: &Path) -> String {
+    let file = secret
+        .canonicalize()
+        .unwrap_or_else(|_| secret.to_path_buf());
+    format!(
+        "this development server checks tokens against the secret in {}; mint one \
+         that matches from {} with `{}`",
+        file.display(),
+        std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| "its directory".into()),
+        token_command(secret, "--sub NAME --role admin")
+    )
+}
+
+/// A word as a POSIX shell reads it back: quoted when it holds anything but
+/// letters, digits and `/._-+=:,@`.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// What a minted token says.
 pub struct TokenRequest {
     pub subject: String,
@@ -149,6 +226,19 @@ mod tests {
         assert!(parse_ttl("0").is_err());
         assert!(parse_ttl("100d").is_err());
         assert!(parse_ttl("8 hours").is_err());
+    }
+
+    #[test]
+    fn a_token_command_names_the_data_directory_only_when_it_is_not_the_default() {
+        let here = token_command(Path::new("data/dev-token-secret"), "--sub a --role admin");
+        assert!(here.ends_with(" token --sub a --role admin"), "{here}");
+        assert!(!here.contains("WAYMARK_DATA_DIR"), "{here}");
+        let there = token_command(Path::new("/srv/my data/dev-token-secret"), "--sub a");
+        assert!(
+            there.starts_with("WAYMARK_DATA_DIR='/srv/my data' "),
+            "{there}"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod facts_children_families_2015;
 mod facts_early_help;
 mod facts_send_inspection;
 mod facts_send_strategy;
+mod first_minutes;
 mod helpers;
 mod idempotency;
 mod limits;
