@@ -301,6 +301,15 @@ impl From<StoreError> for ApiError {
                 code,
                 message,
             } => ApiError::invalid(field, code, message),
+            StoreError::UnknownKey { parameter, message } => ApiError::BadRequest {
+                code: "invalid_query",
+                detail: format!("the query names nothing: {message}"),
+                errors: vec![FieldError {
+                    field: parameter.into(),
+                    code: "unknown_key".into(),
+                    message,
+                }],
+            },
             StoreError::Referenced(by) => ApiError::Conflict {
                 code: "still_referenced",
                 detail: format!(

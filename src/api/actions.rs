@@ -1,7 +1,7 @@
 //! `/api/v1/actions` and `/api/v1/plans/{id}/actions`: the numbered actions of a
 //! plan, with leads, start and due wording, BRAG status and cross-references.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -11,6 +11,7 @@ use super::{
     body::Input,
     crud::{self, Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    filters::{Many, Since},
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
     rules,
@@ -375,13 +376,20 @@ impl Child for Actions {
 #[into_params(parameter_in = Query)]
 pub struct ActionQuery {
     pub plan_id: Option<String>,
+    /// Only actions of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     pub outcome_id: Option<String>,
-    pub brag: Option<Brag>,
+    /// One status or several, comma-separated, in any case: `red,amber`.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<Brag>>, style = Form, explode = false, max_items = 20)]
+    pub brag: Many<Brag>,
     /// Only actions this owner leads.
     pub lead_id: Option<String>,
     /// Only actions led by an owner of this organisation.
     pub organisation_id: Option<String>,
+    /// Only actions led by an owner of this organisation, named by its id or its code (`CNWL`).
+    pub organisation: Option<String>,
     /// Only actions of plans this governance body leads, or of priorities it works on.
     pub body_id: Option<String>,
     /// `true`: only actions past their due date and not blue or green.
@@ -390,8 +398,9 @@ pub struct ActionQuery {
     pub due_before: Option<NaiveDate>,
     /// Only actions due after this day.
     pub due_after: Option<NaiveDate>,
-    /// Only actions changed at or after this time.
-    pub updated_since: Option<DateTime<Utc>>,
+    /// Only actions changed at or after this time: a date-time (`2026-11-30T09:00:00Z`), or a date (`2026-11-30`, from its start, UTC).
+    #[param(value_type = Option<String>)]
+    pub updated_since: Option<Since>,
     /// Only the action with this business reference, e.g. `Afl3.3/6`.
     pub r#ref: Option<String>,
     /// Only the action a partner system knows by this id, written `system:id`, e.g. `cnwl-rio:CAMHS-ACT-0042`.
@@ -402,16 +411,18 @@ impl ActionQuery {
     pub(crate) fn into_filter(self) -> ActionFilter {
         ActionFilter {
             plan_id: self.plan_id,
+            plan: self.plan,
             priority_id: self.priority_id,
             outcome_id: self.outcome_id,
-            brag: self.brag,
+            brag: self.brag.0,
             lead_id: self.lead_id,
             organisation_id: self.organisation_id,
+            organisation: self.organisation,
             body_id: self.body_id,
             overdue_on: self.overdue.filter(|o| *o).map(|_| Utc::now().date_naive()),
             due_before: self.due_before,
             due_after: self.due_after,
-            updated_since: self.updated_since.map(|t| t.naive_utc()),
+            updated_since: self.updated_since.map(Since::naive_utc),
             ref_: self.r#ref,
             external_ref: self.external_ref.as_deref().map(rules::external_filter),
             published_only: false,

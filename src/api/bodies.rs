@@ -11,6 +11,7 @@ use super::{
     body::{Input, Valid},
     crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
+    filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
@@ -243,8 +244,10 @@ impl TopLevel for GovernanceBodies {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GovernanceBodyQuery {
-    /// Only bodies of this kind.
-    pub kind: Option<BodyKind>,
+    /// Only bodies of this kind, or of these, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<BodyKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<BodyKind>,
     /// Only bodies with a reporting line (direct or dotted) to this body.
     pub reports_to: Option<String>,
 }
@@ -266,7 +269,7 @@ pub async fn list_bodies(
 ) -> Result<HttpResponse, ApiError> {
     let page = page.to_request()?;
     let filter = BodyFilter {
-        kind: filter.kind,
+        kind: filter.kind.0.clone(),
         reports_to: filter.reports_to.clone(),
     };
     let bodies = store

@@ -3,14 +3,17 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::problems::ListErrors;
+use super::{filters::Since, problems::ListErrors};
 use crate::{
     db::{
         history::{self, EventRow, FeedFilter},
-        Store,
+        keys, Store,
     },
     domain::change::Operation,
     error::ApiError,
@@ -29,7 +32,8 @@ pub const MAX_LIMIT: i64 = 1000;
     "actor": "cnwl-performance-system",
     "actor_organisation": "CNWL",
     "at": "2026-11-23T10:05:00Z",
-    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1"
+    "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
+    "changes": [{"field": "brag", "before": "red", "after": "amber"}]
 }))]
 pub struct Event {
     /// Position in the feed: strictly increasing in commit order, without gaps.
@@ -48,6 +52,44 @@ pub struct Event {
     /// The plan the resource belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
+    /// For an update: each field whose value changed, with the value before and
+    /// after (`null` where the field was absent). The bookkeeping fields
+    /// (`version`, `updated_at`, `updated_by`) are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100)]
+    pub changes: Option<Vec<FieldChange>>,
+}
+
+/// One field an update changed.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "brag", "before": "red", "after": "amber"}))]
+pub struct FieldChange {
+    pub field: String,
+    /// The value before the update; `null` when the field was absent.
+    pub before: Value,
+    /// The value after the update; `null` when the field is now absent.
+    pub after: Value,
+}
+
+/// Fields that change with every write and say nothing about what changed.
+const BOOKKEEPING: &[&str] = &["version", "updated_at", "updated_by"];
+
+/// The fields that differ between two snapshots of one resource, in name order.
+pub fn field_changes(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let old = before.as_object().unwrap_or(&empty);
+    let new = after.as_object().unwrap_or(&empty);
+    let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| !BOOKKEEPING.contains(&name.as_str()))
+        .filter(|name| old.get(*name) != new.get(*name))
+        .map(|name| FieldChange {
+            field: name.clone(),
+            before: old.get(name).cloned().unwrap_or(Value::Null),
+            after: new.get(name).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
 }
 
 impl From<EventRow> for Event {
@@ -62,6 +104,7 @@ impl From<EventRow> for Event {
             actor_organisation: row.actor_organisation,
             at: row.at.and_utc(),
             plan_id: row.plan_id,
+            changes: None,
         }
     }
 }
@@ -78,13 +121,63 @@ pub struct ChangePage {
     pub next: String,
 }
 
+/// Where the feed is read from: after a seq, or from now on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    Seq(i64),
+    /// The newest event written: the page is empty and its `last_seq` is where
+    /// to continue.
+    Latest,
+}
+
+impl<'de> Deserialize<'de> for After {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.trim().eq_ignore_ascii_case("latest") {
+            return Ok(After::Latest);
+        }
+        match text.trim().parse::<i64>() {
+            Ok(seq) if seq >= 0 => Ok(After::Seq(seq)),
+            _ => Err(serde::de::Error::custom(format!(
+                "after={text:?}: give a seq (0 or more) or `latest`"
+            ))),
+        }
+    }
+}
+
+fn after_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .description(Some(
+            "Events after this seq; 0 (the default) reads from the start; `latest` answers \
+             an empty page whose `last_seq` is the newest event, to follow the feed from now on.",
+        ))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(i64::MAX)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["latest"])),
+        )
+        .into()
+}
+
 /// Where to read the feed from.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ChangeQuery {
-    /// Events after this seq; 0 (the default) reads from the start.
-    #[param(minimum = 0, default = 0, example = 0)]
-    pub after: Option<i64>,
+    /// Described by `after_schema`: a parameter with its own schema takes no doc comment.
+    #[param(schema_with = after_schema)]
+    pub after: Option<After>,
+    /// Events written at or after this time instead: a date-time, or a date (from
+    /// its start, UTC). Not with `after`.
+    #[param(value_type = Option<String>)]
+    pub since: Option<Since>,
     /// Events per page, 1 to 1000.
     #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<i64>,
@@ -92,6 +185,8 @@ pub struct ChangeQuery {
     pub resource_type: Option<String>,
     /// Only events of resources in this plan.
     pub plan_id: Option<String>,
+    /// Only events of resources in this plan, named by its id or its ref.
+    pub plan: Option<String>,
 }
 
 #[utoipa::path(
@@ -100,7 +195,7 @@ pub struct ChangeQuery {
     operation_id = "change_list",
     tag = "changes",
     summary = "Read the change feed",
-    description = "Every create, update and delete appends one event in the same transaction as the write. Events appear in commit order with strictly increasing `seq` and no gaps, so a reader that passes `last_seq` back as `after` sees every version exactly once.",
+    description = "Every create, update and delete appends one event in the same transaction as the write. Events appear in commit order with strictly increasing `seq` and no gaps, so a reader that passes `last_seq` back as `after` sees every version exactly once. An update's event lists the fields it changed, with their values before and after.",
     params(ChangeQuery),
     responses((status = 200, description = "Events after `after`, oldest first", body = ChangePage), ListErrors)
 )]
@@ -109,20 +204,51 @@ pub async fn list_changes(
     query: web::Query<ChangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let after = query.after.unwrap_or(0);
     let limit = query.limit.unwrap_or(100);
-    if after < 0 || !(1..=MAX_LIMIT).contains(&limit) {
+    if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(
             "invalid_query",
-            format!("after must be at least 0 and limit 1 to {MAX_LIMIT}"),
+            format!("limit must be 1 to {MAX_LIMIT}"),
+        ));
+    }
+    if query.after.is_some() && query.since.is_some() {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "give after (a seq, or latest) or since (a time), not both",
         ));
     }
     let filter = FeedFilter {
         resource_type: query.resource_type.clone(),
         plan_id: query.plan_id.clone(),
     };
-    let rows = store
-        .read(move |conn| history::events_after(conn, after, limit, &filter))
+    let (start, plan, since) = (query.after, query.plan.clone(), query.since);
+    let (after, rows, before) = store
+        .read(move |conn| {
+            let mut filter = filter;
+            if let Some(key) = &plan {
+                let id = keys::plan_key(conn, key, false)?;
+                if filter.plan_id.as_ref().is_some_and(|given| *given != id) {
+                    return Ok((0, Vec::new(), HashMap::new()));
+                }
+                filter.plan_id = Some(id);
+            }
+            let after = match (start, since) {
+                (Some(After::Latest), _) => {
+                    return Ok((history::last_seq(conn)?, Vec::new(), HashMap::new()))
+                }
+                (Some(After::Seq(seq)), _) => seq,
+                (None, Some(since)) => history::seq_before(conn, since.naive_utc())?,
+                (None, None) => 0,
+            };
+            let rows = history::events_after(conn, after, limit, &filter)?;
+            let updates: Vec<(String, String, i64)> = rows
+                .iter()
+                .filter(|e| e.operation == Operation::Update)
+                .map(|e| (e.resource_type.clone(), e.resource_id.clone(), e.version))
+                .collect();
+            let snapshots = history::snapshots_around(conn, &updates)?;
+            Ok::<_, crate::db::StoreError>((after, rows, snapshots))
+        })
         .await?;
     let last_seq = rows.last().map_or(after, |e| e.seq);
     let mut next = format!("/api/v1/changes?after={last_seq}&limit={limit}");
@@ -132,8 +258,29 @@ pub async fn list_changes(
     if let Some(p) = &query.plan_id {
         next.push_str(&format!("&plan_id={p}"));
     }
+    if let Some(p) = &query.plan {
+        let encoded: String = url::form_urlencoded::byte_serialize(p.as_bytes()).collect();
+        next.push_str(&format!("&plan={encoded}"));
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let key = (row.resource_id.clone(), row.version);
+            let changed = (row.operation == Operation::Update).then(|| {
+                let (old, new) = (before.get(&(key.0.clone(), key.1 - 1)), before.get(&key));
+                match (old, new) {
+                    (Some(old), Some(new)) => field_changes(old, new),
+                    _ => Vec::new(),
+                }
+            });
+            Event {
+                changes: changed,
+                ..Event::from(row)
+            }
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(ChangePage {
-        items: rows.into_iter().map(Event::from).collect(),
+        items,
         last_seq,
         next,
     }))

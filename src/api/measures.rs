@@ -10,6 +10,7 @@ use super::{
     body::Input,
     crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    filters::Many,
     pagination::Paginated,
     rules,
 };
@@ -404,12 +405,19 @@ impl Child for Measures {
 #[into_params(parameter_in = Query)]
 pub struct MeasureQuery {
     pub plan_id: Option<String>,
+    /// Only those of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     /// Only measures evidencing this outcome.
     pub outcome_id: Option<String>,
-    /// E.g. `off_track` for the measures a board should look at.
-    pub target_status: Option<TargetStatus>,
-    pub kind: Option<MeasureKind>,
+    /// One or several, comma-separated, in any case: `off_track` for the measures a board should look at.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<TargetStatus>>, style = Form, explode = false, max_items = 20)]
+    pub target_status: Many<TargetStatus>,
+    /// One kind or several, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<MeasureKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<MeasureKind>,
     pub corporate_dashboard: Option<bool>,
     pub team_responsible_id: Option<String>,
     /// Only the measure with this business reference, e.g. `GLD`.
@@ -422,10 +430,11 @@ impl MeasureQuery {
     fn into_filter(self) -> MeasureFilter {
         MeasureFilter {
             plan_id: self.plan_id,
+            plan: self.plan,
             priority_id: self.priority_id,
             outcome_id: self.outcome_id,
-            target_status: self.target_status,
-            kind: self.kind,
+            target_status: self.target_status.0,
+            kind: self.kind.0,
             corporate_dashboard: self.corporate_dashboard,
             team_responsible_id: self.team_responsible_id,
             ref_: self.r#ref,

@@ -12,6 +12,7 @@ pub(crate) mod crud;
 pub mod csv;
 mod endpoints;
 pub mod exposure;
+pub mod filters;
 pub mod history;
 pub mod idempotency;
 pub mod measures;

@@ -10,6 +10,7 @@ use super::{
     body::{Input, Valid},
     crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
+    filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
@@ -181,8 +182,10 @@ impl From<&OrganisationRow> for OrganisationInput {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
-    /// Only organisations of this kind.
-    pub kind: Option<OrganisationKind>,
+    /// Only organisations of this kind, or of these, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<OrganisationKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<OrganisationKind>,
     /// Only the organisation with this code, e.g. `MKCC`.
     pub code: Option<String>,
 }
@@ -204,7 +207,7 @@ pub async fn list_organisations(
 ) -> Result<HttpResponse, ApiError> {
     let page = page.to_request()?;
     let filter = OrganisationFilter {
-        kind: filter.kind,
+        kind: filter.kind.0.clone(),
         code: filter.code.clone(),
     };
     let rows = store

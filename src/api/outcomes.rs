@@ -224,6 +224,8 @@ impl Child for Outcomes {
 #[into_params(parameter_in = Query)]
 pub struct OutcomeQuery {
     pub plan_id: Option<String>,
+    /// Only those of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     /// Only outcomes this owner leads.
     pub lead_id: Option<String>,
@@ -235,6 +237,7 @@ impl OutcomeQuery {
     fn into_filter(self) -> OutcomeFilter {
         OutcomeFilter {
             plan_id: self.plan_id,
+            plan: self.plan,
             priority_id: self.priority_id,
             lead_id: self.lead_id,
             ref_: self.r#ref,

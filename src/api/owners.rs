@@ -10,6 +10,7 @@ use super::{
     body::{Input, Valid},
     crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
+    filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
     rules,
@@ -277,10 +278,14 @@ impl From<&OwnerRecord> for OwnerInput {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OwnerQuery {
-    /// Only owners of this kind.
-    pub kind: Option<OwnerKind>,
+    /// Only owners of this kind, or of these, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<OwnerKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<OwnerKind>,
     /// Only owners belonging to this organisation.
     pub organisation_id: Option<String>,
+    /// The same, naming the organisation by its id or its code (`CNWL`).
+    pub organisation: Option<String>,
     /// Only the owner a partner system knows by this id, written `system:id`, e.g. `cnwl-esr:POST-1187`.
     pub external_ref: Option<String>,
 }
@@ -302,8 +307,9 @@ pub async fn list_owners(
 ) -> Result<HttpResponse, ApiError> {
     let page = page.to_request()?;
     let filter = OwnerFilter {
-        kind: filter.kind,
+        kind: filter.kind.0.clone(),
         organisation_id: filter.organisation_id.clone(),
+        organisation: filter.organisation.clone(),
         external_ref: filter.external_ref.as_deref().map(rules::external_filter),
     };
     let owners = store

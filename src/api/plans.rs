@@ -12,6 +12,7 @@ use super::{
     body::{Input, Valid},
     crud::{self, AsOfQuery, Resource, TopLevel, Write, Writers},
     endpoints::change_endpoints,
+    filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
     rules,
@@ -338,13 +339,21 @@ impl TopLevel for Plans {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
-    pub status: Option<PlanStatus>,
-    pub kind: Option<PlanKind>,
+    /// One status or several, comma-separated: `draft,active`.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<PlanStatus>>, style = Form, explode = false, max_items = 20)]
+    pub status: Many<PlanStatus>,
+    /// One kind or several, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<PlanKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<PlanKind>,
     pub published: Option<bool>,
     /// Only plans led by this governance body.
     pub lead_body_id: Option<String>,
     /// Only plans this organisation is a partner in.
     pub organisation_id: Option<String>,
+    /// The same, naming the organisation by its id or its code (`CNWL`).
+    pub organisation: Option<String>,
     /// Only the plan with this business reference, e.g. `SEND-LAIAP-2025`.
     #[serde(rename = "ref")]
     #[param(rename = "ref")]
@@ -385,11 +394,12 @@ pub async fn list_plans(
         false => filter.published,
     };
     let filter = PlanFilter {
-        status: filter.status,
-        kind: filter.kind,
+        status: filter.status.0,
+        kind: filter.kind.0,
         published,
         lead_body_id: filter.lead_body_id,
         partner: filter.organisation_id,
+        partner_key: filter.organisation,
         ref_: filter.reference,
         external_ref: filter.external_ref.as_deref().map(rules::external_filter),
     };

@@ -10,6 +10,7 @@ use super::{
     body::Input,
     crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    filters::Many,
     pagination::Paginated,
     rules,
 };
@@ -227,7 +228,12 @@ impl Child for Priorities {
 #[into_params(parameter_in = Query)]
 pub struct PriorityQuery {
     pub plan_id: Option<String>,
-    pub kind: Option<PriorityKind>,
+    /// Only those of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
+    /// One kind or several, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<PriorityKind>>, style = Form, explode = false, max_items = 20)]
+    pub kind: Many<PriorityKind>,
     /// Only priorities this governance body works on.
     pub working_group_id: Option<String>,
     /// Only the priority with this business reference.
@@ -238,7 +244,8 @@ impl PriorityQuery {
     fn into_filter(self) -> PriorityFilter {
         PriorityFilter {
             plan_id: self.plan_id,
-            kind: self.kind,
+            plan: self.plan,
+            kind: self.kind.0,
             working_group_id: self.working_group_id,
             ref_: self.r#ref,
             published_only: false,

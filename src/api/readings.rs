@@ -1,7 +1,6 @@
 //! `/api/v1/readings` and `/api/v1/measures/{id}/readings`: a measure's actual
 //! values, each judged against its cohort's target.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -11,6 +10,7 @@ use super::{
     body::Input,
     crud::{Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    filters::{Many, Since},
     measures::all,
     pagination::Paginated,
     rules,
@@ -239,13 +239,19 @@ pub struct ReadingQuery {
     pub measure_id: Option<String>,
     /// Only readings of this plan's measures.
     pub plan_id: Option<String>,
+    /// Only those of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
     /// Only readings for this period, e.g. `2024/25`.
     pub period: Option<String>,
     /// Only readings for this cohort, e.g. `FSM`.
     pub cohort: Option<String>,
-    pub target_status: Option<TargetStatus>,
-    /// Only readings changed at or after this time.
-    pub updated_since: Option<DateTime<Utc>>,
+    /// One or several, comma-separated, in any case.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<TargetStatus>>, style = Form, explode = false, max_items = 20)]
+    pub target_status: Many<TargetStatus>,
+    /// Only readings changed at or after this time: a date-time, or a date (from its start, UTC).
+    #[param(value_type = Option<String>)]
+    pub updated_since: Option<Since>,
 }
 
 impl ReadingQuery {
@@ -253,10 +259,11 @@ impl ReadingQuery {
         ReadingFilter {
             measure_id: self.measure_id,
             plan_id: self.plan_id,
+            plan: self.plan,
             period: self.period,
             cohort: self.cohort,
-            target_status: self.target_status,
-            updated_since: self.updated_since.map(|t| t.naive_utc()),
+            target_status: self.target_status.0,
+            updated_since: self.updated_since.map(Since::naive_utc),
             published_only: false,
         }
     }

@@ -10,6 +10,7 @@ use super::{
     body::Input,
     crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    filters::Many,
     pagination::Paginated,
     rules,
 };
@@ -219,8 +220,13 @@ impl Child for Risks {
 #[into_params(parameter_in = Query)]
 pub struct RiskQuery {
     pub plan_id: Option<String>,
+    /// Only those of this plan, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
     pub owner_id: Option<String>,
-    pub status: Option<RiskStatus>,
+    /// One status or several, comma-separated.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<RiskStatus>>, style = Form, explode = false, max_items = 20)]
+    pub status: Many<RiskStatus>,
     /// Only risks due for review before this day.
     pub review_before: Option<NaiveDate>,
 }
@@ -229,8 +235,9 @@ impl RiskQuery {
     fn into_filter(self) -> RiskFilter {
         RiskFilter {
             plan_id: self.plan_id,
+            plan: self.plan,
             owner_id: self.owner_id,
-            status: self.status,
+            status: self.status.0,
             review_before: self.review_before,
             published_only: false,
         }

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    external_refs, links, outcomes, priorities,
+    external_refs, keys, links, outcomes, priorities,
     schema::{actions, links as link_table, owners, plans, priorities as priority_table},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -89,11 +89,16 @@ pub struct ActionWrite {
 #[derive(Debug, Default, Clone)]
 pub struct ActionFilter {
     pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     pub outcome_id: Option<String>,
-    pub brag: Option<Brag>,
+    /// Any of these; all when empty.
+    pub brag: Vec<Brag>,
     pub lead_id: Option<String>,
     pub organisation_id: Option<String>,
+    /// An organisation's id or code.
+    pub organisation: Option<String>,
     pub body_id: Option<String>,
     /// Overdue as of this day: due before it and not blue or green.
     pub overdue_on: Option<NaiveDate>,
@@ -128,8 +133,12 @@ pub fn list(
     if let Some(outcome) = &filter.outcome_id {
         query = query.filter(actions::outcome_id.eq(outcome.clone()));
     }
-    if let Some(brag) = filter.brag {
-        query = query.filter(actions::brag.eq(brag));
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(actions::plan_id.eq(id));
+    }
+    if !filter.brag.is_empty() {
+        query = query.filter(actions::brag.eq_any(filter.brag.clone()));
     }
     if let Some(r) = &filter.ref_ {
         query = query.filter(actions::ref_.eq(r.clone()));
@@ -145,7 +154,11 @@ pub fn list(
             .select(link_table::parent_id);
         query = query.filter(actions::id.eq_any(led));
     }
-    if let Some(org) = &filter.organisation_id {
+    let organisation = match &filter.organisation {
+        Some(key) => Some(keys::organisation_key(conn, key)?),
+        None => None,
+    };
+    for org in filter.organisation_id.iter().chain(organisation.iter()) {
         let members = owners::table
             .filter(owners::organisation_id.eq(org.clone()))
             .select(owners::id);

@@ -59,7 +59,8 @@ pub struct BodyWrite {
 
 #[derive(Debug, Default, Clone)]
 pub struct BodyFilter {
-    pub kind: Option<BodyKind>,
+    /// Any of these; all when empty.
+    pub kind: Vec<BodyKind>,
     pub reports_to: Option<String>,
 }
 
@@ -76,8 +77,8 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(governance_bodies::id.gt(after.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(governance_bodies::kind.eq(kind));
+    if !filter.kind.is_empty() {
+        query = query.filter(governance_bodies::kind.eq_any(filter.kind.clone()));
     }
     if let Some(parent) = &filter.reports_to {
         let children = reporting_lines::table

@@ -20,6 +20,12 @@ pub enum StoreError {
         code: &'static str,
         message: String,
     },
+    /// A query names something by a key nothing has (`plan=NO-SUCH-REF`).
+    #[error("{parameter}: {message}")]
+    UnknownKey {
+        parameter: &'static str,
+        message: String,
+    },
     /// Other resources still refer to this one: (resource, how many).
     #[error("still referenced by {0:?}")]
     Referenced(Vec<(&'static str, i64)>),

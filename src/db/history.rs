@@ -191,6 +191,50 @@ pub fn snapshots(
     Ok(found)
 }
 
+/// The last seq written before `at`: reading after it gives the events
+/// written at or after `at`.
+pub fn seq_before(conn: &mut DbConnection, at: NaiveDateTime) -> Result<i64, StoreError> {
+    let seq: Option<i64> = events::table
+        .filter(events::at.lt(at))
+        .select(diesel::dsl::max(events::seq))
+        .first(conn)?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// The snapshots of each given version and of the one before it, as
+/// (resource id, version) → snapshot: what an update changed.
+pub fn snapshots_around(
+    conn: &mut DbConnection,
+    versions: &[(String, String, i64)],
+) -> Result<std::collections::HashMap<(String, i64), serde_json::Value>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in versions.chunks(200) {
+        let ids: Vec<&str> = chunk.iter().map(|(_, id, _)| id.as_str()).collect();
+        let wanted: Vec<i64> = chunk.iter().flat_map(|(_, _, v)| [*v, *v - 1]).collect();
+        let rows: Vec<(String, String, i64, String)> = revisions::table
+            .filter(revisions::resource_id.eq_any(&ids))
+            .filter(revisions::version.eq_any(&wanted))
+            .select((
+                revisions::resource_type,
+                revisions::resource_id,
+                revisions::version,
+                revisions::snapshot,
+            ))
+            .load(conn)?;
+        for (kind, id, version, snapshot) in rows {
+            let asked = chunk
+                .iter()
+                .any(|(k, i, v)| *k == kind && *i == id && (*v == version || *v - 1 == version));
+            if asked {
+                let value = serde_json::from_str(&snapshot)
+                    .map_err(|e| StoreError::Internal(format!("a stored snapshot: {e}")))?;
+                found.insert((id, version), value);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// The newest seq written.
 pub fn last_seq(conn: &mut DbConnection) -> Result<i64, StoreError> {
     use super::schema::write_lock;

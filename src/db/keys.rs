@@ -59,6 +59,43 @@ pub fn plan_by_ref(conn: &mut DbConnection, r#ref: &str) -> Result<Option<String
         .optional()?)
 }
 
+/// The plan a query names by its id or by its ref; `published_only` for
+/// readers who may see only published plans (another plan's ref is unknown to them).
+pub fn plan_key(
+    conn: &mut DbConnection,
+    text: &str,
+    published_only: bool,
+) -> Result<String, StoreError> {
+    if uuid::Uuid::try_parse(text).is_ok() {
+        return Ok(text.to_string());
+    }
+    let mut query = plans::table
+        .filter(plans::ref_.eq(text))
+        .select(plans::id)
+        .into_boxed();
+    if published_only {
+        query = query.filter(plans::published.eq(true));
+    }
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownKey {
+            parameter: "plan",
+            message: format!("no plan has the ref {text:?}, nor is it a plan id"),
+        })
+}
+
+/// The organisation a query names by its id or by its code.
+pub fn organisation_key(conn: &mut DbConnection, text: &str) -> Result<String, StoreError> {
+    if uuid::Uuid::try_parse(text).is_ok() {
+        return Ok(text.to_string());
+    }
+    organisation_by_code(conn, text)?.ok_or_else(|| StoreError::UnknownKey {
+        parameter: "organisation",
+        message: format!("no organisation has the code {text:?}, nor is it an organisation id"),
+    })
+}
+
 /// Every reading of a plan's measures, oldest first within each measure.
 pub fn readings_of_plan(
     conn: &mut DbConnection,

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    external_refs, links, outcomes, priorities,
+    external_refs, keys, links, outcomes, priorities,
     schema::{links as link_table, measure_values, measures, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -113,10 +113,14 @@ pub struct MeasureWrite {
 #[derive(Debug, Default, Clone)]
 pub struct MeasureFilter {
     pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     pub outcome_id: Option<String>,
-    pub target_status: Option<TargetStatus>,
-    pub kind: Option<MeasureKind>,
+    /// Any of these; all when empty.
+    pub target_status: Vec<TargetStatus>,
+    /// Any of these; all when empty.
+    pub kind: Vec<MeasureKind>,
     pub corporate_dashboard: Option<bool>,
     pub team_responsible_id: Option<String>,
     pub ref_: Option<String>,
@@ -141,14 +145,18 @@ pub fn list(
     if let Some(plan) = &filter.plan_id {
         query = query.filter(measures::plan_id.eq(plan.clone()));
     }
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(measures::plan_id.eq(id));
+    }
     if let Some(priority) = &filter.priority_id {
         query = query.filter(measures::priority_id.eq(priority.clone()));
     }
-    if let Some(status) = filter.target_status {
-        query = query.filter(measures::target_status.eq(status));
+    if !filter.target_status.is_empty() {
+        query = query.filter(measures::target_status.eq_any(filter.target_status.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(measures::kind.eq(kind));
+    if !filter.kind.is_empty() {
+        query = query.filter(measures::kind.eq_any(filter.kind.clone()));
     }
     if let Some(flag) = filter.corporate_dashboard {
         query = query.filter(measures::corporate_dashboard.eq(flag));

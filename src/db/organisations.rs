@@ -36,7 +36,8 @@ pub struct OrganisationFields {
 
 #[derive(Debug, Default, Clone)]
 pub struct OrganisationFilter {
-    pub kind: Option<OrganisationKind>,
+    /// Any of these; all when empty.
+    pub kind: Vec<OrganisationKind>,
     pub code: Option<String>,
 }
 
@@ -53,8 +54,8 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(organisations::id.gt(after.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(organisations::kind.eq(kind));
+    if !filter.kind.is_empty() {
+        query = query.filter(organisations::kind.eq_any(filter.kind.clone()));
     }
     if let Some(code) = &filter.code {
         query = query.filter(organisations::code.eq(code.clone()));

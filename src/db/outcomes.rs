@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    links, priorities,
+    keys, links, priorities,
     schema::{actions, outcomes, plans},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -55,6 +55,8 @@ pub struct OutcomeWrite {
 #[derive(Debug, Default, Clone)]
 pub struct OutcomeFilter {
     pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
     pub priority_id: Option<String>,
     pub lead_id: Option<String>,
     pub ref_: Option<String>,
@@ -78,6 +80,10 @@ pub fn list(
     }
     if let Some(plan) = &filter.plan_id {
         query = query.filter(outcomes::plan_id.eq(plan.clone()));
+    }
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(outcomes::plan_id.eq(id));
     }
     if let Some(priority) = &filter.priority_id {
         query = query.filter(outcomes::priority_id.eq(priority.clone()));

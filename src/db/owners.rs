@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    external_refs, organisations,
+    external_refs, keys, organisations,
     schema::{measures, owner_holders, owners, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -70,8 +70,11 @@ pub struct HolderFields {
 
 #[derive(Debug, Default, Clone)]
 pub struct OwnerFilter {
-    pub kind: Option<OwnerKind>,
+    /// Any of these; all when empty.
+    pub kind: Vec<OwnerKind>,
     pub organisation_id: Option<String>,
+    /// An organisation's id or code.
+    pub organisation: Option<String>,
     pub external_ref: Option<ExternalRef>,
 }
 
@@ -88,11 +91,15 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(owners::id.gt(after.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(owners::kind.eq(kind));
+    if !filter.kind.is_empty() {
+        query = query.filter(owners::kind.eq_any(filter.kind.clone()));
     }
     if let Some(org) = &filter.organisation_id {
         query = query.filter(owners::organisation_id.eq(org.clone()));
+    }
+    if let Some(key) = &filter.organisation {
+        let org = keys::organisation_key(conn, key)?;
+        query = query.filter(owners::organisation_id.eq(org));
     }
     if let Some(reference) = &filter.external_ref {
         let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();

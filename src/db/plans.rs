@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    bodies, external_refs, links,
+    bodies, external_refs, keys, links,
     schema::{actions, links as link_table, measures, outcomes, plans, priorities, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -75,11 +75,15 @@ pub struct PlanWrite {
 
 #[derive(Debug, Default, Clone)]
 pub struct PlanFilter {
-    pub status: Option<PlanStatus>,
-    pub kind: Option<PlanKind>,
+    /// Any of these; all when empty.
+    pub status: Vec<PlanStatus>,
+    /// Any of these; all when empty.
+    pub kind: Vec<PlanKind>,
     pub published: Option<bool>,
     pub lead_body_id: Option<String>,
     pub partner: Option<String>,
+    /// A partner organisation's id or code.
+    pub partner_key: Option<String>,
     pub ref_: Option<String>,
     pub external_ref: Option<ExternalRef>,
 }
@@ -97,11 +101,11 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(plans::id.gt(after.clone()));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(plans::status.eq(status));
+    if !filter.status.is_empty() {
+        query = query.filter(plans::status.eq_any(filter.status.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(plans::kind.eq(kind));
+    if !filter.kind.is_empty() {
+        query = query.filter(plans::kind.eq_any(filter.kind.clone()));
     }
     if let Some(published) = filter.published {
         query = query.filter(plans::published.eq(published));
@@ -116,7 +120,11 @@ pub fn list(
         let named = external_refs::find(conn, TYPE, reference)?.unwrap_or_default();
         query = query.filter(plans::id.eq(named));
     }
-    if let Some(org) = &filter.partner {
+    let partner = match &filter.partner_key {
+        Some(key) => Some(keys::organisation_key(conn, key)?),
+        None => None,
+    };
+    for org in filter.partner.iter().chain(partner.iter()) {
         let partnered = link_table::table
             .filter(link_table::relation.eq(Relation::PlanPartner.as_str()))
             .filter(link_table::target_id.eq(org.clone()))

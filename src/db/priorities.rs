@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    bodies, links,
+    bodies, keys, links,
     schema::{actions, measures, outcomes, plans, priorities},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -59,7 +59,10 @@ pub struct PriorityWrite {
 #[derive(Debug, Default, Clone)]
 pub struct PriorityFilter {
     pub plan_id: Option<String>,
-    pub kind: Option<PriorityKind>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
+    /// Any of these; all when empty.
+    pub kind: Vec<PriorityKind>,
     pub working_group_id: Option<String>,
     pub ref_: Option<String>,
     /// Only what belongs to published plans (anonymous readers).
@@ -82,8 +85,12 @@ pub fn list(
     if let Some(plan) = &filter.plan_id {
         query = query.filter(priorities::plan_id.eq(plan.clone()));
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(priorities::kind.eq(kind));
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(priorities::plan_id.eq(id));
+    }
+    if !filter.kind.is_empty() {
+        query = query.filter(priorities::kind.eq_any(filter.kind.clone()));
     }
     if let Some(body) = &filter.working_group_id {
         query = query.filter(priorities::working_group_id.eq(body.clone()));

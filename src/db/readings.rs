@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    measures,
+    keys, measures,
     schema::{measures as measure_table, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -46,9 +46,12 @@ pub struct ReadingFields {
 pub struct ReadingFilter {
     pub measure_id: Option<String>,
     pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
     pub period: Option<String>,
     pub cohort: Option<String>,
-    pub target_status: Option<TargetStatus>,
+    /// Any of these; all when empty.
+    pub target_status: Vec<TargetStatus>,
     pub updated_since: Option<NaiveDateTime>,
     /// Only readings of measures in published plans (anonymous readers).
     pub published_only: bool,
@@ -76,14 +79,21 @@ pub fn list(
             .select(measure_table::id);
         query = query.filter(readings::measure_id.eq_any(of_plan));
     }
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        let of_plan = measure_table::table
+            .filter(measure_table::plan_id.eq(id))
+            .select(measure_table::id);
+        query = query.filter(readings::measure_id.eq_any(of_plan));
+    }
     if let Some(period) = &filter.period {
         query = query.filter(readings::period.eq(period.clone()));
     }
     if let Some(cohort) = &filter.cohort {
         query = query.filter(readings::cohort.eq(cohort.clone()));
     }
-    if let Some(status) = filter.target_status {
-        query = query.filter(readings::target_status.eq(status));
+    if !filter.target_status.is_empty() {
+        query = query.filter(readings::target_status.eq_any(filter.target_status.clone()));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(readings::updated_at.ge(since));

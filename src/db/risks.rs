@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
+    keys,
     schema::{plans, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -47,8 +48,11 @@ pub struct RiskFields {
 #[derive(Debug, Default, Clone)]
 pub struct RiskFilter {
     pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
     pub owner_id: Option<String>,
-    pub status: Option<RiskStatus>,
+    /// Any of these; all when empty.
+    pub status: Vec<RiskStatus>,
     pub review_before: Option<NaiveDate>,
     /// Only what belongs to published plans (anonymous readers).
     pub published_only: bool,
@@ -70,11 +74,15 @@ pub fn list(
     if let Some(plan) = &filter.plan_id {
         query = query.filter(risks::plan_id.eq(plan.clone()));
     }
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(risks::plan_id.eq(id));
+    }
     if let Some(owner) = &filter.owner_id {
         query = query.filter(risks::owner_id.eq(owner.clone()));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(risks::status.eq(status));
+    if !filter.status.is_empty() {
+        query = query.filter(risks::status.eq_any(filter.status.clone()));
     }
     if let Some(day) = filter.review_before {
         query = query.filter(risks::review_date.lt(day));

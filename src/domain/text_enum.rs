@@ -31,6 +31,20 @@ macro_rules! text_enum {
             }
         }
 
+        impl $crate::domain::TextEnum for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn as_text(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn from_text(text: &str) -> Option<Self> {
+                Self::parse(text)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -63,4 +77,12 @@ macro_rules! text_enum {
             }
         }
     };
+}
+
+/// What every `text_enum!` type offers, for code generic over them (query
+/// filters taking one value or several).
+pub trait TextEnum: Sized + Copy + PartialEq + 'static {
+    fn all() -> &'static [Self];
+    fn as_text(self) -> &'static str;
+    fn from_text(text: &str) -> Option<Self>;
 }

@@ -123,10 +123,13 @@ impl Modify for NestedFilters {
             else {
                 continue;
             };
-            let parent_filter = format!("{}_id", parents.trim_end_matches('s'));
+            let parent = parents.trim_end_matches('s');
+            let parent_filter = format!("{parent}_id");
             if let Some(parameters) = item.get.as_mut().and_then(|list| list.parameters.as_mut()) {
-                parameters
-                    .retain(|p| !(p.parameter_in == ParameterIn::Query && p.name == parent_filter));
+                parameters.retain(|p| {
+                    !(p.parameter_in == ParameterIn::Query
+                        && (p.name == parent_filter || p.name == parent))
+                });
             }
         }
     }

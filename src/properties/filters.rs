@@ -67,7 +67,7 @@ proptest! {
 
     #[test]
     fn valid_values_read_back_as_given(
-        brag in 0usize..5,
+        brags in proptest::collection::vec((0usize..5, any::<bool>()), 1..4),
         day in (2000i32..2100, 1u32..=12, 1u32..=28),
         overdue in any::<bool>(),
         reference in "[A-Za-z0-9.]{1,12}",
@@ -75,12 +75,26 @@ proptest! {
         id in "[A-Za-z0-9-]{1,12}",
     ) {
         let due = NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap();
+        // Several, comma-separated, some written capitalised as a spreadsheet has them.
+        let written: Vec<String> = brags
+            .iter()
+            .map(|(i, capital)| match capital {
+                true => BRAGS[*i].0[..1].to_uppercase() + &BRAGS[*i].0[1..],
+                false => BRAGS[*i].0.to_string(),
+            })
+            .collect();
+        let mut expected: Vec<Brag> = Vec::new();
+        for (i, _) in &brags {
+            if !expected.contains(&BRAGS[*i].1) {
+                expected.push(BRAGS[*i].1);
+            }
+        }
         let query = format!(
             "brag={}&due_before={due}&overdue={overdue}&ref={reference}&external_ref={system}:{id}",
-            BRAGS[brag].0
+            written.join(",")
         );
         let filter = Query::<ActionQuery>::from_query(&query).unwrap().into_inner().into_filter();
-        prop_assert_eq!(filter.brag, Some(BRAGS[brag].1));
+        prop_assert_eq!(filter.brag, expected);
         prop_assert_eq!(filter.due_before, Some(due));
         prop_assert_eq!(filter.overdue_on.is_some(), overdue);
         prop_assert_eq!(filter.ref_.as_deref(), Some(reference.as_str()));

@@ -277,7 +277,7 @@ async fn a_query_parameter_the_operation_does_not_take_answers_400_naming_it() {
     let app = spawn_app().await;
     for (path, name) in [
         ("/api/v1/actions?brg=red", "brg"),
-        ("/api/v1/changes?since=2026-11-01T00:00:00Z", "since"),
+        ("/api/v1/changes?from=2026-11-01T00:00:00Z", "from"),
         ("/api/v1/organisations?limit=5&colour=blue", "colour"),
         ("/healthz?verbose=1", "verbose"),
     ] {

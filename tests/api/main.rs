@@ -30,6 +30,7 @@ mod owners;
 mod plan_items;
 mod plans;
 mod process;
+mod queries;
 mod rate_limit;
 mod reading_batches;
 mod scope;
