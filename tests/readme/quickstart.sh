@@ -52,8 +52,9 @@ log=$(mktemp)
 {
   echo "set -euo pipefail"
   for s in "${SECTIONS[@]}"; do
-    echo "echo '--- README: $s' >&2"
+    printf 'echo %q >&2\n' "--- README: $s"
     blocks "$s"
+    echo "echo"
   done
 } >"$script"
 
