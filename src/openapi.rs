@@ -292,6 +292,23 @@ const CSV_TABLES: &[(&str, &str, &str, &str)] = &[
         "Ref,Outcome,Lead,Action,Start,Due,BRAG\r\nAfl3.3/6,Afl3.3,CAMHS Transformation lead,Procurement for longer term \"MK Wellbeing Service\" following successful pilot (action 2 on this plan).,July 2025,TBD,Grey\r\n",
     ),
     (
+        "/api/v1/actions",
+        "action_list",
+        "With `Accept: text/csv`: every matching action across plans (not a page), one row \
+         each: Plan, Priority, Priority title, Ref, Action, Leads, Lead organisations, Start, Due, \
+         Due date, BRAG, Overdue, Latest update, Latest update at, Latest update by.",
+        "Plan,Priority,Priority title,Ref,Action,Leads,Lead organisations,Start,Due,Due date,BRAG,Overdue,Latest update,Latest update at,Latest update by\r\nSEND-LAIAP-2025,Afl3,Area for improvement 3,Afl3.3/7,QI project relating to ADHD pathway improvements,CAMHS Transformation lead,CNWL,Jan 2025,Dec 2025,2025-12-31,Red,yes,Recruitment to the ADHD pathway paused until April.,2026-12-01T09:30:00+00:00,CNWL\r\n",
+    ),
+    (
+        "/api/v1/measures",
+        "measure_list",
+        "With `Accept: text/csv`: every matching measure across plans (not a page), one row \
+         each: Plan, Priority, Ref, Measure, Unit, Direction, Latest target, Latest reading \
+         period, Latest reading cohort, Latest reading, Against target, Team responsible, Team \
+         organisation, Data source.",
+        "Plan,Priority,Ref,Measure,Unit,Direction,Latest target,Latest reading period,Latest reading cohort,Latest reading,Against target,Team responsible,Team organisation,Data source\r\nBSIL-2025,,GLD,Good Level of Development,percent,higher_is_better,77.4 by 2028 (All),2024/25,All,73,off_track,Early Years team,MKCC,DfE EYFSP\r\n",
+    ),
+    (
         "/api/v1/measures/{id}/readings",
         "measure_reading_list",
         "With `Accept: text/csv`: every matching reading, oldest first (not a page).",

@@ -11,8 +11,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     api::{
-        actions, bodies, bundles, changes, csv, history, idempotency, measures, operations,
-        organisations, outcomes, owners, plans, priorities, query_rules, rate_limit,
+        actions, bodies, bundles, changes, csv, csv_lists, history, idempotency, measures,
+        operations, organisations, outcomes, owners, plans, priorities, query_rules, rate_limit,
         reading_batches, readings, risks, status_updates, webhooks,
     },
     auth::access::{
@@ -70,7 +70,7 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::new("/api/v1/plans/{id}/risks")
             .get(PlanContent, risks::list_plan_risks)
             .post(Editor, risks::create_risk),
-        Endpoint::new("/api/v1/measures").get(PlanContent, measures::list_measures),
+        Endpoint::new("/api/v1/measures").get(PlanContent, csv_lists::list_measures),
         Endpoint::new("/api/v1/measures/{id}")
             .get(PlanContent, measures::find_measure)
             .put(Editor, measures::replace_measure)
@@ -105,7 +105,7 @@ fn endpoints() -> Vec<Endpoint> {
             .put(Editor, outcomes::replace_outcome)
             .patch(Editor, outcomes::update_outcome)
             .delete(Editor, outcomes::delete_outcome),
-        Endpoint::new("/api/v1/actions").get(PlanContent, actions::list_actions),
+        Endpoint::new("/api/v1/actions").get(PlanContent, csv_lists::list_actions),
         Endpoint::new("/api/v1/actions/{id}/status-updates")
             .get(PlanContent, status_updates::list_status_updates)
             .post(Contributor, status_updates::create_status_update),

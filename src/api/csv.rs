@@ -57,7 +57,7 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
 
 /// One CSV record, quoted as RFC 4180 says. Text that a spreadsheet would run as
 /// a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
-fn push_row(out: &mut String, cells: &[&str]) {
+pub(super) fn push_row(out: &mut String, cells: &[&str]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -80,7 +80,7 @@ fn push_row(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
-fn csv_response(body: String, name: &str) -> HttpResponse {
+pub(super) fn csv_response(body: String, name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, CSV))
         .insert_header((
@@ -91,7 +91,7 @@ fn csv_response(body: String, name: &str) -> HttpResponse {
 }
 
 /// Every item a paged list query returns, page after page.
-fn every<T>(
+pub(super) fn every<T>(
     mut page: impl FnMut(&PageRequest) -> Result<Page<T>, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
     let mut items = Vec::new();
@@ -113,7 +113,7 @@ fn every<T>(
 }
 
 /// How a plan's table words BRAG: `Amber`, or `N/A (monitored in Afl4.1)`.
-fn brag_cell(brag: Option<Brag>, monitored_in: Option<&str>) -> String {
+pub(super) fn brag_cell(brag: Option<Brag>, monitored_in: Option<&str>) -> String {
     match (brag, monitored_in) {
         (Some(b), _) => {
             let word = b.as_str();

@@ -427,7 +427,7 @@ pub struct MeasureQuery {
 }
 
 impl MeasureQuery {
-    fn into_filter(self) -> MeasureFilter {
+    pub(crate) fn into_filter(self) -> MeasureFilter {
         MeasureFilter {
             plan_id: self.plan_id,
             plan: self.plan,

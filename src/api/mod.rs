@@ -10,6 +10,7 @@ pub mod changes;
 pub mod conditional;
 pub(crate) mod crud;
 pub mod csv;
+pub mod csv_lists;
 mod endpoints;
 pub mod exposure;
 pub mod filters;

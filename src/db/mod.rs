@@ -12,6 +12,7 @@ pub mod keys;
 pub mod links;
 pub mod measures;
 pub mod migrations;
+pub mod names;
 pub mod organisations;
 pub mod outcomes;
 pub mod owners;

@@ -166,3 +166,102 @@ async fn a_measures_readings_come_as_csv() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn actions_across_plans_come_with_names_overdue_and_the_latest_narrative() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let action = demo.action(SEND, "Afl3.3/7").await;
+    let cnwl = app.client_as(waymark::auth::Role::Contributor, Some("CNWL"));
+    let posted = app
+        .post_as(
+            &cnwl,
+            &format!("/api/v1/actions/{}/status-updates", action["id"].as_str().unwrap()),
+            &serde_json::json!({"brag": "red", "narrative": "Recruitment paused, see the risk log."}),
+        )
+        .await;
+    assert_eq!(posted.status(), 201);
+
+    let every = table(&demo, "/api/v1/actions", "text/csv").await;
+    let plans: std::collections::BTreeSet<&str> =
+        every[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(plans.len(), 5, "across plans: {plans:?}");
+    assert_eq!(every[0][0], "Plan");
+
+    let rows = table(
+        &demo,
+        "/api/v1/actions?organisation=CNWL&brag=red,amber",
+        "text/csv",
+    )
+    .await;
+    let header = &rows[0];
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name} in {header:?}"))
+    };
+    let json = demo
+        .all("/api/v1/actions?organisation=CNWL&brag=red,amber&limit=200")
+        .await;
+    assert_eq!(
+        rows.len() - 1,
+        json.len(),
+        "every matching action, not a page"
+    );
+    for row in &rows[1..] {
+        assert!(row[col("Lead organisations")].contains("CNWL"), "{row:?}");
+        assert!(
+            ["Red", "Amber"].contains(&row[col("BRAG")].as_str()),
+            "{row:?}"
+        );
+        assert!(["yes", "no"].contains(&row[col("Overdue")].as_str()));
+    }
+    let reported = rows
+        .iter()
+        .find(|r| r[col("Plan")] == SEND && r[col("Ref")] == "Afl3.3/7")
+        .expect("the reported action");
+    assert_eq!(reported[col("Priority")], "Afl3");
+    assert_eq!(reported[col("Leads")], "CAMHS Transformation lead");
+    assert_eq!(reported[col("BRAG")], "Red");
+    assert_eq!(reported[col("Due date")], "2025-12-31");
+    assert_eq!(reported[col("Overdue")], "yes");
+    assert_eq!(
+        reported[col("Latest update")],
+        "Recruitment paused, see the risk log."
+    );
+    assert_eq!(reported[col("Latest update by")], "CNWL");
+
+    // JSON stays the default.
+    let page = app.get("/api/v1/actions?limit=1").await;
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn measures_across_plans_come_with_the_latest_reading_and_the_team() {
+    let demo = Demo::start().await;
+    let rows = table(&demo, "/api/v1/measures", "text/csv").await;
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let json = demo.all("/api/v1/measures?limit=200").await;
+    assert_eq!(rows.len() - 1, json.len());
+    let gld = rows
+        .iter()
+        .find(|r| r[col("Plan")] == "BSIL-2025" && r[col("Ref")] == "GLD")
+        .expect("the GLD measure");
+    assert_eq!(gld[col("Latest reading cohort")], "All");
+    assert_eq!(gld[col("Latest reading")], "73");
+    assert!(gld[col("Latest target")].starts_with("77.4 by "), "{gld:?}");
+    let off_track = table(
+        &demo,
+        "/api/v1/measures?target_status=Off_Track",
+        "text/csv",
+    )
+    .await;
+    assert!(off_track[1..]
+        .iter()
+        .all(|r| r[col("Against target")] == "off_track"));
+}

@@ -1,0 +1,175 @@
+//! Names beside ids, loaded for many rows at once: who an owner is and its
+//! organisation's code, a plan's ref, a priority's ref and title, an action's
+//! latest status narrative, a measure's latest reading. One query per kind, not
+//! one per row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{organisations, owners, plans, priorities, readings, status_updates},
+    DbConnection, StoreError,
+};
+
+/// An owner as a reader needs it beside its id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerName {
+    pub name: String,
+    /// The code of the owner's organisation, if it has one.
+    pub organisation: Option<String>,
+}
+
+/// Ids in chunks a query's `IN (...)` takes on both databases.
+const CHUNK: usize = 500;
+
+fn unique<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+pub fn owners<'a>(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, OwnerName>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        let rows: Vec<(String, String, Option<String>)> = owners::table
+            .left_join(organisations::table)
+            .filter(owners::id.eq_any(chunk))
+            .select((owners::id, owners::name, organisations::code.nullable()))
+            .load(conn)?;
+        found.extend(
+            rows.into_iter()
+                .map(|(id, name, organisation)| (id, OwnerName { name, organisation })),
+        );
+    }
+    Ok(found)
+}
+
+/// Plan id → ref.
+pub fn plan_refs<'a>(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        let rows: Vec<(String, String)> = plans::table
+            .filter(plans::id.eq_any(chunk))
+            .select((plans::id, plans::ref_))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Priority id → (ref, title).
+pub fn priorities<'a>(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, (String, String)>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        let rows: Vec<(String, String, String)> = priorities::table
+            .filter(priorities::id.eq_any(chunk))
+            .select((priorities::id, priorities::ref_, priorities::title))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|(id, r, t)| (id, (r, t))));
+    }
+    Ok(found)
+}
+
+/// An action's newest status update, as a board reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestUpdate {
+    pub narrative: Option<String>,
+    pub at: NaiveDateTime,
+    pub by_organisation: Option<String>,
+}
+
+/// Action id → its newest status update, for actions that have one.
+pub fn latest_updates<'a>(
+    conn: &mut DbConnection,
+    action_ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, LatestUpdate>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(action_ids).chunks(CHUNK) {
+        // Ids are time-ordered (UUIDv7): the last one read per action is its newest.
+        let rows: Vec<(String, Option<String>, NaiveDateTime, Option<String>)> =
+            status_updates::table
+                .filter(status_updates::action_id.eq_any(chunk))
+                .order(status_updates::id)
+                .select((
+                    status_updates::action_id,
+                    status_updates::narrative,
+                    status_updates::created_at,
+                    status_updates::created_by_organisation,
+                ))
+                .load(conn)?;
+        for (action, narrative, at, by_organisation) in rows {
+            found.insert(
+                action,
+                LatestUpdate {
+                    narrative,
+                    at,
+                    by_organisation,
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// A measure's newest reading of one cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestReading {
+    pub period: String,
+    pub cohort: String,
+    pub value: Option<f64>,
+    pub text_value: Option<String>,
+}
+
+/// A reading's period, cohort, value and text value.
+type ReadingValue = (String, String, Option<f64>, Option<String>);
+
+/// Measure id → its newest reading of the `All` cohort, or of any cohort when
+/// it has none for `All`.
+pub fn latest_readings<'a>(
+    conn: &mut DbConnection,
+    measure_ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, LatestReading>, StoreError> {
+    let mut found: HashMap<String, LatestReading> = HashMap::new();
+    for chunk in unique(measure_ids).chunks(CHUNK) {
+        let rows: Vec<(String, ReadingValue)> = readings::table
+            .filter(readings::measure_id.eq_any(chunk))
+            .order(readings::id)
+            .select((
+                readings::measure_id,
+                (
+                    readings::period,
+                    readings::cohort,
+                    readings::value,
+                    readings::text_value,
+                ),
+            ))
+            .load(conn)?;
+        for (measure, (period, cohort, value, text_value)) in rows {
+            let keeps_all = found.get(&measure).is_some_and(|r| r.cohort == "All");
+            if cohort == "All" || !keeps_all {
+                found.insert(
+                    measure,
+                    LatestReading {
+                        period,
+                        cohort,
+                        value,
+                        text_value,
+                    },
+                );
+            }
+        }
+    }
+    Ok(found)
+}
