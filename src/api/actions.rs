@@ -15,6 +15,7 @@ use super::{
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
     rules,
+    summary::{self, Summary},
 };
 use crate::{
     auth::{
@@ -56,6 +57,7 @@ pub const PROGRESS_FIELDS: &[&str] = &["brag", "completed_on"];
     "ref": "Afl3.3/6",
     "description": "Review of the CAMHS pathway for neurodivergent children",
     "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"],
+    "leads": [{"id": "019ab3c4-5e6f-7a00-8b00-0000000000b7", "name": "CAMHS Transformation lead", "organisation": "CNWL"}],
     "start": "July 2025",
     "start_date": "2025-07-01",
     "due": "TBD",
@@ -82,6 +84,8 @@ pub struct Action {
     pub description: String,
     /// Leads (owners), in order.
     pub lead_ids: Vec<String>,
+    /// The leads named, with their organisations' codes, in the same order.
+    pub leads: Vec<Summary>,
     /// The start as the plan words it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
@@ -139,6 +143,7 @@ impl From<ActionRecord> for Action {
             r#ref: row.ref_.clone(),
             description: row.description.clone(),
             lead_ids: a.leads,
+            leads: summary::all(a.lead_names),
             start: row.start_text.clone(),
             start_date: row.start_date,
             due: row.due_text.clone(),

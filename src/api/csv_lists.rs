@@ -17,7 +17,7 @@ use crate::{
     auth::Caller,
     db::{
         actions as action_rows, measures as measure_rows,
-        names::{self, OwnerName},
+        names::{self, Named},
         DbConnection, StoreError,
     },
     error::ApiError,
@@ -61,9 +61,9 @@ pub const MEASURE_COLUMNS: &[&str] = &[
 /// The leads' names and their organisations' codes, each `; `-separated.
 fn leads_cells(
     ids: &[String],
-    owners: &std::collections::HashMap<String, OwnerName>,
+    owners: &std::collections::HashMap<String, Named>,
 ) -> (String, String) {
-    let named: Vec<&OwnerName> = ids.iter().filter_map(|id| owners.get(id)).collect();
+    let named: Vec<&Named> = ids.iter().filter_map(|id| owners.get(id)).collect();
     let names = named.iter().map(|o| o.name.as_str()).collect::<Vec<_>>();
     let mut codes: Vec<&str> = named
         .iter()

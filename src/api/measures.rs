@@ -13,6 +13,7 @@ use super::{
     filters::Many,
     pagination::Paginated,
     rules,
+    summary::Summary,
 };
 use crate::{
     db::{
@@ -135,6 +136,9 @@ pub struct Measure {
     pub national_indicator: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_responsible_id: Option<String>,
+    /// The team responsible named, with its organisation's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_responsible: Option<Summary>,
     /// Outcomes this measure evidences.
     pub outcome_ids: Vec<String>,
     /// Shown on the corporate dashboard.
@@ -170,6 +174,7 @@ impl From<MeasureRecord> for Measure {
             data_source: row.data_source.clone(),
             national_indicator: row.national_indicator.clone(),
             team_responsible_id: row.team_responsible_id.clone(),
+            team_responsible: m.team.map(Summary::from),
             outcome_ids: m.outcomes,
             external_refs: m.external_refs,
             corporate_dashboard: row.corporate_dashboard,

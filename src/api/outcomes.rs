@@ -12,6 +12,7 @@ use super::{
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
     rules,
+    summary::{self, Summary},
 };
 use crate::{
     db::{
@@ -33,6 +34,7 @@ use crate::{
     "statement": "Reduce waiting time for assessment and treatment in MK-Child and Adolescent Mental Health Services (CAMHS)",
     "previous_refs": ["EWMH3.1"],
     "lead_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b7"],
+    "leads": [{"id": "019ab3c4-5e6f-7a00-8b00-0000000000b7", "name": "CAMHS Transformation lead", "organisation": "CNWL"}],
     "position": 3,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
@@ -53,6 +55,8 @@ pub struct Outcome {
     pub previous_refs: Vec<String>,
     /// Accountable leads (owners), in order.
     pub lead_ids: Vec<String>,
+    /// The leads named, with their organisations' codes, in the same order.
+    pub leads: Vec<Summary>,
     pub position: i32,
     #[serde(flatten)]
     pub audit: Audit,
@@ -80,6 +84,7 @@ impl From<OutcomeRecord> for Outcome {
             workstream: row.workstream.clone(),
             previous_refs: refs_from_text(&row.previous_refs),
             lead_ids: o.leads,
+            leads: summary::all(o.lead_names),
             position: row.position,
             audit: audit_of!(row),
         }

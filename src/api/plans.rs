@@ -14,8 +14,10 @@ use super::{
     endpoints::change_endpoints,
     filters::Many,
     pagination::{self, PageQuery, Paginated},
+    plan_list::PlanListItem,
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
     rules,
+    summary::{self, Summary},
     tree::PlanTree,
 };
 use crate::{
@@ -62,8 +64,11 @@ impl Period {
     "period": {"label": "January 2025"},
     "status": "active",
     "lead_body_id": "019ab3c4-5e6f-7a00-8b00-0000000000c1",
+    "lead_body": {"id": "019ab3c4-5e6f-7a00-8b00-0000000000c1", "name": "SEND Executive Board"},
     "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b2"],
+    "senior_responsible_owners": [{"id": "019ab3c4-5e6f-7a00-8b00-0000000000b2", "name": "Director of Children's Services", "organisation": "MKCC"}],
     "partner_organisation_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000a1"],
+    "partner_organisations": [{"id": "019ab3c4-5e6f-7a00-8b00-0000000000a1", "name": "Milton Keynes City Council", "organisation": "MKCC"}],
     "published": true,
     "external_refs": [],
     "version": 1,
@@ -87,8 +92,15 @@ pub struct Plan {
     pub status: PlanStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_body_id: Option<String>,
+    /// The lead body named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_body: Option<Summary>,
     pub senior_responsible_owner_ids: Vec<String>,
+    /// The senior responsible owners named, with their organisations' codes, in the same order.
+    pub senior_responsible_owners: Vec<Summary>,
     pub partner_organisation_ids: Vec<String>,
+    /// The partner organisations named, with their codes, in the same order.
+    pub partner_organisations: Vec<Summary>,
     /// Published plans may be read without a token where the deployment allows it.
     pub published: bool,
     /// The document the plan came from.
@@ -120,8 +132,11 @@ impl From<PlanRecord> for Plan {
             vision: row.vision.clone(),
             status: row.status,
             lead_body_id: row.lead_body_id.clone(),
+            lead_body: plan.lead_body.map(Summary::from),
             senior_responsible_owner_ids: plan.sros,
+            senior_responsible_owners: summary::all(plan.sro_names),
             partner_organisation_ids: plan.partners,
+            partner_organisations: summary::all(plan.partner_names),
             published: row.published,
             source_document: row.source_document.clone(),
             external_refs: plan.external_refs,
@@ -369,7 +384,8 @@ pub struct PlanQuery {
     tag = "plans",
     summary = "List plans",
     params(PageQuery, PlanQuery),
-    responses((status = 200, description = "A page of plans, oldest first", body = Paginated<Plan>), ListErrors)
+    description = "Each plan without its summary and vision; `GET /api/v1/plans/{id}` has them.",
+    responses((status = 200, description = "A page of plans, oldest first", body = Paginated<PlanListItem>), ListErrors)
 )]
 pub async fn list_plans(
     req: HttpRequest,
@@ -387,7 +403,7 @@ pub async fn list_plans(
             items: Vec::new(),
             next_after: None,
         };
-        return Ok(pagination::respond(&req, nothing, Plan::from));
+        return Ok(pagination::respond(&req, nothing, PlanListItem::from));
     }
     let published = match caller.sees_only_published() {
         true => Some(true),
@@ -406,7 +422,7 @@ pub async fn list_plans(
     let plans = store
         .read(move |conn| query::list(conn, &filter, &page))
         .await?;
-    Ok(pagination::respond(&req, plans, Plan::from))
+    Ok(pagination::respond(&req, plans, PlanListItem::from))
 }
 
 /// What to return beside the plan itself.

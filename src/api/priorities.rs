@@ -13,6 +13,7 @@ use super::{
     filters::Many,
     pagination::Paginated,
     rules,
+    summary::{self, Summary},
 };
 use crate::{
     db::{
@@ -37,7 +38,9 @@ use crate::{
     "recommendation": "Health leaders should further address gaps and delays in some health services to improve early identification and support for children and young people with SEND.",
     "position": 3,
     "working_group_id": "019ab3c4-5e6f-7a00-8b00-0000000000c4",
+    "working_group": {"id": "019ab3c4-5e6f-7a00-8b00-0000000000c4", "name": "Joint Commissioning Group"},
     "senior_responsible_owner_ids": ["019ab3c4-5e6f-7a00-8b00-0000000000b5"],
+    "senior_responsible_owners": [{"id": "019ab3c4-5e6f-7a00-8b00-0000000000b5", "name": "Director of Children's Services", "organisation": "MKCC"}],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "created_by": "mkcc-editor",
@@ -61,7 +64,12 @@ pub struct Priority {
     /// The governance body that works on this section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_group_id: Option<String>,
+    /// The working group named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_group: Option<Summary>,
     pub senior_responsible_owner_ids: Vec<String>,
+    /// The senior responsible owners named, with their organisations' codes, in the same order.
+    pub senior_responsible_owners: Vec<Summary>,
     #[serde(flatten)]
     pub audit: Audit,
 }
@@ -79,7 +87,9 @@ impl From<PriorityRecord> for Priority {
             description: row.description.clone(),
             position: row.position,
             working_group_id: row.working_group_id.clone(),
+            working_group: p.working_group.map(Summary::from),
             senior_responsible_owner_ids: p.sros,
+            senior_responsible_owners: summary::all(p.sro_names),
             audit: audit_of!(row),
         }
     }

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::names::{self, Named};
+
 use super::{
     external_refs, keys, links, outcomes, priorities,
     schema::{actions, links as link_table, owners, plans, priorities as priority_table},
@@ -67,6 +69,8 @@ pub struct ActionFields {
 pub struct Action {
     pub row: ActionRow,
     pub leads: Vec<String>,
+    /// The leads named, in order.
+    pub lead_names: Vec<Named>,
     /// The ref of what it is monitored in, looked up now so a renamed target shows.
     pub monitored_in_ref: Option<String>,
     pub external_refs: Vec<ExternalRef>,
@@ -213,9 +217,11 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Actio
     let mut leads = links::load(conn, Relation::ActionLead, &ids)?;
     let mut external = external_refs::load(conn, TYPE, &ids)?;
     let refs = monitored_refs(conn, &rows)?;
+    let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
     Ok(rows
         .into_iter()
         .map(|row| Action {
+            lead_names: names::in_order(leads.get(&row.id).map_or(&[], Vec::as_slice), &owners),
             leads: leads.remove(&row.id).unwrap_or_default(),
             external_refs: external.remove(&row.id).unwrap_or_default(),
             monitored_in_ref: row

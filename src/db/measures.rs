@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::names::{self, Named};
+
 use super::{
     external_refs, keys, links, outcomes, priorities,
     schema::{links as link_table, measure_values, measures, plans, readings},
@@ -92,6 +94,7 @@ pub struct PeriodValue {
 #[derive(Debug, Clone)]
 pub struct Measure {
     pub row: MeasureRow,
+    pub team: Option<Named>,
     pub baselines: Vec<PeriodValue>,
     pub targets: Vec<PeriodValue>,
     pub outcomes: Vec<String>,
@@ -212,11 +215,19 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<MeasureRow>) -> Result<Vec<Meas
             ValueRole::Target => entry.1.push(value),
         }
     }
+    let teams = names::owners(
+        conn,
+        rows.iter().filter_map(|r| r.team_responsible_id.as_deref()),
+    )?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let (baselines, targets) = grouped.remove(&row.id).unwrap_or_default();
             Measure {
+                team: row
+                    .team_responsible_id
+                    .as_ref()
+                    .and_then(|t| teams.get(t).cloned()),
                 outcomes: outcome_links.remove(&row.id).unwrap_or_default(),
                 external_refs: external.remove(&row.id).unwrap_or_default(),
                 baselines,

@@ -9,16 +9,24 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{organisations, owners, plans, priorities, readings, status_updates},
+    schema::{
+        governance_bodies, organisations, owners, plans, priorities, readings, status_updates,
+    },
     DbConnection, StoreError,
 };
 
-/// An owner as a reader needs it beside its id.
+/// What an id names, as a reader needs it beside the id.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OwnerName {
+pub struct Named {
+    pub id: String,
     pub name: String,
-    /// The code of the owner's organisation, if it has one.
+    /// The organisation's code: an owner's organisation, or the organisation itself.
     pub organisation: Option<String>,
+}
+
+/// The named items of `ids`, in their order, skipping any that is gone.
+pub fn in_order(ids: &[String], named: &HashMap<String, Named>) -> Vec<Named> {
+    ids.iter().filter_map(|id| named.get(id).cloned()).collect()
 }
 
 /// Ids in chunks a query's `IN (...)` takes on both databases.
@@ -31,21 +39,72 @@ fn unique<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     ids
 }
 
+fn named(rows: Vec<(String, String, Option<String>)>) -> impl Iterator<Item = (String, Named)> {
+    rows.into_iter().map(|(id, name, organisation)| {
+        (
+            id.clone(),
+            Named {
+                id,
+                name,
+                organisation,
+            },
+        )
+    })
+}
+
+/// Owners with their organisation's code.
 pub fn owners<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
-) -> Result<HashMap<String, OwnerName>, StoreError> {
+) -> Result<HashMap<String, Named>, StoreError> {
     let mut found = HashMap::new();
     for chunk in unique(ids).chunks(CHUNK) {
-        let rows: Vec<(String, String, Option<String>)> = owners::table
+        let rows = owners::table
             .left_join(organisations::table)
             .filter(owners::id.eq_any(chunk))
             .select((owners::id, owners::name, organisations::code.nullable()))
             .load(conn)?;
-        found.extend(
+        found.extend(named(rows));
+    }
+    Ok(found)
+}
+
+/// Organisations with their own code.
+pub fn organisations<'a>(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, Named>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        let rows = organisations::table
+            .filter(organisations::id.eq_any(chunk))
+            .select((
+                organisations::id,
+                organisations::name,
+                organisations::code.nullable(),
+            ))
+            .load(conn)?;
+        found.extend(named(rows));
+    }
+    Ok(found)
+}
+
+/// Governance bodies (no organisation of their own).
+pub fn bodies<'a>(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, Named>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        let rows: Vec<(String, String)> = governance_bodies::table
+            .filter(governance_bodies::id.eq_any(chunk))
+            .select((governance_bodies::id, governance_bodies::name))
+            .load(conn)?;
+        found.extend(named(
             rows.into_iter()
-                .map(|(id, name, organisation)| (id, OwnerName { name, organisation })),
-        );
+                .map(|(id, name)| (id, name, None))
+                .collect(),
+        ));
     }
     Ok(found)
 }

@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::names::{self, Named};
+
 use super::{
     keys, links, priorities,
     schema::{actions, outcomes, plans},
@@ -44,6 +46,8 @@ pub struct OutcomeFields {
 pub struct Outcome {
     pub row: OutcomeRow,
     pub leads: Vec<String>,
+    /// The leads named, in order.
+    pub lead_names: Vec<Named>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,9 +116,11 @@ pub fn list(
 pub fn attach(conn: &mut DbConnection, rows: Vec<OutcomeRow>) -> Result<Vec<Outcome>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut leads = links::load(conn, Relation::OutcomeLead, &ids)?;
+    let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
     Ok(rows
         .into_iter()
         .map(|row| Outcome {
+            lead_names: names::in_order(leads.get(&row.id).map_or(&[], Vec::as_slice), &owners),
             leads: leads.remove(&row.id).unwrap_or_default(),
             row,
         })

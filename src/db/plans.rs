@@ -3,6 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::names::{self, Named};
+
 use super::{
     bodies, external_refs, keys, links,
     schema::{actions, links as link_table, measures, outcomes, plans, priorities, risks},
@@ -59,6 +61,11 @@ pub struct Plan {
     pub row: PlanRow,
     pub sros: Vec<String>,
     pub partners: Vec<String>,
+    /// The senior responsible owners named, in order.
+    pub sro_names: Vec<Named>,
+    /// The partner organisations named, in order.
+    pub partner_names: Vec<Named>,
+    pub lead_body: Option<Named>,
     pub external_refs: Vec<ExternalRef>,
 }
 
@@ -141,9 +148,22 @@ fn attach(conn: &mut DbConnection, rows: Vec<PlanRow>) -> Result<Vec<Plan>, Stor
     let mut sros = links::load(conn, Relation::PlanSro, &ids)?;
     let mut partners = links::load(conn, Relation::PlanPartner, &ids)?;
     let mut external = external_refs::load(conn, TYPE, &ids)?;
+    let owners = names::owners(conn, sros.values().flatten().map(String::as_str))?;
+    let organisations =
+        names::organisations(conn, partners.values().flatten().map(String::as_str))?;
+    let bodies = names::bodies(conn, rows.iter().filter_map(|r| r.lead_body_id.as_deref()))?;
     Ok(rows
         .into_iter()
         .map(|row| Plan {
+            sro_names: names::in_order(sros.get(&row.id).map_or(&[], Vec::as_slice), &owners),
+            partner_names: names::in_order(
+                partners.get(&row.id).map_or(&[], Vec::as_slice),
+                &organisations,
+            ),
+            lead_body: row
+                .lead_body_id
+                .as_ref()
+                .and_then(|b| bodies.get(b).cloned()),
             external_refs: external.remove(&row.id).unwrap_or_default(),
             sros: sros.remove(&row.id).unwrap_or_default(),
             partners: partners.remove(&row.id).unwrap_or_default(),

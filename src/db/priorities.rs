@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::names::{self, Named};
+
 use super::{
     bodies, keys, links,
     schema::{actions, measures, outcomes, plans, priorities},
@@ -48,6 +50,9 @@ pub struct PriorityFields {
 pub struct Priority {
     pub row: PriorityRow,
     pub sros: Vec<String>,
+    /// The senior responsible owners named, in order.
+    pub sro_names: Vec<Named>,
+    pub working_group: Option<Named>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,9 +120,19 @@ pub fn attach(
 ) -> Result<Vec<Priority>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut sros = links::load(conn, Relation::PrioritySro, &ids)?;
+    let owners = names::owners(conn, sros.values().flatten().map(String::as_str))?;
+    let bodies = names::bodies(
+        conn,
+        rows.iter().filter_map(|r| r.working_group_id.as_deref()),
+    )?;
     Ok(rows
         .into_iter()
         .map(|row| Priority {
+            sro_names: names::in_order(sros.get(&row.id).map_or(&[], Vec::as_slice), &owners),
+            working_group: row
+                .working_group_id
+                .as_ref()
+                .and_then(|b| bodies.get(b).cloned()),
             sros: sros.remove(&row.id).unwrap_or_default(),
             row,
         })

@@ -19,6 +19,7 @@ pub const SHARED: &[(&str, &str)] = &[
     ("BodyEntry", "GovernanceBodyInput"),
     ("ReadingBatchItem", "ReadingInput"),
     ("Plan", "PlanInput"),
+    ("PlanListItem", "PlanInput"),
     ("Priority", "PriorityInput"),
     ("Outcome", "OutcomeInput"),
     ("Action", "ActionInput"),

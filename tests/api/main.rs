@@ -22,6 +22,7 @@ mod idempotency;
 mod limits;
 mod measures;
 mod migrations;
+mod names;
 mod openapi;
 mod operations;
 mod organisations;
