@@ -27,8 +27,8 @@ use crate::{
     api::problems::{add_problem, problem, BAD_QUERY, STALE},
     api::{
         actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
-        owners, pagination::Paginated, plan_list, plans, priorities, reading_batches, readings,
-        risks, status_updates, webhooks,
+        owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
+        status_updates, webhooks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -156,7 +156,7 @@ use crate::{
         webhooks::find_delivery,
         webhooks::redeliver,
     ),
-    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plan_list::PlanListItem>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
     modifiers(
         &BearerAuth,
         &AccessRules,

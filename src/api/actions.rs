@@ -62,6 +62,7 @@ pub const PROGRESS_FIELDS: &[&str] = &["brag", "completed_on"];
     "start_date": "2025-07-01",
     "due": "TBD",
     "recurring": false,
+    "undated": true,
     "brag": "grey",
     "overdue": false,
     "previous_refs": [],
@@ -95,9 +96,20 @@ pub struct Action {
     /// The due date as the plan words it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
-    /// The last day `due` covers, where it names one ("September 2024" is due by 2024-09-30).
+    /// The last day `due` covers, where it names one ("September 2024" is due by
+    /// 2024-09-30); for wording that names several dates, a schedule ("Oct 2024
+    /// Jan 2025 Apr 2025 Jul 2025"), the last day of its last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<NaiveDate>,
+    /// The next date `due` falls due on, from today: a schedule's first date not
+    /// yet passed, or the end of repeating wording's next period ("Quarterly":
+    /// the quarter's last day; "Termly": the term's, taken to end in December,
+    /// March and July). Absent where none is left or none can be computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_due_date: Option<NaiveDate>,
+    /// No due date can be read and the wording does not repeat ("TBD", or no due
+    /// wording at all): list them with `undated=true`.
+    pub undated: bool,
     /// The wording describes something that repeats ("Termly from Sep 2024").
     pub recurring: bool,
     /// Absent when the plan gives no status.
@@ -128,6 +140,11 @@ impl From<ActionRecord> for Action {
         let today = Utc::now().date_naive();
         Action {
             overdue: is_overdue(row.due_date, row.brag, today),
+            next_due_date: row
+                .due_text
+                .as_deref()
+                .and_then(|due| when::next_due(due, today)),
+            undated: row.due_date.is_none() && !row.recurring,
             monitored_in: match (
                 row.monitored_in_type,
                 row.monitored_in_id.clone(),
@@ -399,6 +416,8 @@ pub struct ActionQuery {
     pub body_id: Option<String>,
     /// `true`: only actions past their due date and not blue or green.
     pub overdue: Option<bool>,
+    /// `true`: only actions with no due date that do not repeat ("TBD"); `false`: only the others.
+    pub undated: Option<bool>,
     /// Only actions due before this day.
     pub due_before: Option<NaiveDate>,
     /// Only actions due after this day.
@@ -425,6 +444,7 @@ impl ActionQuery {
             organisation: self.organisation,
             body_id: self.body_id,
             overdue_on: self.overdue.filter(|o| *o).map(|_| Utc::now().date_naive()),
+            undated: self.undated,
             due_before: self.due_before,
             due_after: self.due_after,
             updated_since: self.updated_since.map(Since::naive_utc),

@@ -24,7 +24,7 @@ pub mod organisations;
 pub mod outcomes;
 pub mod owners;
 pub mod pagination;
-pub mod plan_list;
+pub mod plan_fields;
 pub mod plans;
 pub mod priorities;
 pub mod problems;

@@ -14,7 +14,7 @@ use super::{
     endpoints::change_endpoints,
     filters::Many,
     pagination::{self, PageQuery, Paginated},
-    plan_list::PlanListItem,
+    plan_fields,
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
     rules,
     summary::{self, Summary},
@@ -28,7 +28,7 @@ use crate::{
     },
     domain::{
         external_ref::ExternalRef,
-        plan::{PlanKind, PlanStatus},
+        plan::{PlanField, PlanKind, PlanStatus},
     },
     error::{ApiError, FieldError},
 };
@@ -375,6 +375,12 @@ pub struct PlanQuery {
     pub reference: Option<String>,
     /// Only the plan a partner system knows by this id, written `system:id`, e.g. `mkcc-pmo:PLAN-0007`.
     pub external_ref: Option<String>,
+    /// The optional fields wanted, comma-separated (`fields=ref,title,status`): the
+    /// others (`summary`, `vision`, `lead_body_id`, `lead_body`, `source_document`)
+    /// are left out; the fields every plan has always come. All fields when absent.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<PlanField>>, style = Form, explode = false, max_items = 30)]
+    pub fields: Many<PlanField>,
 }
 
 #[utoipa::path(
@@ -384,8 +390,8 @@ pub struct PlanQuery {
     tag = "plans",
     summary = "List plans",
     params(PageQuery, PlanQuery),
-    description = "Each plan without its summary and vision; `GET /api/v1/plans/{id}` has them.",
-    responses((status = 200, description = "A page of plans, oldest first", body = Paginated<PlanListItem>), ListErrors)
+    description = "With `fields`, each plan carries the optional fields named and leaves out the others (its summary and vision are often pages of prose); the fields every plan has always come.",
+    responses((status = 200, description = "A page of plans, oldest first", body = Paginated<Plan>), ListErrors)
 )]
 pub async fn list_plans(
     req: HttpRequest,
@@ -396,6 +402,7 @@ pub async fn list_plans(
 ) -> Result<HttpResponse, ApiError> {
     let page = page.to_request()?;
     let filter = filter.into_inner();
+    let fields = filter.fields.clone();
     // Anonymous readers see published plans only: asking for unpublished ones
     // gives them an empty page.
     if caller.sees_only_published() && filter.published == Some(false) {
@@ -403,7 +410,9 @@ pub async fn list_plans(
             items: Vec::new(),
             next_after: None,
         };
-        return Ok(pagination::respond(&req, nothing, PlanListItem::from));
+        return Ok(pagination::respond(&req, nothing, |p| {
+            plan_fields::select(Plan::from(p), &fields)
+        }));
     }
     let published = match caller.sees_only_published() {
         true => Some(true),
@@ -422,7 +431,9 @@ pub async fn list_plans(
     let plans = store
         .read(move |conn| query::list(conn, &filter, &page))
         .await?;
-    Ok(pagination::respond(&req, plans, PlanListItem::from))
+    Ok(pagination::respond(&req, plans, |p| {
+        plan_fields::select(Plan::from(p), &fields)
+    }))
 }
 
 /// What to return beside the plan itself.

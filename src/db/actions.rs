@@ -106,6 +106,8 @@ pub struct ActionFilter {
     pub body_id: Option<String>,
     /// Overdue as of this day: due before it and not blue or green.
     pub overdue_on: Option<NaiveDate>,
+    /// Whether the action has no due date and does not repeat.
+    pub undated: Option<bool>,
     pub due_before: Option<NaiveDate>,
     pub due_after: Option<NaiveDate>,
     pub updated_since: Option<NaiveDateTime>,
@@ -191,6 +193,21 @@ pub fn list(
                 .is_null()
                 .or(actions::brag.ne_all([Brag::Blue, Brag::Green])),
         );
+    }
+    match filter.undated {
+        Some(true) => {
+            query = query
+                .filter(actions::due_date.is_null())
+                .filter(actions::recurring.eq(false));
+        }
+        Some(false) => {
+            query = query.filter(
+                actions::due_date
+                    .is_not_null()
+                    .or(actions::recurring.eq(true)),
+            );
+        }
+        None => {}
     }
     if let Some(day) = filter.due_before {
         query = query.filter(actions::due_date.lt(day));

@@ -149,6 +149,34 @@ pub fn target_status(
     }
 }
 
+text_enum! {
+    /// A field of a plan, as `GET /plans?fields=` names it.
+    PlanField {
+        Id = "id",
+        Ref = "ref",
+        Title = "title",
+        Kind = "kind",
+        Summary = "summary",
+        Vision = "vision",
+        Period = "period",
+        Status = "status",
+        LeadBodyId = "lead_body_id",
+        LeadBody = "lead_body",
+        SeniorResponsibleOwnerIds = "senior_responsible_owner_ids",
+        SeniorResponsibleOwners = "senior_responsible_owners",
+        PartnerOrganisationIds = "partner_organisation_ids",
+        PartnerOrganisations = "partner_organisations",
+        Published = "published",
+        SourceDocument = "source_document",
+        ExternalRefs = "external_refs",
+        Version = "version",
+        CreatedAt = "created_at",
+        CreatedBy = "created_by",
+        UpdatedAt = "updated_at",
+        UpdatedBy = "updated_by",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

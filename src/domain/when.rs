@@ -1,6 +1,10 @@
 //! Start and due dates as plans write them: "July 2024", "Sep 2024", "Termly from
-//! Sep 2024", "TBD", "Before each quarterly board". The wording is always kept; a
-//! date is read from it where one can be, as the first and last day it covers.
+//! Sep 2024", "TBD", "Before each quarterly board", "Oct 2024 Jan 2025 Apr 2025
+//! Jul 2025". The wording is always kept; a date is read from it where one can be,
+//! as the first and last day it covers. Wording that names several dates is a
+//! schedule: it runs from its first to its last, and its next date is the first
+//! one not yet passed. Wording that repeats has a next date where its cadence
+//! can be computed (quarterly, termly, monthly, weekly, annually).
 
 use chrono::{Datelike, NaiveDate};
 
@@ -64,7 +68,11 @@ pub fn read(wording: &str) -> Reading {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let Some((from, to)) = first_period(&words) else {
+    let periods = periods(&words);
+    let (Some(from), Some(to)) = (
+        periods.iter().map(|p| p.0).min(),
+        periods.iter().map(|p| p.1).max(),
+    ) else {
         return Reading {
             recurring,
             ..Reading::default()
@@ -86,30 +94,123 @@ pub fn read(wording: &str) -> Reading {
     }
 }
 
-/// The first "Month Year", "Day Month Year" or bare year in the words.
-fn first_period(words: &[&str]) -> Option<(NaiveDate, NaiveDate)> {
-    for (i, word) in words.iter().enumerate() {
+/// Words that may stand between a month and its year: "Oct half term 2025".
+const BETWEEN_MONTH_AND_YEAR: &[&str] = &["half", "term", "end", "early", "mid", "late", "of"];
+
+/// Every "Month Year", "Day Month Year" or bare year in the words, in order, as
+/// the first and last day each covers.
+fn periods(words: &[&str]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
         if let Some(month) = month_of(word) {
-            let year = words.get(i + 1).and_then(|w| year_of(w))?;
+            let between = words[i + 1..]
+                .iter()
+                .take_while(|w| BETWEEN_MONTH_AND_YEAR.contains(w))
+                .count()
+                .min(2);
+            let at = i + 1 + between;
+            let Some(year) = words.get(at).and_then(|w| year_of(w)) else {
+                i += 1;
+                continue;
+            };
             let day = i.checked_sub(1).and_then(|j| words.get(j)).and_then(|w| {
                 w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
                     .parse::<u32>()
                     .ok()
             });
-            let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-            return match day.and_then(|d| NaiveDate::from_ymd_opt(year, month, d)) {
-                Some(exact) => Some((exact, exact)),
-                None => Some((first, last_day_of_month(first))),
-            };
+            if let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) {
+                found.push(
+                    match day.and_then(|d| NaiveDate::from_ymd_opt(year, month, d)) {
+                        Some(exact) => (exact, exact),
+                        None => (first, last_day_of_month(first)),
+                    },
+                );
+            }
+            i = at + 1;
+            continue;
         }
         if let Some(year) = year_of(word) {
-            return Some((
-                NaiveDate::from_ymd_opt(year, 1, 1)?,
-                NaiveDate::from_ymd_opt(year, 12, 31)?,
-            ));
+            if let (Some(first), Some(last)) = (
+                NaiveDate::from_ymd_opt(year, 1, 1),
+                NaiveDate::from_ymd_opt(year, 12, 31),
+            ) {
+                found.push((first, last));
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The next date the wording falls due on or after `today`: the first date of
+/// a schedule not yet passed, or a repeating wording's next occurrence (not
+/// before its start). `None` where there is none left, or none can be computed.
+pub fn next_due(wording: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let text = wording.trim().to_ascii_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let periods = periods(&words);
+    let cadence = Cadence::of(&text);
+    match cadence {
+        Some(cadence) => {
+            let start = periods.first().map_or(today, |p| p.0).max(today);
+            Some(cadence.next_end(start))
+        }
+        None if periods.len() > 1 => periods.iter().map(|p| p.1).find(|end| *end >= today),
+        None => None,
+    }
+}
+
+/// How often repeating wording falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cadence {
+    Weekly,
+    Monthly,
+    Quarterly,
+    /// English school terms, taken to end in December, March and July.
+    Termly,
+    Annually,
+}
+
+impl Cadence {
+    fn of(text: &str) -> Option<Cadence> {
+        [
+            ("weekly", Cadence::Weekly),
+            ("monthly", Cadence::Monthly),
+            ("quarterly", Cadence::Quarterly),
+            ("termly", Cadence::Termly),
+            ("annually", Cadence::Annually),
+            ("yearly", Cadence::Annually),
+        ]
+        .iter()
+        .find(|(word, _)| text.contains(word))
+        .map(|(_, c)| *c)
+    }
+
+    /// The last day of the period (week, month, quarter, term, year) holding `day`.
+    fn next_end(self, day: NaiveDate) -> NaiveDate {
+        let month_end = |month: u32| {
+            NaiveDate::from_ymd_opt(day.year(), month, 1).map_or(day, last_day_of_month)
+        };
+        match self {
+            Cadence::Weekly => {
+                let to_sunday = 6 - day.weekday().num_days_from_monday();
+                day + chrono::Days::new(u64::from(to_sunday))
+            }
+            Cadence::Monthly => month_end(day.month()),
+            Cadence::Quarterly => month_end(day.month().div_ceil(3) * 3),
+            Cadence::Termly => match day.month() {
+                1..=3 => month_end(3),
+                4..=7 => month_end(7),
+                _ => month_end(12),
+            },
+            Cadence::Annually => month_end(12),
         }
     }
-    None
 }
 
 fn month_of(word: &str) -> Option<u32> {
@@ -198,6 +299,63 @@ mod tests {
             Reading {
                 from: d(2028, 1, 1),
                 to: d(2028, 12, 31),
+                recurring: false
+            }
+        );
+    }
+
+    #[test]
+    fn several_dates_are_a_schedule_due_on_its_last() {
+        let reading = read("Oct 2024 Jan 2025 Apr 2025 Jul 2025");
+        assert_eq!((reading.from, reading.to), (d(2024, 10, 1), d(2025, 7, 31)));
+        assert!(!reading.recurring);
+        assert_eq!(read("Nov 2024 May 2025").to, d(2025, 5, 31));
+        assert_eq!(read("Oct 2024 Apr 2024").from, d(2024, 4, 1));
+        let today = NaiveDate::from_ymd_opt(2025, 2, 10).unwrap();
+        assert_eq!(
+            next_due("Oct 2024 Jan 2025 Apr 2025 Jul 2025", today),
+            d(2025, 4, 30)
+        );
+        let later = NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+        assert_eq!(next_due("Oct 2024 Jan 2025 Apr 2025 Jul 2025", later), None);
+        assert_eq!(
+            next_due("July 2025", today),
+            None,
+            "one date is no schedule"
+        );
+    }
+
+    #[test]
+    fn repeating_wording_falls_due_at_the_end_of_its_next_period() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(next_due("Quarterly", today), d(2026, 12, 31));
+        assert_eq!(
+            next_due("Quarterly at SEND Executive board", today),
+            d(2026, 12, 31)
+        );
+        assert_eq!(
+            next_due("Before each quarterly board", d(2026, 1, 5).unwrap()),
+            d(2026, 3, 31)
+        );
+        assert_eq!(next_due("Termly from Sep 2024", today), d(2026, 12, 31));
+        assert_eq!(
+            next_due("Termly from Sep 2024", d(2026, 4, 2).unwrap()),
+            d(2026, 7, 31)
+        );
+        assert_eq!(next_due("Termly from Sep 2027", today), d(2027, 12, 31));
+        assert_eq!(next_due("Monthly", today), d(2026, 11, 30));
+        assert_eq!(next_due("Weekly", today), d(2026, 12, 6));
+        assert_eq!(next_due("Ongoing", today), None);
+        assert_eq!(next_due("TBD", today), None);
+    }
+
+    #[test]
+    fn a_half_term_is_read_in_its_month() {
+        assert_eq!(
+            read("Oct half term 2025"),
+            Reading {
+                from: d(2025, 10, 1),
+                to: d(2025, 10, 31),
                 recurring: false
             }
         );

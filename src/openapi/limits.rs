@@ -19,7 +19,6 @@ pub const SHARED: &[(&str, &str)] = &[
     ("BodyEntry", "GovernanceBodyInput"),
     ("ReadingBatchItem", "ReadingInput"),
     ("Plan", "PlanInput"),
-    ("PlanListItem", "PlanInput"),
     ("Priority", "PriorityInput"),
     ("Outcome", "OutcomeInput"),
     ("Action", "ActionInput"),

@@ -7,6 +7,7 @@ mod bundles;
 mod cli;
 mod crash;
 mod csv;
+mod dates;
 mod demo;
 mod errors;
 mod exposure;

@@ -145,23 +145,55 @@ async fn plans_priorities_and_measures_name_their_bodies_owners_and_partners() {
 }
 
 #[tokio::test]
-async fn a_list_of_plans_leaves_the_long_texts_to_the_plan_itself() {
+async fn a_list_of_plans_is_short_with_fields_and_whole_without() {
     let demo = Demo::start().await;
-    let listed = demo.all("/api/v1/plans").await;
-    assert_eq!(listed.len(), 5);
-    for plan in &listed {
-        assert!(plan.get("summary").is_none() && plan.get("vision").is_none());
-        let full = demo
-            .json(&format!("/api/v1/plans/{}", plan["id"].as_str().unwrap()))
-            .await;
-        assert!(full["summary"].as_str().is_some_and(|s| s.len() > 200));
-        assert_eq!(plan["title"], full["title"]);
-        assert_eq!(plan["partner_organisations"], full["partner_organisations"]);
+    let whole = demo.all("/api/v1/plans").await;
+    assert_eq!(whole.len(), 5);
+    assert!(whole.iter().all(|p| p["summary"].as_str().is_some()));
+    let short = demo.all("/api/v1/plans?fields=ref,title,status").await;
+    assert_eq!(short.len(), 5);
+    for (brief, full) in short.iter().zip(&whole) {
+        for gone in [
+            "summary",
+            "vision",
+            "lead_body",
+            "lead_body_id",
+            "source_document",
+        ] {
+            assert!(brief.get(gone).is_none(), "{gone} in {brief}");
+        }
+        for kept in [
+            "id",
+            "ref",
+            "title",
+            "status",
+            "partner_organisations",
+            "version",
+        ] {
+            assert_eq!(brief[kept], full[kept], "{kept}");
+        }
     }
-    let page = demo.app.get("/api/v1/plans").await.text().await.unwrap();
+    let named = demo.all("/api/v1/plans?fields=ref,Vision").await;
+    assert!(named.iter().any(|p| p["vision"].as_str().is_some()));
+    assert!(named.iter().all(|p| p.get("summary").is_none()));
+    let page = demo
+        .app
+        .get("/api/v1/plans?fields=ref,title")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let full_page = demo.app.get("/api/v1/plans").await.text().await.unwrap();
     assert!(
-        page.len() < 8_000,
-        "the list of five plans is {} bytes",
-        page.len()
+        page.len() * 3 < full_page.len(),
+        "{} bytes with fields, {} without",
+        page.len(),
+        full_page.len()
     );
+    crate::helpers::problem(
+        demo.app.get("/api/v1/plans?fields=ref,colour").await,
+        400,
+        "invalid_query",
+    )
+    .await;
 }
