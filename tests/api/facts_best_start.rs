@@ -335,3 +335,29 @@ async fn the_best_start_delivery_group_reports_direct_and_dotted() {
         "parent/carer voice within governance"
     );
 }
+
+#[tokio::test]
+async fn two_year_old_take_up_is_two_readings_with_their_sources() {
+    let demo = Demo::start().await;
+    let measure = demo.measure(PLAN, "Aim2/M1").await;
+    assert_eq!(measure["title"], "Take-up of early learning for 2 year olds entitlement.");
+    let readings = demo.readings_of(PLAN, "Aim2/M1").await;
+    let found: Vec<(&str, f64, &str)> = readings
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap(),
+                r["value"].as_f64().unwrap(),
+                r["source_system"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Spring 2025", 79.0, "School census, Spring 2025"),
+            ("Latest DfE termly scorecard", 89.0, "DfE termly scorecard"),
+        ]
+    );
+    assert!(readings.iter().all(|r| r["cohort"] == "All"));
+}
