@@ -235,6 +235,7 @@ fn fill_plan(
                         priority_id: None,
                         outcome_id: Some(outcome.row.id.clone()),
                         monitored_in: None,
+                        details_in: None,
                         fields: actions::ActionFields {
                             priority_id: String::new(),
                             outcome_id: None,
@@ -248,6 +249,8 @@ fn fill_plan(
                             brag: BRAGS[rng.next(BRAGS.len())],
                             monitored_in_type: None,
                             monitored_in_id: None,
+                            details_in_type: None,
+                            details_in_id: None,
                             completed_on: None,
                             previous_refs: "[]".into(),
                             position: n as i32,

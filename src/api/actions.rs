@@ -119,6 +119,11 @@ pub struct Action {
     pub overdue: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitored_in: Option<MonitoredIn>,
+    /// The outcome or priority the wording sends the reader to ("See Afl4.1 for
+    /// details", "Actions as per Af1.1" printed with a typo), as a link: the
+    /// wording stays as printed in `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details_in: Option<MonitoredIn>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
     pub previous_refs: Vec<String>,
@@ -149,6 +154,14 @@ impl From<ActionRecord> for Action {
                 row.monitored_in_type,
                 row.monitored_in_id.clone(),
                 a.monitored_in_ref,
+            ) {
+                (Some(target), Some(id), Some(r#ref)) => Some(MonitoredIn { target, id, r#ref }),
+                _ => None,
+            },
+            details_in: match (
+                row.details_in_type,
+                row.details_in_id.clone(),
+                a.details_in_ref,
             ) {
                 (Some(target), Some(id), Some(r#ref)) => Some(MonitoredIn { target, id, r#ref }),
                 _ => None,
@@ -222,6 +235,12 @@ pub struct ActionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "Afl4.1")]
     pub monitored_in: Option<String>,
+    /// The ref of an outcome or priority of the same plan that the wording sends
+    /// the reader to for details ("See Afl4.1 for details").
+    #[validate(custom(function = rules::reference))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Afl4.1")]
+    pub details_in: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
     #[validate(length(max = 20))]
@@ -258,6 +277,7 @@ impl From<ActionInput> for ActionWrite {
             priority_id: input.priority_id,
             outcome_id: input.outcome_id,
             monitored_in: input.monitored_in,
+            details_in: input.details_in,
             fields: ActionFields {
                 priority_id: String::new(),
                 outcome_id: None,
@@ -271,6 +291,8 @@ impl From<ActionInput> for ActionWrite {
                 brag: input.brag,
                 monitored_in_type: None,
                 monitored_in_id: None,
+                details_in_type: None,
+                details_in_id: None,
                 completed_on: input.completed_on,
                 previous_refs: refs_to_text(&input.previous_refs),
                 position: input.position,
@@ -319,6 +341,7 @@ impl Resource for Actions {
             due: row.due_text.clone(),
             brag: row.brag,
             monitored_in: a.monitored_in_ref.clone(),
+            details_in: a.details_in_ref.clone(),
             completed_on: row.completed_on,
             previous_refs: refs_from_text(&row.previous_refs),
             external_refs: a.external_refs.clone(),

@@ -43,6 +43,8 @@ pub struct ActionRow {
     pub created_by: String,
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
+    pub details_in_type: Option<RefTarget>,
+    pub details_in_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -60,6 +62,8 @@ pub struct ActionFields {
     pub brag: Option<Brag>,
     pub monitored_in_type: Option<RefTarget>,
     pub monitored_in_id: Option<String>,
+    pub details_in_type: Option<RefTarget>,
+    pub details_in_id: Option<String>,
     pub completed_on: Option<NaiveDate>,
     pub previous_refs: String,
     pub position: i32,
@@ -73,6 +77,8 @@ pub struct Action {
     pub lead_names: Vec<Named>,
     /// The ref of what it is monitored in, looked up now so a renamed target shows.
     pub monitored_in_ref: Option<String>,
+    /// The ref of the outcome or priority its wording sends the reader to.
+    pub details_in_ref: Option<String>,
     pub external_refs: Vec<ExternalRef>,
 }
 
@@ -85,6 +91,7 @@ pub struct ActionWrite {
     pub priority_id: Option<String>,
     pub outcome_id: Option<String>,
     pub monitored_in: Option<String>,
+    pub details_in: Option<String>,
     pub fields: ActionFields,
     pub leads: Vec<String>,
     pub external_refs: Vec<ExternalRef>,
@@ -245,6 +252,10 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Actio
                 .monitored_in_id
                 .as_ref()
                 .and_then(|id| refs.get(id).cloned()),
+            details_in_ref: row
+                .details_in_id
+                .as_ref()
+                .and_then(|id| refs.get(id).cloned()),
             row,
         })
         .collect())
@@ -258,8 +269,14 @@ fn monitored_refs(
     use super::schema::outcomes as outcome_table;
     let of = |t: RefTarget| -> Vec<String> {
         rows.iter()
-            .filter(|r| r.monitored_in_type == Some(t))
-            .filter_map(|r| r.monitored_in_id.clone())
+            .flat_map(|r| {
+                [
+                    (r.monitored_in_type, &r.monitored_in_id),
+                    (r.details_in_type, &r.details_in_id),
+                ]
+            })
+            .filter(|(kind, _)| *kind == Some(t))
+            .filter_map(|(_, id)| id.clone())
             .collect()
     };
     let mut refs: Vec<(String, String)> = Vec::new();
@@ -398,6 +415,29 @@ fn resolve(
     };
     write.fields.monitored_in_type = kind;
     write.fields.monitored_in_id = id;
+    let (kind, id) = match &write.details_in {
+        Some(r) => match resolve_ref(conn, plan, r)? {
+            Some((RefTarget::Action, _)) => {
+                return Err(StoreError::Invalid {
+                    field: "details_in".into(),
+                    code: "not_outcome_or_priority",
+                    message: format!(
+                        "{r:?} is an action; details_in names an outcome or a priority"
+                    ),
+                })
+            }
+            Some((kind, id)) => (Some(kind), Some(id)),
+            None => {
+                return Err(StoreError::UnknownReference {
+                    field: "details_in".into(),
+                    id: r.clone(),
+                })
+            }
+        },
+        None => (None, None),
+    };
+    write.fields.details_in_type = kind;
+    write.fields.details_in_id = id;
     priorities::check_ref_free(conn, RefTarget::Action, plan, &write.fields.ref_, own_id)?;
     Ok(write)
 }

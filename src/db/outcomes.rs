@@ -247,6 +247,13 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
                 .count()
                 .get_result::<i64>(tx.conn)?,
         ),
+        (
+            "actions sending readers to it for details",
+            actions::table
+                .filter(actions::details_in_id.eq(id))
+                .count()
+                .get_result::<i64>(tx.conn)?,
+        ),
     ]);
     super::refuse_if_referenced(refs)?;
     links::remove_parent(tx.conn, id)?;

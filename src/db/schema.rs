@@ -171,6 +171,8 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        details_in_type -> Nullable<Text>,
+        details_in_id -> Nullable<Text>,
     }
 }
 

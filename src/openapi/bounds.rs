@@ -274,7 +274,7 @@ fn string_bounds(schema: &mut Map<String, Value>, owner: &str, field: &str, fore
             None => match field {
                 "next" => (Some("uri-reference"), None, URL_LENGTH),
                 "next_cursor" | "cursor" => (None, Some(CURSOR_PATTERN), CURSOR_LENGTH),
-                "ref" | "previous_ref" | "monitored_in" | "plan_ref" => {
+                "ref" | "previous_ref" | "monitored_in" | "details_in" | "plan_ref" => {
                     (None, Some(REFERENCE_PATTERN), 64)
                 }
                 "code" if matches!(owner, "Problem" | "FieldError") => (None, Some(CODE_WORDS), 64),

@@ -340,7 +340,10 @@ async fn the_best_start_delivery_group_reports_direct_and_dotted() {
 async fn two_year_old_take_up_is_two_readings_with_their_sources() {
     let demo = Demo::start().await;
     let measure = demo.measure(PLAN, "Aim2/M1").await;
-    assert_eq!(measure["title"], "Take-up of early learning for 2 year olds entitlement.");
+    assert_eq!(
+        measure["title"],
+        "Take-up of early learning for 2 year olds entitlement."
+    );
     let readings = demo.readings_of(PLAN, "Aim2/M1").await;
     let found: Vec<(&str, f64, &str)> = readings
         .iter()

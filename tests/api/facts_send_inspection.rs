@@ -6,7 +6,10 @@
 
 use serde_json::{json, Value};
 
-use crate::demo::{texts, Demo};
+use crate::{
+    demo::{texts, Demo},
+    helpers::problem,
+};
 
 const PLAN: &str = "SEND-LAIAP-2025";
 
@@ -484,9 +487,19 @@ async fn actions_monitored_elsewhere() {
 
     let afl1_2 = demo.action(PLAN, "Afl1.2/1").await;
     assert_eq!(
-        afl1_2["description"], "Actions as per Afl1.1",
-        "Afl1.2/1 text"
+        afl1_2["description"], "Actions as per Af1.1",
+        "Afl1.2/1 text as printed, typo and all"
     );
+    assert_eq!(
+        (
+            afl1_2["details_in"]["ref"].as_str(),
+            afl1_2["details_in"]["type"].as_str()
+        ),
+        (Some("Afl1.1"), Some("outcome")),
+        "the corrected reference beside the printed wording"
+    );
+    let afl1_1 = demo.outcome(PLAN, "Afl1.1").await;
+    assert_eq!(afl1_2["details_in"]["id"], afl1_1["id"]);
     assert_eq!(
         afl1_2["monitored_in"]["ref"], "Afl1",
         "Afl1.2/1: N/A (monitored in Afl1)"
@@ -516,6 +529,25 @@ async fn actions_monitored_elsewhere() {
         "See Afl3.5 for details",
         "Afl2.4 points at Afl3.5"
     );
+    // "See X for details" is a link to outcome X as well as text.
+    for (action, printed, outcome) in [
+        ("Afl2.1/1", "See Afl1.2 for details", "Afl1.2"),
+        ("Afl2.2/1", "See Afl4.1 for details", "Afl4.1"),
+        ("Afl2.3/1", "See Afl4.2 for details", "Afl4.2"),
+        ("Afl2.4/1", "See Afl3.5 for details", "Afl3.5"),
+        ("Afl4.2/1", "Actions as per Afl4.1", "Afl4.1"),
+        ("Afl4.3/1", "See Af15.4 for details", "Afl5.4"),
+    ] {
+        let a = demo.action(PLAN, action).await;
+        assert_eq!(a["description"], printed, "{action} as printed");
+        assert_eq!(
+            a["details_in"]["ref"], outcome,
+            "{action} links to {outcome}"
+        );
+        assert_eq!(a["details_in"]["type"], "outcome", "{action}");
+        let target = demo.outcome(PLAN, outcome).await;
+        assert_eq!(a["details_in"]["id"], target["id"], "{action}");
+    }
 
     let afl4_2 = demo.action(PLAN, "Afl4.2/1").await;
     assert_eq!(
@@ -697,5 +729,44 @@ async fn governance_in_monitoring_this_plan() {
             .unwrap_or("")
             .contains("available for consideration by the City Council's Scrutiny Committee"),
         "the plan is available to the City Council's Scrutiny Committee"
+    );
+}
+
+#[tokio::test]
+async fn a_details_link_names_an_outcome_or_priority_and_holds_it() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let plan = demo.plan_id(PLAN).await;
+    let outcome = demo.outcome(PLAN, "Afl3.3").await;
+    let create = |details_in: &str| {
+        serde_json::json!({
+            "outcome_id": outcome["id"], "ref": format!("Afl3.3/9{}", details_in.len()),
+            "description": "See Afl4.1 for details", "details_in": details_in
+        })
+    };
+    let path = format!("/api/v1/plans/{plan}/actions");
+    let to_action = app.post(&path, &create("Afl3.3/7")).await;
+    let body = problem(to_action, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "details_in");
+    let unknown = app.post(&path, &create("Afl9.9")).await;
+    problem(unknown, 422, "validation_failed").await;
+    let linked = app.create(&path, &create("Afl4.1")).await;
+    assert_eq!(linked["details_in"]["ref"], "Afl4.1");
+
+    // The outcome it sends readers to cannot go while the link holds.
+    let afl4_1 = demo.outcome(PLAN, "Afl4.1").await;
+    let gone = app
+        .delete_if(
+            &format!("/api/v1/outcomes/{}", afl4_1["id"].as_str().unwrap()),
+            Some("*"),
+        )
+        .await;
+    let refused = problem(gone, 409, "still_referenced").await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("actions sending readers to it for details"),
+        "{refused}"
     );
 }

@@ -175,7 +175,7 @@ pub struct OutcomeEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"ref": "Afl4.2/1", "description": "Actions as per Afl4.1", "leads": ["SEND Area Partnership Manager"], "monitored_in": "Afl4.1"}))]
+#[schema(example = json!({"ref": "Afl4.2/1", "description": "Actions as per Afl4.1", "leads": ["SEND Area Partnership Manager"], "monitored_in": "Afl4.1", "details_in": "Afl4.1"}))]
 pub struct ActionEntry {
     pub r#ref: String,
     pub description: String,
@@ -192,6 +192,10 @@ pub struct ActionEntry {
     /// The ref of a priority, outcome or action of the plan that monitors this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitored_in: Option<String>,
+    /// The ref of an outcome or priority of the plan the wording sends the reader
+    /// to for details; the wording itself stays as printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details_in: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -454,6 +454,18 @@ fn references(bundle: &Bundle, d: &Defined<'_>, errors: &mut Errors) {
                 "priority, outcome or action",
             );
         }
+        if let Some(target) = action
+            .details_in
+            .as_ref()
+            .filter(|t| !d.outcomes.contains(t.as_str()))
+        {
+            need(
+                &d.priorities,
+                target,
+                join(&path, "details_in"),
+                "outcome or priority",
+            );
+        }
     }
     for (i, m) in bundle.measures.iter().enumerate() {
         let path = format!("measures[{i}]");
