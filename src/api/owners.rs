@@ -91,7 +91,8 @@ impl TopLevel for Owners {
     "kind": "post",
     "name": "Director of Children's Services",
     "organisation_id": "019ab3c4-5e6f-7a00-8b00-0000000000a1",
-    "holders": [{"name": "Mac Heath", "from": "2021-04-01"}],
+    "holders": [{"name": "Michael Bracey", "from": "2015-04-01", "to": "2016-03-31"}, {"name": "Mac Heath", "from": "2021-04-01"}],
+    "current_holder": {"name": "Mac Heath", "from": "2021-04-01"},
     "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
@@ -111,8 +112,12 @@ pub struct Owner {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Who has held the post, oldest first (posts only).
+    /// Who has held the post, oldest first (posts only), with the dates they held it.
     pub holders: Vec<Holder>,
+    /// Who holds the post now: the holder without an end date (the latest listed
+    /// when several have none); absent when every holder has left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_holder: Option<Holder>,
     /// Partner systems' ids for this owner.
     pub external_refs: Vec<ExternalRef>,
     pub version: i64,
@@ -152,6 +157,13 @@ impl From<OwnerRecord> for Owner {
             organisation_id: row.organisation_id,
             email: row.email,
             description: row.description,
+            current_holder: owner
+                .holders
+                .iter()
+                .rev()
+                .find(|h| h.ended_on.is_none())
+                .cloned()
+                .map(Holder::from),
             holders: owner.holders.into_iter().map(Holder::from).collect(),
             external_refs: owner.external_refs,
             version: row.version,

@@ -310,3 +310,36 @@ async fn the_senior_leadership_team_leads_the_plan() {
         "Head of Youth Offending Service Lee Westlake"
     );
 }
+
+/// The post of this name at MKCC.
+async fn mkcc_post(demo: &Demo, name: &str) -> serde_json::Value {
+    demo.all("/api/v1/owners?organisation=MKCC&kind=post&limit=200")
+        .await
+        .into_iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("the post {name}"))
+}
+
+#[tokio::test]
+async fn post_holders_carry_their_dates_and_the_current_holder_has_no_end() {
+    let demo = Demo::start().await;
+    let dcs = mkcc_post(&demo, "Director of Children's Services").await;
+    assert_eq!(dcs["holders"], serde_json::json!([{"name": "Mac Heath"}]));
+    assert_eq!(
+        dcs["current_holder"],
+        serde_json::json!({"name": "Mac Heath"})
+    );
+
+    let chief = mkcc_post(&demo, "Chief Executive").await;
+    assert_eq!(
+        chief["holders"],
+        serde_json::json!([{"name": "Carole Mills", "from": "2015-04-01", "to": "2016-03-31"}])
+    );
+    assert!(chief.get("current_holder").is_none(), "{chief}");
+
+    let people = mkcc_post(&demo, "Corporate Director - People").await;
+    assert_eq!(people["holders"][0]["name"], "Michael Bracey");
+    assert_eq!(people["holders"][0]["to"], "2016-03-31");
+    let deputy = mkcc_post(&demo, "Deputy Director of Public Health").await;
+    assert_eq!(deputy["current_holder"]["name"], "Marimba Carr");
+}
