@@ -208,27 +208,40 @@ pub fn snapshots_around(
     versions: &[(String, String, i64)],
 ) -> Result<std::collections::HashMap<(String, i64), serde_json::Value>, StoreError> {
     let mut found = std::collections::HashMap::new();
-    for chunk in versions.chunks(200) {
-        let ids: Vec<&str> = chunk.iter().map(|(_, id, _)| id.as_str()).collect();
-        let wanted: Vec<i64> = chunk.iter().flat_map(|(_, _, v)| [*v, *v - 1]).collect();
-        let rows: Vec<(String, String, i64, String)> = revisions::table
-            .filter(revisions::resource_id.eq_any(&ids))
-            .filter(revisions::version.eq_any(&wanted))
-            .select((
-                revisions::resource_type,
-                revisions::resource_id,
-                revisions::version,
-                revisions::snapshot,
-            ))
-            .load(conn)?;
-        for (kind, id, version, snapshot) in rows {
-            let asked = chunk
-                .iter()
-                .any(|(k, i, v)| *k == kind && *i == id && (*v == version || *v - 1 == version));
-            if asked {
-                let value = serde_json::from_str(&snapshot)
-                    .map_err(|e| StoreError::Internal(format!("a stored snapshot: {e}")))?;
-                found.insert((id, version), value);
+    let mut kinds: Vec<&str> = versions.iter().map(|(t, _, _)| t.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    // One query per resource type, each a lookup on the revisions' key (type,
+    // id, version) rather than a scan of every revision.
+    for kind in kinds {
+        let of_kind: Vec<(String, String, i64)> = versions
+            .iter()
+            .filter(|(t, _, _)| t == kind)
+            .cloned()
+            .collect();
+        for chunk in of_kind.chunks(200) {
+            let ids: Vec<&str> = chunk.iter().map(|(_, id, _)| id.as_str()).collect();
+            let wanted: Vec<i64> = chunk.iter().flat_map(|(_, _, v)| [*v, *v - 1]).collect();
+            let rows: Vec<(String, String, i64, String)> = revisions::table
+                .filter(revisions::resource_type.eq(kind))
+                .filter(revisions::resource_id.eq_any(&ids))
+                .filter(revisions::version.eq_any(&wanted))
+                .select((
+                    revisions::resource_type,
+                    revisions::resource_id,
+                    revisions::version,
+                    revisions::snapshot,
+                ))
+                .load(conn)?;
+            for (kind, id, version, snapshot) in rows {
+                let asked = chunk.iter().any(|(k, i, v)| {
+                    *k == kind && *i == id && (*v == version || *v - 1 == version)
+                });
+                if asked {
+                    let value = serde_json::from_str(&snapshot)
+                        .map_err(|e| StoreError::Internal(format!("a stored snapshot: {e}")))?;
+                    found.insert((id, version), value);
+                }
             }
         }
     }
