@@ -59,11 +59,7 @@ pub const MEASURE_COLUMNS: &[&str] = &[
 ];
 
 /// The leads' names and their organisations' codes, each `; `-separated.
-fn leads_cells(
-    ids: &[String],
-    owners: &std::collections::HashMap<String, Named>,
-) -> (String, String) {
-    let named: Vec<&Named> = ids.iter().filter_map(|id| owners.get(id)).collect();
+fn leads_cells(named: &[Named]) -> (String, String) {
     let names = named.iter().map(|o| o.name.as_str()).collect::<Vec<_>>();
     let mut codes: Vec<&str> = named
         .iter()
@@ -78,10 +74,6 @@ fn actions_table(
     filter: action_rows::ActionFilter,
 ) -> Result<String, StoreError> {
     let rows = every(|page| action_rows::list(conn, &filter, page))?;
-    let owners = names::owners(
-        conn,
-        rows.iter().flat_map(|a| a.leads.iter().map(String::as_str)),
-    )?;
     let plans = names::plan_refs(conn, rows.iter().map(|a| a.row.plan_id.as_str()))?;
     let priorities = names::priorities(conn, rows.iter().map(|a| a.row.priority_id.as_str()))?;
     let updates = names::latest_updates(conn, rows.iter().map(|a| a.row.id.as_str()))?;
@@ -90,7 +82,7 @@ fn actions_table(
     push_row(&mut out, ACTION_COLUMNS);
     for action in &rows {
         let row = &action.row;
-        let (leads, organisations) = leads_cells(&action.leads, &owners);
+        let (leads, organisations) = leads_cells(&action.lead_names);
         let priority = priorities.get(&row.priority_id);
         let update = updates.get(&row.id);
         push_row(
@@ -134,11 +126,6 @@ fn measures_table(
     filter: measure_rows::MeasureFilter,
 ) -> Result<String, StoreError> {
     let rows = every(|page| measure_rows::list(conn, &filter, page))?;
-    let owners = names::owners(
-        conn,
-        rows.iter()
-            .filter_map(|m| m.row.team_responsible_id.as_deref()),
-    )?;
     let plans = names::plan_refs(conn, rows.iter().map(|m| m.row.plan_id.as_str()))?;
     let priorities = names::priorities(
         conn,
@@ -149,7 +136,7 @@ fn measures_table(
     push_row(&mut out, MEASURE_COLUMNS);
     for measure in &rows {
         let row = &measure.row;
-        let team = row.team_responsible_id.as_ref().and_then(|t| owners.get(t));
+        let team = measure.team.as_ref();
         // The All cohort's newest target, as the measure's own status follows it.
         let target = measure
             .targets
