@@ -134,6 +134,19 @@ pub struct Action {
     pub audit: Audit,
 }
 
+/// A stored cross-reference as a reader sees it, when all its parts are there.
+fn link(
+    target: Option<RefTarget>,
+    id: Option<String>,
+    r#ref: Option<String>,
+) -> Option<MonitoredIn> {
+    Some(MonitoredIn {
+        target: target?,
+        id: id?,
+        r#ref: r#ref?,
+    })
+}
+
 /// Whether an action due by `due` with status `brag` is overdue on `today`.
 pub fn is_overdue(due: Option<NaiveDate>, brag: Option<Brag>, today: NaiveDate) -> bool {
     due.is_some_and(|d| d < today) && !brag.is_some_and(Brag::is_complete)
@@ -150,22 +163,16 @@ impl From<ActionRecord> for Action {
                 .as_deref()
                 .and_then(|due| when::next_due(due, today)),
             undated: row.due_date.is_none() && !row.recurring,
-            monitored_in: match (
+            monitored_in: link(
                 row.monitored_in_type,
                 row.monitored_in_id.clone(),
                 a.monitored_in_ref,
-            ) {
-                (Some(target), Some(id), Some(r#ref)) => Some(MonitoredIn { target, id, r#ref }),
-                _ => None,
-            },
-            details_in: match (
+            ),
+            details_in: link(
                 row.details_in_type,
                 row.details_in_id.clone(),
                 a.details_in_ref,
-            ) {
-                (Some(target), Some(id), Some(r#ref)) => Some(MonitoredIn { target, id, r#ref }),
-                _ => None,
-            },
+            ),
             id: row.id.clone(),
             plan_id: row.plan_id.clone(),
             priority_id: row.priority_id.clone(),

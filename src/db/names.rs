@@ -39,6 +39,18 @@ fn unique<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     ids
 }
 
+/// The rows `load` gives for the distinct `ids`, asked a chunk at a time.
+fn in_chunks<'a, T>(
+    ids: impl IntoIterator<Item = &'a str>,
+    mut load: impl FnMut(&[&'a str]) -> Result<Vec<T>, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in unique(ids).chunks(CHUNK) {
+        rows.extend(load(chunk)?);
+    }
+    Ok(rows)
+}
+
 fn named(rows: Vec<(String, String, Option<String>)>) -> impl Iterator<Item = (String, Named)> {
     rows.into_iter().map(|(id, name, organisation)| {
         (
@@ -57,16 +69,14 @@ pub fn owners<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, Named>, StoreError> {
-    let mut found = HashMap::new();
-    for chunk in unique(ids).chunks(CHUNK) {
-        let rows = owners::table
+    let rows = in_chunks(ids, |chunk| {
+        Ok(owners::table
             .left_join(organisations::table)
             .filter(owners::id.eq_any(chunk))
             .select((owners::id, owners::name, organisations::code.nullable()))
-            .load(conn)?;
-        found.extend(named(rows));
-    }
-    Ok(found)
+            .load(conn)?)
+    })?;
+    Ok(named(rows).collect())
 }
 
 /// Organisations with their own code.
@@ -74,19 +84,17 @@ pub fn organisations<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, Named>, StoreError> {
-    let mut found = HashMap::new();
-    for chunk in unique(ids).chunks(CHUNK) {
-        let rows = organisations::table
+    let rows = in_chunks(ids, |chunk| {
+        Ok(organisations::table
             .filter(organisations::id.eq_any(chunk))
             .select((
                 organisations::id,
                 organisations::name,
                 organisations::code.nullable(),
             ))
-            .load(conn)?;
-        found.extend(named(rows));
-    }
-    Ok(found)
+            .load(conn)?)
+    })?;
+    Ok(named(rows).collect())
 }
 
 /// Governance bodies (no organisation of their own).
@@ -94,19 +102,18 @@ pub fn bodies<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, Named>, StoreError> {
-    let mut found = HashMap::new();
-    for chunk in unique(ids).chunks(CHUNK) {
-        let rows: Vec<(String, String)> = governance_bodies::table
+    let rows: Vec<(String, String)> = in_chunks(ids, |chunk| {
+        Ok(governance_bodies::table
             .filter(governance_bodies::id.eq_any(chunk))
             .select((governance_bodies::id, governance_bodies::name))
-            .load(conn)?;
-        found.extend(named(
-            rows.into_iter()
-                .map(|(id, name)| (id, name, None))
-                .collect(),
-        ));
-    }
-    Ok(found)
+            .load(conn)?)
+    })?;
+    Ok(named(
+        rows.into_iter()
+            .map(|(id, name)| (id, name, None))
+            .collect(),
+    )
+    .collect())
 }
 
 /// Plan id → ref.
@@ -114,15 +121,13 @@ pub fn plan_refs<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, String>, StoreError> {
-    let mut found = HashMap::new();
-    for chunk in unique(ids).chunks(CHUNK) {
-        let rows: Vec<(String, String)> = plans::table
+    let rows: Vec<(String, String)> = in_chunks(ids, |chunk| {
+        Ok(plans::table
             .filter(plans::id.eq_any(chunk))
             .select((plans::id, plans::ref_))
-            .load(conn)?;
-        found.extend(rows);
-    }
-    Ok(found)
+            .load(conn)?)
+    })?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Priority id → (ref, title).
@@ -130,15 +135,13 @@ pub fn priorities<'a>(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, (String, String)>, StoreError> {
-    let mut found = HashMap::new();
-    for chunk in unique(ids).chunks(CHUNK) {
-        let rows: Vec<(String, String, String)> = priorities::table
+    let rows: Vec<(String, String, String)> = in_chunks(ids, |chunk| {
+        Ok(priorities::table
             .filter(priorities::id.eq_any(chunk))
             .select((priorities::id, priorities::ref_, priorities::title))
-            .load(conn)?;
-        found.extend(rows.into_iter().map(|(id, r, t)| (id, (r, t))));
-    }
-    Ok(found)
+            .load(conn)?)
+    })?;
+    Ok(rows.into_iter().map(|(id, r, t)| (id, (r, t))).collect())
 }
 
 /// An action's newest status update, as a board reads it.
