@@ -46,7 +46,7 @@ export WAYMARK_SOAK_DELAY_MS=${WAYMARK_SOAK_DELAY_MS:-8}
 (
   start=$(date +%s)
   while kill -0 "$server" 2>/dev/null; do
-    echo "$(($(date +%s) - start)) $(awk '/VmRSS/ {print $2}' "/proc/$server/status")"
+    echo "$(($(date +%s) - start)) $(awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ {printf "%s ", $2} /^Threads:/ {t = $2} END {printf "%s", t}' "/proc/$server/status")"
     sleep 5
   done
 ) >"$work/rss" &
@@ -56,11 +56,14 @@ echo "soak: $seconds s of mixed traffic on $(echo "$url" | cut -d: -f1), 16 conn
 wrk -t2 -c16 -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $token" \
   -s benches/mixed.lua "http://127.0.0.1:$port" >"$work/wrk"
 kill "$sampler" 2>/dev/null || true
+mkdir -p target && cp "$work/rss" target/soak-memory.txt
 cat "$work/wrk"
 python3 - "$work/wrk" "$work/rss" "$warmup" <<'EOF'
 import re, sys
 wrk, rss, warmup = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3])
-samples = [tuple(map(int, l.split())) for l in open(rss) if len(l.split()) == 2]
+# Each line: seconds, then VmRSS, RssAnon, RssFile, RssShmem in KiB, then threads.
+rows = [list(map(int, l.split())) for l in open(rss) if len(l.split()) == 6]
+samples = [(r[0], r[1]) for r in rows]
 total = int(re.search(r"(\d+) requests in", wrk).group(1))
 non2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", wrk) or [0, 0])[1])
 socket = re.search(r"Socket errors: (.*)", wrk)
@@ -70,6 +73,11 @@ peak = max(kib for _, kib in samples)
 print(f"requests: {total}, non-2xx: {non2xx}, socket errors: {socket.group(1) if socket else 'none'}")
 print(f"resident memory: {samples[0][1] / 1024:.1f} MiB at start, {settled / 1024:.1f} MiB at {warmup} s, "
       f"peak {peak / 1024:.1f} MiB, last {samples[-1][1] / 1024:.1f} MiB ({len(samples)} samples)")
+if rows:
+    first, last = rows[0], rows[-1]
+    print("of which: heap (anon) {:.1f} -> {:.1f} MiB, file-backed {:.1f} -> {:.1f} MiB, shared memory {:.1f} -> {:.1f} MiB".format(
+        first[2] / 1024, last[2] / 1024, first[3] / 1024, last[3] / 1024, first[4] / 1024, last[4] / 1024))
+    print(f"threads: {min(r[5] for r in rows)} to {max(r[5] for r in rows)}")
 failures = []
 if total == 0:
     failures.append("no requests were made")

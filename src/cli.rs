@@ -100,6 +100,7 @@ fn init_logging() {
 }
 
 fn serve() -> Result<(), String> {
+    crate::memory::limit_arenas();
     init_logging();
     let config = Config::from_env().map_err(|e| e.to_string())?;
     actix_web::rt::System::new().block_on(async move {

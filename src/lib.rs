@@ -22,6 +22,8 @@ pub mod db;
 pub mod domain;
 /// The one error type and its problem+json rendering.
 pub mod error;
+/// glibc allocator settings for a long-running server.
+pub mod memory;
 /// The OpenAPI document.
 pub mod openapi;
 /// Property tests (proptest) of the code that reads untrusted text.

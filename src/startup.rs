@@ -49,7 +49,7 @@ impl Application {
                 variable: "WAYMARK_HOST",
                 message: format!("cannot start the HTTP server: {e}"),
             })?;
-        release_startup_memory();
+        crate::memory::release_freed();
         Ok(Application {
             port,
             server,
@@ -85,16 +85,6 @@ impl Application {
             futures_util::future::Either::Left((served, _)) => served,
             futures_util::future::Either::Right(((), server)) => server.await,
         }
-    }
-}
-
-/// Hands back to the system what start-up freed (building the OpenAPI document,
-/// loading the demo plans): glibc keeps it in the heap otherwise, some 14 MB.
-fn release_startup_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
