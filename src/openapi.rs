@@ -26,9 +26,8 @@ use utoipa::{
 use crate::{
     api::problems::{add_problem, problem, BAD_QUERY, STALE},
     api::{
-        actions, bodies, bundles, changes, history, measures, operations, organisations, outcomes,
-        owners, pagination::Paginated, plans, priorities, reading_batches, readings, risks,
-        status_updates, webhooks,
+        actions, bodies, measures, organisations, outcomes, owners, pagination::Paginated, plans,
+        priorities, readings, risks, status_updates, webhooks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -50,114 +49,9 @@ use crate::{
         contact(name = "Waymark maintainers")
     ),
     servers((url = "/", description = "This deployment")),
-    paths(
-        operations::healthz,
-        operations::readyz,
-        operations::metrics,
-        organisations::list_organisations,
-        organisations::create_organisation,
-        organisations::find_organisation,
-        organisations::replace_organisation,
-        organisations::update_organisation,
-        organisations::delete_organisation,
-        owners::list_owners,
-        owners::create_owner,
-        owners::find_owner,
-        owners::replace_owner,
-        owners::update_owner,
-        owners::delete_owner,
-        bodies::list_bodies,
-        bodies::create_body,
-        bodies::find_body,
-        bodies::replace_body,
-        bodies::update_body,
-        bodies::delete_body,
-        plans::list_plans,
-        plans::create_plan,
-        plans::find_plan,
-        plans::replace_plan,
-        plans::update_plan,
-        plans::delete_plan,
-        bundles::import_bundle,
-        bundles::export_bundle,
-        priorities::list_plan_priorities,
-        priorities::create_priority,
-        priorities::list_priorities,
-        priorities::find_priority,
-        priorities::replace_priority,
-        priorities::update_priority,
-        priorities::delete_priority,
-        outcomes::list_plan_outcomes,
-        outcomes::create_outcome,
-        outcomes::list_outcomes,
-        outcomes::find_outcome,
-        outcomes::replace_outcome,
-        outcomes::update_outcome,
-        outcomes::delete_outcome,
-        actions::list_plan_actions,
-        actions::create_action,
-        actions::list_actions,
-        actions::find_action,
-        actions::replace_action,
-        actions::update_action,
-        actions::delete_action,
-        status_updates::create_status_update,
-        status_updates::list_status_updates,
-        status_updates::find_status_update,
-        measures::list_plan_measures,
-        measures::create_measure,
-        measures::list_measures,
-        measures::find_measure,
-        measures::replace_measure,
-        measures::update_measure,
-        measures::delete_measure,
-        readings::list_measure_readings,
-        readings::create_reading,
-        reading_batches::create_reading_batch,
-        readings::list_readings,
-        readings::find_reading,
-        readings::replace_reading,
-        readings::update_reading,
-        readings::delete_reading,
-        risks::list_plan_risks,
-        risks::create_risk,
-        risks::list_risks,
-        risks::find_risk,
-        risks::replace_risk,
-        risks::update_risk,
-        risks::delete_risk,
-        changes::list_changes,
-        history::organisation_versions,
-        history::organisation_version,
-        history::owner_versions,
-        history::owner_version,
-        history::governance_body_versions,
-        history::governance_body_version,
-        history::plan_versions,
-        history::plan_version,
-        history::priority_versions,
-        history::priority_version,
-        history::outcome_versions,
-        history::outcome_version,
-        history::action_versions,
-        history::action_version,
-        history::measure_versions,
-        history::measure_version,
-        history::reading_versions,
-        history::reading_version,
-        history::risk_versions,
-        history::risk_version,
-        webhooks::create_webhook,
-        webhooks::list_webhooks,
-        webhooks::find_webhook,
-        webhooks::update_webhook,
-        webhooks::delete_webhook,
-        webhooks::list_deliveries,
-        webhooks::find_delivery,
-        webhooks::redeliver,
-    ),
     components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
     modifiers(
+        &RouteTable,
         &BearerAuth,
         &AccessRules,
         &CsvTables,
@@ -189,6 +83,23 @@ use crate::{
     )
 )]
 pub struct ApiDoc;
+
+/// The operations come from the route table, which registers each handler with
+/// its operation, so the document cannot list a route the server lacks or miss
+/// one it serves. First of the modifiers, which adjust these operations.
+struct RouteTable;
+
+impl Modify for RouteTable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let documented = crate::routes::document();
+        openapi.paths = documented.paths;
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .extend(documented.schemas);
+    }
+}
 
 /// Declares the bearer-token scheme that partner systems and people authenticate with.
 struct BearerAuth;

@@ -7,6 +7,11 @@ use actix_web::{
     http::Method, middleware::from_fn, web, FromRequest, Handler, HttpRequest, HttpResponse,
     Resource, Responder,
 };
+use utoipa::{
+    __dev::{SchemaReferences, Tags},
+    openapi::{path::Paths, schema::Schema, RefOr},
+    Path,
+};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
@@ -22,150 +27,181 @@ use crate::{
     error::ApiError,
 };
 
-/// Every route with its methods, handlers and access rules. A method cannot be
-/// added without a rule: `Endpoint`'s methods take one.
+/// A handler with the OpenAPI operation that documents it, both named once:
+/// `op!(plans::list_plans)` pairs the function with utoipa's `__path_list_plans`.
+/// `op!(csv::plan_actions, as actions::list_plan_actions)` registers a handler
+/// (here one that also answers CSV) documented by another function's operation.
+macro_rules! op {
+    ($module:ident :: $handler:ident, as $doc_module:ident :: $documented:ident) => {
+        pastey::paste! { Op::new($module::$handler, documenter::<$doc_module::[<__path_ $documented>]>) }
+    };
+    ($module:ident :: $handler:ident) => {
+        op!($module::$handler, as $module::$handler)
+    };
+}
+
+/// Every route with its methods, handlers, OpenAPI operations and access rules,
+/// in the order the OpenAPI document lists them. A method cannot be added
+/// without a rule and an operation: `Endpoint`'s methods take both.
 fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::new("/healthz").get(Open, operations::healthz),
-        Endpoint::new("/readyz").get(Open, operations::readyz),
-        Endpoint::new("/metrics").get(Open, operations::metrics),
+        Endpoint::new("/healthz").get(Open, op!(operations::healthz)),
+        Endpoint::new("/readyz").get(Open, op!(operations::readyz)),
+        Endpoint::new("/metrics").get(Open, op!(operations::metrics)),
         Endpoint::new("/api/v1/organisations")
-            .get(Viewer, organisations::list_organisations)
-            .post(Admin, organisations::create_organisation),
+            .get(Viewer, op!(organisations::list_organisations))
+            .post(Admin, op!(organisations::create_organisation)),
         Endpoint::new("/api/v1/organisations/{id}")
-            .get(Viewer, organisations::find_organisation)
-            .put(Admin, organisations::replace_organisation)
-            .patch(Admin, organisations::update_organisation)
-            .delete(Admin, organisations::delete_organisation),
-        Endpoint::new("/api/v1/governance-bodies")
-            .get(Viewer, bodies::list_bodies)
-            .post(Admin, bodies::create_body),
-        Endpoint::new("/api/v1/governance-bodies/{id}")
-            .get(Viewer, bodies::find_body)
-            .put(Admin, bodies::replace_body)
-            .patch(Admin, bodies::update_body)
-            .delete(Admin, bodies::delete_body),
-        Endpoint::new("/api/v1/plans")
-            .get(PlanContent, plans::list_plans)
-            .post(Editor, plans::create_plan),
-        Endpoint::new("/api/v1/plans/{id}")
-            .get(PlanContent, plans::find_plan)
-            .put(Editor, plans::replace_plan)
-            .patch(Editor, plans::update_plan)
-            .delete(Editor, plans::delete_plan),
-        Endpoint::new("/api/v1/plans/{id}/priorities")
-            .get(PlanContent, priorities::list_plan_priorities)
-            .post(Editor, priorities::create_priority),
-        Endpoint::new("/api/v1/plans/{id}/outcomes")
-            .get(PlanContent, outcomes::list_plan_outcomes)
-            .post(Editor, outcomes::create_outcome),
-        Endpoint::new("/api/v1/plans/{id}/actions")
-            .get(PlanContent, csv::plan_actions)
-            .post(Editor, actions::create_action),
-        Endpoint::new("/api/v1/plans/{id}/measures")
-            .get(PlanContent, measures::list_plan_measures)
-            .post(Editor, measures::create_measure),
-        Endpoint::new("/api/v1/plans/{id}/bundle").get(PlanContent, bundles::export_bundle),
-        Endpoint::new("/api/v1/plan-bundles").post(Editor, bundles::import_bundle),
-        Endpoint::new("/api/v1/plans/{id}/risks")
-            .get(PlanContent, risks::list_plan_risks)
-            .post(Editor, risks::create_risk),
-        Endpoint::new("/api/v1/measures").get(PlanContent, csv_lists::list_measures),
-        Endpoint::new("/api/v1/measures/{id}")
-            .get(PlanContent, measures::find_measure)
-            .put(Editor, measures::replace_measure)
-            .patch(Editor, measures::update_measure)
-            .delete(Editor, measures::delete_measure),
-        Endpoint::new("/api/v1/measures/{id}/readings")
-            .get(PlanContent, csv::measure_readings)
-            .post(Contributor, readings::create_reading),
-        Endpoint::new("/api/v1/readings").get(PlanContent, readings::list_readings),
-        Endpoint::new("/api/v1/reading-batches")
-            .post(Contributor, reading_batches::create_reading_batch),
-        Endpoint::new("/api/v1/readings/{id}")
-            .get(PlanContent, readings::find_reading)
-            .put(Contributor, readings::replace_reading)
-            .patch(Contributor, readings::update_reading)
-            .delete(Contributor, readings::delete_reading),
-        Endpoint::new("/api/v1/risks").get(PlanContent, risks::list_risks),
-        Endpoint::new("/api/v1/risks/{id}")
-            .get(PlanContent, risks::find_risk)
-            .put(Editor, risks::replace_risk)
-            .patch(Editor, risks::update_risk)
-            .delete(Editor, risks::delete_risk),
-        Endpoint::new("/api/v1/priorities").get(PlanContent, priorities::list_priorities),
-        Endpoint::new("/api/v1/priorities/{id}")
-            .get(PlanContent, priorities::find_priority)
-            .put(Editor, priorities::replace_priority)
-            .patch(Editor, priorities::update_priority)
-            .delete(Editor, priorities::delete_priority),
-        Endpoint::new("/api/v1/outcomes").get(PlanContent, outcomes::list_outcomes),
-        Endpoint::new("/api/v1/outcomes/{id}")
-            .get(PlanContent, outcomes::find_outcome)
-            .put(Editor, outcomes::replace_outcome)
-            .patch(Editor, outcomes::update_outcome)
-            .delete(Editor, outcomes::delete_outcome),
-        Endpoint::new("/api/v1/actions").get(PlanContent, csv_lists::list_actions),
-        Endpoint::new("/api/v1/actions/{id}/status-updates")
-            .get(PlanContent, status_updates::list_status_updates)
-            .post(Contributor, status_updates::create_status_update),
-        Endpoint::new("/api/v1/status-updates/{id}")
-            .get(PlanContent, status_updates::find_status_update),
-        Endpoint::new("/api/v1/webhooks")
-            .get(Admin, webhooks::list_webhooks)
-            .post(Admin, webhooks::create_webhook),
-        Endpoint::new("/api/v1/webhooks/{id}")
-            .get(Admin, webhooks::find_webhook)
-            .patch(Admin, webhooks::update_webhook)
-            .delete(Admin, webhooks::delete_webhook),
-        Endpoint::new("/api/v1/webhooks/{id}/deliveries").get(Admin, webhooks::list_deliveries),
-        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}")
-            .get(Admin, webhooks::find_delivery),
-        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
-            .post(Admin, webhooks::redeliver),
-        Endpoint::new("/api/v1/actions/{id}")
-            .get(PlanContent, actions::find_action)
-            .put(Contributor, actions::replace_action)
-            .patch(Contributor, actions::update_action)
-            .delete(Editor, actions::delete_action),
-        Endpoint::new("/api/v1/changes").get(Viewer, changes::list_changes),
-        Endpoint::new("/api/v1/organisations/{id}/versions")
-            .get(Viewer, history::organisation_versions),
-        Endpoint::new("/api/v1/organisations/{id}/versions/{version}")
-            .get(Viewer, history::organisation_version),
-        Endpoint::new("/api/v1/owners/{id}/versions").get(Viewer, history::owner_versions),
-        Endpoint::new("/api/v1/owners/{id}/versions/{version}").get(Viewer, history::owner_version),
-        Endpoint::new("/api/v1/governance-bodies/{id}/versions")
-            .get(Viewer, history::governance_body_versions),
-        Endpoint::new("/api/v1/governance-bodies/{id}/versions/{version}")
-            .get(Viewer, history::governance_body_version),
-        Endpoint::new("/api/v1/plans/{id}/versions").get(Viewer, history::plan_versions),
-        Endpoint::new("/api/v1/plans/{id}/versions/{version}").get(Viewer, history::plan_version),
-        Endpoint::new("/api/v1/priorities/{id}/versions").get(Viewer, history::priority_versions),
-        Endpoint::new("/api/v1/priorities/{id}/versions/{version}")
-            .get(Viewer, history::priority_version),
-        Endpoint::new("/api/v1/outcomes/{id}/versions").get(Viewer, history::outcome_versions),
-        Endpoint::new("/api/v1/outcomes/{id}/versions/{version}")
-            .get(Viewer, history::outcome_version),
-        Endpoint::new("/api/v1/actions/{id}/versions").get(Viewer, history::action_versions),
-        Endpoint::new("/api/v1/actions/{id}/versions/{version}")
-            .get(Viewer, history::action_version),
-        Endpoint::new("/api/v1/measures/{id}/versions").get(Viewer, history::measure_versions),
-        Endpoint::new("/api/v1/measures/{id}/versions/{version}")
-            .get(Viewer, history::measure_version),
-        Endpoint::new("/api/v1/readings/{id}/versions").get(Viewer, history::reading_versions),
-        Endpoint::new("/api/v1/readings/{id}/versions/{version}")
-            .get(Viewer, history::reading_version),
-        Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, history::risk_versions),
-        Endpoint::new("/api/v1/risks/{id}/versions/{version}").get(Viewer, history::risk_version),
+            .get(Viewer, op!(organisations::find_organisation))
+            .put(Admin, op!(organisations::replace_organisation))
+            .patch(Admin, op!(organisations::update_organisation))
+            .delete(Admin, op!(organisations::delete_organisation)),
         Endpoint::new("/api/v1/owners")
-            .get(Viewer, owners::list_owners)
-            .post(Admin, owners::create_owner),
+            .get(Viewer, op!(owners::list_owners))
+            .post(Admin, op!(owners::create_owner)),
         Endpoint::new("/api/v1/owners/{id}")
-            .get(Viewer, owners::find_owner)
-            .put(Admin, owners::replace_owner)
-            .patch(Admin, owners::update_owner)
-            .delete(Admin, owners::delete_owner),
+            .get(Viewer, op!(owners::find_owner))
+            .put(Admin, op!(owners::replace_owner))
+            .patch(Admin, op!(owners::update_owner))
+            .delete(Admin, op!(owners::delete_owner)),
+        Endpoint::new("/api/v1/governance-bodies")
+            .get(Viewer, op!(bodies::list_bodies))
+            .post(Admin, op!(bodies::create_body)),
+        Endpoint::new("/api/v1/governance-bodies/{id}")
+            .get(Viewer, op!(bodies::find_body))
+            .put(Admin, op!(bodies::replace_body))
+            .patch(Admin, op!(bodies::update_body))
+            .delete(Admin, op!(bodies::delete_body)),
+        Endpoint::new("/api/v1/plans")
+            .get(PlanContent, op!(plans::list_plans))
+            .post(Editor, op!(plans::create_plan)),
+        Endpoint::new("/api/v1/plans/{id}")
+            .get(PlanContent, op!(plans::find_plan))
+            .put(Editor, op!(plans::replace_plan))
+            .patch(Editor, op!(plans::update_plan))
+            .delete(Editor, op!(plans::delete_plan)),
+        Endpoint::new("/api/v1/plan-bundles").post(Editor, op!(bundles::import_bundle)),
+        Endpoint::new("/api/v1/plans/{id}/bundle").get(PlanContent, op!(bundles::export_bundle)),
+        Endpoint::new("/api/v1/plans/{id}/priorities")
+            .get(PlanContent, op!(priorities::list_plan_priorities))
+            .post(Editor, op!(priorities::create_priority)),
+        Endpoint::new("/api/v1/priorities").get(PlanContent, op!(priorities::list_priorities)),
+        Endpoint::new("/api/v1/priorities/{id}")
+            .get(PlanContent, op!(priorities::find_priority))
+            .put(Editor, op!(priorities::replace_priority))
+            .patch(Editor, op!(priorities::update_priority))
+            .delete(Editor, op!(priorities::delete_priority)),
+        Endpoint::new("/api/v1/plans/{id}/outcomes")
+            .get(PlanContent, op!(outcomes::list_plan_outcomes))
+            .post(Editor, op!(outcomes::create_outcome)),
+        Endpoint::new("/api/v1/outcomes").get(PlanContent, op!(outcomes::list_outcomes)),
+        Endpoint::new("/api/v1/outcomes/{id}")
+            .get(PlanContent, op!(outcomes::find_outcome))
+            .put(Editor, op!(outcomes::replace_outcome))
+            .patch(Editor, op!(outcomes::update_outcome))
+            .delete(Editor, op!(outcomes::delete_outcome)),
+        Endpoint::new("/api/v1/plans/{id}/actions")
+            .get(
+                PlanContent,
+                op!(csv::plan_actions, as actions::list_plan_actions),
+            )
+            .post(Editor, op!(actions::create_action)),
+        Endpoint::new("/api/v1/actions").get(
+            PlanContent,
+            op!(csv_lists::list_actions, as actions::list_actions),
+        ),
+        Endpoint::new("/api/v1/actions/{id}")
+            .get(PlanContent, op!(actions::find_action))
+            .put(Contributor, op!(actions::replace_action))
+            .patch(Contributor, op!(actions::update_action))
+            .delete(Editor, op!(actions::delete_action)),
+        Endpoint::new("/api/v1/actions/{id}/status-updates")
+            .get(PlanContent, op!(status_updates::list_status_updates))
+            .post(Contributor, op!(status_updates::create_status_update)),
+        Endpoint::new("/api/v1/status-updates/{id}")
+            .get(PlanContent, op!(status_updates::find_status_update)),
+        Endpoint::new("/api/v1/plans/{id}/measures")
+            .get(PlanContent, op!(measures::list_plan_measures))
+            .post(Editor, op!(measures::create_measure)),
+        Endpoint::new("/api/v1/measures").get(
+            PlanContent,
+            op!(csv_lists::list_measures, as measures::list_measures),
+        ),
+        Endpoint::new("/api/v1/measures/{id}")
+            .get(PlanContent, op!(measures::find_measure))
+            .put(Editor, op!(measures::replace_measure))
+            .patch(Editor, op!(measures::update_measure))
+            .delete(Editor, op!(measures::delete_measure)),
+        Endpoint::new("/api/v1/measures/{id}/readings")
+            .get(
+                PlanContent,
+                op!(csv::measure_readings, as readings::list_measure_readings),
+            )
+            .post(Contributor, op!(readings::create_reading)),
+        Endpoint::new("/api/v1/reading-batches")
+            .post(Contributor, op!(reading_batches::create_reading_batch)),
+        Endpoint::new("/api/v1/readings").get(PlanContent, op!(readings::list_readings)),
+        Endpoint::new("/api/v1/readings/{id}")
+            .get(PlanContent, op!(readings::find_reading))
+            .put(Contributor, op!(readings::replace_reading))
+            .patch(Contributor, op!(readings::update_reading))
+            .delete(Contributor, op!(readings::delete_reading)),
+        Endpoint::new("/api/v1/plans/{id}/risks")
+            .get(PlanContent, op!(risks::list_plan_risks))
+            .post(Editor, op!(risks::create_risk)),
+        Endpoint::new("/api/v1/risks").get(PlanContent, op!(risks::list_risks)),
+        Endpoint::new("/api/v1/risks/{id}")
+            .get(PlanContent, op!(risks::find_risk))
+            .put(Editor, op!(risks::replace_risk))
+            .patch(Editor, op!(risks::update_risk))
+            .delete(Editor, op!(risks::delete_risk)),
+        Endpoint::new("/api/v1/changes").get(Viewer, op!(changes::list_changes)),
+        Endpoint::new("/api/v1/organisations/{id}/versions")
+            .get(Viewer, op!(history::organisation_versions)),
+        Endpoint::new("/api/v1/organisations/{id}/versions/{version}")
+            .get(Viewer, op!(history::organisation_version)),
+        Endpoint::new("/api/v1/owners/{id}/versions").get(Viewer, op!(history::owner_versions)),
+        Endpoint::new("/api/v1/owners/{id}/versions/{version}")
+            .get(Viewer, op!(history::owner_version)),
+        Endpoint::new("/api/v1/governance-bodies/{id}/versions")
+            .get(Viewer, op!(history::governance_body_versions)),
+        Endpoint::new("/api/v1/governance-bodies/{id}/versions/{version}")
+            .get(Viewer, op!(history::governance_body_version)),
+        Endpoint::new("/api/v1/plans/{id}/versions").get(Viewer, op!(history::plan_versions)),
+        Endpoint::new("/api/v1/plans/{id}/versions/{version}")
+            .get(Viewer, op!(history::plan_version)),
+        Endpoint::new("/api/v1/priorities/{id}/versions")
+            .get(Viewer, op!(history::priority_versions)),
+        Endpoint::new("/api/v1/priorities/{id}/versions/{version}")
+            .get(Viewer, op!(history::priority_version)),
+        Endpoint::new("/api/v1/outcomes/{id}/versions").get(Viewer, op!(history::outcome_versions)),
+        Endpoint::new("/api/v1/outcomes/{id}/versions/{version}")
+            .get(Viewer, op!(history::outcome_version)),
+        Endpoint::new("/api/v1/actions/{id}/versions").get(Viewer, op!(history::action_versions)),
+        Endpoint::new("/api/v1/actions/{id}/versions/{version}")
+            .get(Viewer, op!(history::action_version)),
+        Endpoint::new("/api/v1/measures/{id}/versions").get(Viewer, op!(history::measure_versions)),
+        Endpoint::new("/api/v1/measures/{id}/versions/{version}")
+            .get(Viewer, op!(history::measure_version)),
+        Endpoint::new("/api/v1/readings/{id}/versions").get(Viewer, op!(history::reading_versions)),
+        Endpoint::new("/api/v1/readings/{id}/versions/{version}")
+            .get(Viewer, op!(history::reading_version)),
+        Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, op!(history::risk_versions)),
+        Endpoint::new("/api/v1/risks/{id}/versions/{version}")
+            .get(Viewer, op!(history::risk_version)),
+        Endpoint::new("/api/v1/webhooks")
+            .get(Admin, op!(webhooks::list_webhooks))
+            .post(Admin, op!(webhooks::create_webhook)),
+        Endpoint::new("/api/v1/webhooks/{id}")
+            .get(Admin, op!(webhooks::find_webhook))
+            .patch(Admin, op!(webhooks::update_webhook))
+            .delete(Admin, op!(webhooks::delete_webhook)),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries")
+            .get(Admin, op!(webhooks::list_deliveries)),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}")
+            .get(Admin, op!(webhooks::find_delivery)),
+        Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
+            .post(Admin, op!(webhooks::redeliver)),
     ]
 }
 
@@ -224,12 +260,89 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
     })
 }
 
+/// What the OpenAPI document gathers from the route table: the operations and
+/// the schemas they refer to.
+#[derive(Default)]
+pub struct Documented {
+    pub paths: Paths,
+    pub schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+/// One operation of the route table as utoipa documents it: its path, its
+/// methods and the operation itself.
+pub struct OperationDoc {
+    pub path: String,
+    pub methods: Vec<utoipa::openapi::path::HttpMethod>,
+    pub operation: utoipa::openapi::path::Operation,
+    add_schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
+}
+
+/// Reads `D`, the struct `#[utoipa::path]` writes beside a handler, as
+/// `#[derive(OpenApi)]`'s `paths(...)` would: an operation without tags of its
+/// own is tagged with its module's name.
+fn documenter<D>() -> OperationDoc
+where
+    D: Path + SchemaReferences + Tags<'static>,
+{
+    let mut operation = D::operation();
+    let mut tags = D::tags();
+    if tags.is_empty() {
+        let mut segments = std::any::type_name::<D>().rsplit("::");
+        tags.extend(segments.nth(1));
+    }
+    operation
+        .tags
+        .get_or_insert_with(Vec::new)
+        .extend(tags.iter().map(|t| t.to_string()));
+    OperationDoc {
+        path: D::path(),
+        methods: D::methods(),
+        operation,
+        add_schemas: D::schemas,
+    }
+}
+
+/// A handler and how its operation is documented.
+struct Op<F> {
+    handler: F,
+    doc: fn() -> OperationDoc,
+}
+
+impl<F> Op<F> {
+    fn new(handler: F, doc: fn() -> OperationDoc) -> Self {
+        Op { handler, doc }
+    }
+}
+
+/// Every route's operation, in table order, for the OpenAPI document and for
+/// the test that each documents the path and method it is routed at.
+pub fn operations() -> Vec<(RouteRule, OperationDoc)> {
+    endpoints()
+        .into_iter()
+        .flat_map(|endpoint| endpoint.rules.into_iter().zip(endpoint.docs))
+        .map(|(rule, doc)| (rule, doc()))
+        .collect()
+}
+
+/// The route table's operations and schemas, as the OpenAPI document holds them.
+pub fn document() -> Documented {
+    let mut documented = Documented::default();
+    for (_, doc) in operations() {
+        (doc.add_schemas)(&mut documented.schemas);
+        documented
+            .paths
+            .add_path_operation(doc.path, doc.methods, doc.operation);
+    }
+    documented
+}
+
 /// A path with its methods, which knows what to put in `Allow` and who may call
 /// each method.
 struct Endpoint {
     path: &'static str,
     resource: Resource,
     rules: Vec<RouteRule>,
+    docs: Vec<fn() -> OperationDoc>,
 }
 
 impl Endpoint {
@@ -238,10 +351,11 @@ impl Endpoint {
             path,
             resource: web::resource(path),
             rules: Vec::new(),
+            docs: Vec::new(),
         }
     }
 
-    fn method<F, Args>(mut self, method: Method, access: Access, handler: F) -> Self
+    fn method<F, Args>(mut self, method: Method, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -252,7 +366,8 @@ impl Endpoint {
             path: self.path,
             access,
         });
-        let mut route = web::method(method.clone()).to(handler);
+        self.docs.push(op.doc);
+        let mut route = web::method(method.clone()).to(op.handler);
         if method == Method::POST {
             // Inside the access check, which names the caller the key belongs to.
             route = route.wrap(from_fn(idempotency::guard));
@@ -267,49 +382,49 @@ impl Endpoint {
         self
     }
 
-    fn get<F, Args>(self, access: Access, handler: F) -> Self
+    fn get<F, Args>(self, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::GET, access, handler)
+        self.method(Method::GET, access, op)
     }
 
-    fn post<F, Args>(self, access: Access, handler: F) -> Self
+    fn post<F, Args>(self, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::POST, access, handler)
+        self.method(Method::POST, access, op)
     }
 
-    fn put<F, Args>(self, access: Access, handler: F) -> Self
+    fn put<F, Args>(self, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::PUT, access, handler)
+        self.method(Method::PUT, access, op)
     }
 
-    fn patch<F, Args>(self, access: Access, handler: F) -> Self
+    fn patch<F, Args>(self, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::PATCH, access, handler)
+        self.method(Method::PATCH, access, op)
     }
 
-    fn delete<F, Args>(self, access: Access, handler: F) -> Self
+    fn delete<F, Args>(self, access: Access, op: Op<F>) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::DELETE, access, handler)
+        self.method(Method::DELETE, access, op)
     }
 
     fn finish(self) -> Resource {
@@ -327,5 +442,62 @@ impl Endpoint {
                 };
                 async move { Err::<HttpResponse, _>(error) }
             }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{domain::ResourceType, webhooks::events::check_pattern};
+
+    /// What a new resource type must have before it is whole: its item routed
+    /// behind a token and documented, its versions (when it changes), its
+    /// webhook event types and its place in the change feed's enum.
+    #[test]
+    fn every_resource_type_is_routed_documented_versioned_and_in_the_feed() {
+        let routes = access_table();
+        let spec = crate::openapi::served().unwrap();
+        let feed_types =
+            &spec["components"]["schemas"]["Event"]["properties"]["resource_type"]["enum"];
+        for t in ResourceType::ALL {
+            let item = format!("/api/v1/{}/{{id}}", t.collection());
+            let mut wanted = vec![item.clone()];
+            if t.is_versioned() {
+                wanted.push(format!("{item}/versions"));
+                wanted.push(format!("{item}/versions/{{version}}"));
+            }
+            for path in wanted {
+                let rule = routes
+                    .iter()
+                    .find(|r| r.path == path && r.method == Method::GET);
+                let rule = rule.unwrap_or_else(|| panic!("{t}: no GET {path}"));
+                assert_ne!(rule.access, Access::Open, "{t}: GET {path}");
+                assert!(
+                    spec["paths"][&path]["get"].is_object(),
+                    "{t}: {path} undocumented"
+                );
+            }
+            for done in ["created", "updated", "deleted"] {
+                assert_eq!(check_pattern(&format!("{t}.{done}")), Ok(()), "{t}");
+            }
+            let in_feed = feed_types
+                .as_array()
+                .is_some_and(|types| types.iter().any(|v| v == t.as_str()));
+            assert!(in_feed, "{t} is not among the feed's resource types");
+        }
+    }
+
+    /// A route documented by another path's or method's operation would put a
+    /// wrong operation in the spec, or leave the route out of it.
+    #[test]
+    fn every_route_is_documented_at_its_own_path_and_method() {
+        let operations = operations();
+        assert!(operations.len() > 90, "{} operations", operations.len());
+        for (rule, doc) in operations {
+            assert_eq!(doc.path, rule.path, "{} {}", rule.method, rule.path);
+            let methods = serde_json::to_value(&doc.methods).unwrap();
+            let routed = rule.method.as_str().to_lowercase();
+            assert_eq!(methods, serde_json::json!([routed]), "{}", rule.path);
+        }
     }
 }

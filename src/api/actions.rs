@@ -26,6 +26,7 @@ use crate::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
         DbConnection, StoreError, WriteTx,
     },
+    domain::ResourceType,
     domain::{
         external_ref::ExternalRef,
         plan::{Brag, RefTarget},
@@ -314,8 +315,7 @@ impl From<ActionInput> for ActionWrite {
 pub struct Actions;
 
 impl Resource for Actions {
-    const NAME: &'static str = "action";
-    const TYPE: &'static str = "action";
+    const TYPE: ResourceType = ResourceType::Action;
     const COLLECTION: &'static str = "/api/v1/actions";
     type Record = ActionRecord;
     type Input = ActionInput;

@@ -23,6 +23,7 @@ use crate::{
         DbConnection, Store, StoreError, WriteTx,
     },
     domain::governance::{BodyKind, Cadence, LineKind},
+    domain::ResourceType,
     error::{ApiError, FieldError},
 };
 
@@ -174,8 +175,7 @@ impl From<GovernanceBodyInput> for BodyWrite {
 pub struct GovernanceBodies;
 
 impl Resource for GovernanceBodies {
-    const NAME: &'static str = "governance body";
-    const TYPE: &'static str = "governance_body";
+    const TYPE: ResourceType = ResourceType::GovernanceBody;
     const COLLECTION: &'static str = "/api/v1/governance-bodies";
     type Record = BodyRecord;
     type Input = GovernanceBodyInput;

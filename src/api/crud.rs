@@ -23,15 +23,15 @@ use crate::{
         idempotency::Answer,
         DbConnection, Store, StoreError, WriteTx,
     },
-    domain::change::Operation,
+    domain::{change::Operation, ResourceType},
     error::ApiError,
 };
 
 pub trait Resource: 'static {
-    /// Singular name, for "not found" problems: `governance body`.
-    const NAME: &'static str;
     /// The resource type in revisions and the change feed: `governance_body`.
-    const TYPE: &'static str;
+    const TYPE: ResourceType;
+    /// Singular name, for "not found" problems: `governance body`.
+    const NAME: &'static str = Self::TYPE.noun();
     /// Where the collection lives; `Location` of a new item is this plus its id.
     const COLLECTION: &'static str;
 

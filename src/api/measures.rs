@@ -23,6 +23,7 @@ use crate::{
         },
         DbConnection, StoreError, WriteTx,
     },
+    domain::ResourceType,
     domain::{
         external_ref::ExternalRef,
         plan::{Direction, MeasureKind, TargetStatus, Unit},
@@ -327,8 +328,7 @@ impl From<MeasureInput> for MeasureWrite {
 pub struct Measures;
 
 impl Resource for Measures {
-    const NAME: &'static str = "measure";
-    const TYPE: &'static str = "measure";
+    const TYPE: ResourceType = ResourceType::Measure;
     const COLLECTION: &'static str = "/api/v1/measures";
     type Record = MeasureRecord;
     type Input = MeasureInput;

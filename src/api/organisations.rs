@@ -22,6 +22,7 @@ use crate::{
         DbConnection, Store, StoreError, WriteTx,
     },
     domain::organisation::OrganisationKind,
+    domain::ResourceType,
     error::ApiError,
 };
 
@@ -29,8 +30,7 @@ use crate::{
 pub struct Organisations;
 
 impl Resource for Organisations {
-    const NAME: &'static str = "organisation";
-    const TYPE: &'static str = "organisation";
+    const TYPE: ResourceType = ResourceType::Organisation;
     const COLLECTION: &'static str = "/api/v1/organisations";
     type Record = OrganisationRow;
     type Input = OrganisationInput;

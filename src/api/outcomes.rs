@@ -21,6 +21,7 @@ use crate::{
         },
         DbConnection, StoreError, WriteTx,
     },
+    domain::ResourceType,
     error::FieldError,
 };
 
@@ -158,8 +159,7 @@ impl From<OutcomeInput> for OutcomeWrite {
 pub struct Outcomes;
 
 impl Resource for Outcomes {
-    const NAME: &'static str = "outcome";
-    const TYPE: &'static str = "outcome";
+    const TYPE: ResourceType = ResourceType::Outcome;
     const COLLECTION: &'static str = "/api/v1/outcomes";
     type Record = OutcomeRecord;
     type Input = OutcomeInput;

@@ -23,6 +23,7 @@ use crate::{
         },
         DbConnection, Store, StoreError, WriteTx,
     },
+    domain::ResourceType,
     domain::{external_ref::ExternalRef, owner::OwnerKind},
     error::{ApiError, FieldError},
 };
@@ -31,8 +32,7 @@ use crate::{
 pub struct Owners;
 
 impl Resource for Owners {
-    const NAME: &'static str = "owner";
-    const TYPE: &'static str = "owner";
+    const TYPE: ResourceType = ResourceType::Owner;
     const COLLECTION: &'static str = "/api/v1/owners";
     type Record = OwnerRecord;
     type Input = OwnerInput;

@@ -26,6 +26,7 @@ use crate::{
         plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
         tree, DbConnection, Page, Store, StoreError, WriteTx,
     },
+    domain::ResourceType,
     domain::{
         external_ref::ExternalRef,
         plan::{PlanField, PlanKind, PlanStatus},
@@ -253,8 +254,7 @@ impl From<PlanInput> for PlanWrite {
 pub struct Plans;
 
 impl Resource for Plans {
-    const NAME: &'static str = "plan";
-    const TYPE: &'static str = "plan";
+    const TYPE: ResourceType = ResourceType::Plan;
     const COLLECTION: &'static str = "/api/v1/plans";
     type Record = PlanRecord;
     type Input = PlanInput;

@@ -24,6 +24,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::PriorityKind,
+    domain::ResourceType,
     error::FieldError,
 };
 
@@ -166,8 +167,7 @@ impl From<PriorityInput> for PriorityWrite {
 pub struct Priorities;
 
 impl Resource for Priorities {
-    const NAME: &'static str = "priority";
-    const TYPE: &'static str = "priority";
+    const TYPE: ResourceType = ResourceType::Priority;
     const COLLECTION: &'static str = "/api/v1/priorities";
     type Record = PriorityRecord;
     type Input = PriorityInput;

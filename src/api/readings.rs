@@ -26,6 +26,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::{ReadingStatus, TargetStatus},
+    domain::ResourceType,
     error::ApiError,
 };
 
@@ -145,8 +146,7 @@ impl From<ReadingInput> for ReadingFields {
 pub struct Readings;
 
 impl Resource for Readings {
-    const NAME: &'static str = "reading";
-    const TYPE: &'static str = "reading";
+    const TYPE: ResourceType = ResourceType::Reading;
     const COLLECTION: &'static str = "/api/v1/readings";
     type Record = ReadingRow;
     type Input = ReadingInput;

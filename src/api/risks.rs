@@ -20,6 +20,7 @@ use crate::{
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::RiskStatus,
+    domain::ResourceType,
 };
 
 /// A risk to a plan's delivery.
@@ -148,8 +149,7 @@ impl From<RiskInput> for RiskFields {
 pub struct Risks;
 
 impl Resource for Risks {
-    const NAME: &'static str = "risk";
-    const TYPE: &'static str = "risk";
+    const TYPE: ResourceType = ResourceType::Risk;
     const COLLECTION: &'static str = "/api/v1/risks";
     type Record = RiskRow;
     type Input = RiskInput;

@@ -30,6 +30,7 @@ use crate::{
         status_updates::{self as query, NewStatusUpdate, StatusUpdateRow},
         Store,
     },
+    domain::ResourceType,
     domain::{change::Operation, plan::Brag},
     error::{ApiError, FieldError},
 };
@@ -147,7 +148,7 @@ impl From<StatusUpdateRow> for StatusUpdate {
     }
 }
 
-pub const TYPE: &str = "status_update";
+pub const TYPE: ResourceType = ResourceType::StatusUpdate;
 
 #[utoipa::path(
     post,

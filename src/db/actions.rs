@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::domain::ResourceType;
+
 use super::names::{self, Named};
 
 use super::{
@@ -83,7 +85,7 @@ pub struct Action {
 }
 
 /// The resource type of actions in revisions, the feed and external refs.
-pub const TYPE: &str = "action";
+pub const TYPE: ResourceType = ResourceType::Action;
 
 /// What a client wrote, before the store resolves its references.
 #[derive(Debug, Clone)]

@@ -6,13 +6,15 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use crate::domain::ResourceType;
+
 use super::{schema::external_refs as refs, DbConnection, StoreError};
 use crate::domain::external_ref::ExternalRef;
 
 /// Every resource's refs, in the order written.
 pub fn load(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     ids: &[&str],
 ) -> Result<HashMap<String, Vec<ExternalRef>>, StoreError> {
     let mut out: HashMap<String, Vec<ExternalRef>> = HashMap::new();
@@ -36,7 +38,7 @@ pub fn load(
 /// The resource of this kind a system's id names.
 pub fn find(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     reference: &ExternalRef,
 ) -> Result<Option<String>, StoreError> {
     Ok(refs::table
@@ -51,7 +53,7 @@ pub fn find(
 /// Makes `list` the resource's refs; 409 when another resource holds one.
 pub fn replace(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     resource_id: &str,
     list: &[ExternalRef],
 ) -> Result<(), StoreError> {
@@ -82,7 +84,7 @@ pub fn replace(
 
 pub fn remove(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     resource_id: &str,
 ) -> Result<(), StoreError> {
     diesel::delete(

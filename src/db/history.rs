@@ -8,11 +8,11 @@ use super::{
     schema::{events, revisions},
     DbConnection, StoreError, WriteTx,
 };
-use crate::domain::change::Operation;
+use crate::domain::{change::Operation, ResourceType};
 
 /// One write to one resource, as it will be recorded.
 pub struct Change<'a> {
-    pub resource_type: &'static str,
+    pub resource_type: ResourceType,
     pub resource_id: &'a str,
     pub version: i64,
     pub operation: Operation,
@@ -85,7 +85,7 @@ impl WriteTx<'_> {
 /// Revisions of one resource after `after_version`, oldest first, up to `limit + 1`.
 pub fn revisions_of(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     id: &str,
     after_version: i64,
     limit: i64,
@@ -102,7 +102,7 @@ pub fn revisions_of(
 
 pub fn revision(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     id: &str,
     version: i64,
 ) -> Result<RevisionRow, StoreError> {
@@ -115,7 +115,7 @@ pub fn revision(
 /// The revision current at `at`: the last written at or before it.
 pub fn as_of(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     id: &str,
     at: NaiveDateTime,
 ) -> Result<Option<RevisionRow>, StoreError> {
@@ -132,7 +132,7 @@ pub fn as_of(
 /// Whether the resource existed and was deleted (a tombstone).
 pub fn is_deleted(
     conn: &mut DbConnection,
-    resource_type: &str,
+    resource_type: ResourceType,
     id: &str,
 ) -> Result<bool, StoreError> {
     let last: Option<Operation> = revisions::table

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::ResourceType;
+
 use super::names::{self, Named};
 
 use super::{
@@ -102,7 +104,7 @@ pub struct Measure {
 }
 
 /// The resource type of measures in revisions, the feed and external refs.
-pub const TYPE: &str = "measure";
+pub const TYPE: ResourceType = ResourceType::Measure;
 
 #[derive(Debug, Clone)]
 pub struct MeasureWrite {

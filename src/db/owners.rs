@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::domain::ResourceType;
+
 use super::{
     external_refs, keys, organisations,
     schema::{measures, owner_holders, owners, risks},
@@ -48,7 +50,7 @@ pub struct Owner {
 }
 
 /// The resource type of owners in revisions, the feed and external refs.
-pub const TYPE: &str = "owner";
+pub const TYPE: ResourceType = ResourceType::Owner;
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = owners, treat_none_as_null = true)]

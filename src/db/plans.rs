@@ -3,6 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::domain::ResourceType;
+
 use super::names::{self, Named};
 
 use super::{
@@ -70,7 +72,7 @@ pub struct Plan {
 }
 
 /// The resource type of plans in revisions, the feed and external refs.
-pub const TYPE: &str = "plan";
+pub const TYPE: ResourceType = ResourceType::Plan;
 
 #[derive(Debug, Clone)]
 pub struct PlanWrite {

@@ -11,4 +11,6 @@ pub mod links;
 pub mod organisation;
 pub mod owner;
 pub mod plan;
+pub mod resource;
+pub use resource::ResourceType;
 pub mod when;

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::{
     api::rules::{CODE_PATTERN, REFERENCE_PATTERN},
-    webhooks::events::RESOURCE_TYPES,
+    domain::ResourceType,
 };
 
 /// utoipa writes the item schema of `Paginated<T>` inline, so generators make
@@ -85,7 +85,14 @@ pub struct ResourceTypes;
 
 impl Modify for ResourceTypes {
     fn modify(&self, openapi: &mut OpenApi) {
-        let values = || Some(RESOURCE_TYPES.iter().map(|t| (*t).into()).collect());
+        let values = || {
+            Some(
+                ResourceType::ALL
+                    .iter()
+                    .map(|t| t.as_str().into())
+                    .collect(),
+            )
+        };
         if let Some(RefOr::T(Schema::Object(event))) = openapi
             .components
             .as_mut()

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::webhooks::events::RESOURCE_TYPES;
+use crate::domain::ResourceType;
 
 /// The schema of a resource type: `governance_body` → `GovernanceBody`.
 pub fn schema_of(resource_type: &str) -> String {
@@ -68,7 +68,7 @@ fn revisions(schemas: &mut Map<String, Value>) {
     schemas.insert("RevisionFields".into(), fields);
     let mut variants = Vec::new();
     let mut mapping = Map::new();
-    for resource_type in RESOURCE_TYPES {
+    for resource_type in ResourceType::ALL.iter().map(|t| t.as_str()) {
         let schema = schema_of(resource_type);
         let name = format!("{schema}Revision");
         schemas.insert(
@@ -93,7 +93,7 @@ fn revisions(schemas: &mut Map<String, Value>) {
         );
         variants.push(reference(&name));
         mapping.insert(
-            (*resource_type).to_string(),
+            resource_type.to_string(),
             format!("#/components/schemas/{name}").into(),
         );
     }
@@ -122,7 +122,7 @@ fn payloads(schemas: &mut Map<String, Value>) {
     };
     let mut variants = Vec::new();
     let mut mapping = Map::new();
-    for resource_type in RESOURCE_TYPES {
+    for resource_type in ResourceType::ALL.iter().map(|t| t.as_str()) {
         let schema = schema_of(resource_type);
         let name = format!("{schema}Event");
         let kinds: Vec<String> = OPERATIONS
@@ -206,10 +206,10 @@ mod tests {
         assert_eq!(schema_of("status_update"), "StatusUpdate");
         let doc = crate::openapi::served().unwrap();
         let schemas = doc["components"]["schemas"].as_object().unwrap();
-        for resource_type in RESOURCE_TYPES {
+        for resource_type in ResourceType::ALL.iter().map(|t| t.as_str()) {
             let schema = schema_of(resource_type);
             assert!(schemas.contains_key(&schema), "{schema}");
-            let mapped = &schemas["Revision"]["discriminator"]["mapping"][*resource_type];
+            let mapped = &schemas["Revision"]["discriminator"]["mapping"][resource_type];
             assert_eq!(mapped, &format!("#/components/schemas/{schema}Revision"));
             let kind = format!("{resource_type}.updated");
             let mapped = &schemas["WebhookPayload"]["discriminator"]["mapping"][&kind];

@@ -7,30 +7,10 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use crate::{
-    api::{
-        actions::Actions, bodies::GovernanceBodies, changes::Event, crud::Resource,
-        measures::Measures, organisations::Organisations, outcomes::Outcomes, owners::Owners,
-        plans::Plans, priorities::Priorities, readings::Readings, risks::Risks, status_updates,
-    },
+    api::changes::Event,
     db::{history::EventRow, webhooks::SubscriptionRow},
-    domain::change::Operation,
+    domain::{change::Operation, ResourceType},
 };
-
-/// The resource types the change feed carries: those the resources record
-/// their changes under.
-pub const RESOURCE_TYPES: &[&str] = &[
-    <Organisations as Resource>::TYPE,
-    <Owners as Resource>::TYPE,
-    <GovernanceBodies as Resource>::TYPE,
-    <Plans as Resource>::TYPE,
-    <Priorities as Resource>::TYPE,
-    <Outcomes as Resource>::TYPE,
-    <Actions as Resource>::TYPE,
-    <Measures as Resource>::TYPE,
-    <Readings as Resource>::TYPE,
-    <Risks as Resource>::TYPE,
-    status_updates::TYPE,
-];
 
 const OPERATIONS: &[&str] = &["created", "updated", "deleted"];
 
@@ -52,11 +32,9 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
             "{pattern:?} is not <resource>.<created|updated|deleted>"
         ));
     };
-    if resource != "*" && !RESOURCE_TYPES.contains(&resource) {
-        return Err(format!(
-            "{resource:?} is not one of {}",
-            RESOURCE_TYPES.join(", ")
-        ));
+    if resource != "*" && ResourceType::parse(resource).is_none() {
+        let known: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
+        return Err(format!("{resource:?} is not one of {}", known.join(", ")));
     }
     if operation != "*" && !OPERATIONS.contains(&operation) {
         return Err(format!(
