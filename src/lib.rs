@@ -12,6 +12,8 @@
 pub mod api;
 /// Bearer tokens, roles, organisation scope and each route's access rule.
 pub mod auth;
+/// Plan bundles: a plan whole as one JSON document, imported and exported.
+pub mod bundles;
 /// Command line: subcommands and `--help`.
 pub mod cli;
 /// Environment variables, parsed once at start.

@@ -26,8 +26,8 @@ use utoipa::{
 use crate::{
     api::problems::{add_problem, problem, BAD_QUERY, STALE},
     api::{
-        actions, bodies, measures, organisations, outcomes, owners, pagination::Paginated, plans,
-        priorities, readings, risks, status_updates, webhooks,
+        actions, governance_bodies, measures, organisations, outcomes, owners,
+        pagination::Paginated, plans, priorities, readings, risks, status_updates, webhooks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -49,7 +49,7 @@ use crate::{
         contact(name = "Waymark maintainers")
     ),
     servers((url = "/", description = "This deployment")),
-    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<governance_bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
     modifiers(
         &RouteTable,
         &BearerAuth,

@@ -16,9 +16,9 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     api::{
-        actions, bodies, bundles, changes, csv, csv_lists, history, idempotency, measures,
-        operations, organisations, outcomes, owners, plans, priorities, query_rules, rate_limit,
-        reading_batches, readings, risks, status_updates, webhooks,
+        actions, bundles, changes, csv, csv_lists, governance_bodies, history, idempotency,
+        measures, operations, organisations, outcomes, owners, plans, priorities, query_rules,
+        rate_limit, reading_batches, readings, risks, status_updates, webhooks,
     },
     auth::access::{
         enforce,
@@ -65,13 +65,13 @@ fn endpoints() -> Vec<Endpoint> {
             .patch(Admin, op!(owners::update_owner))
             .delete(Admin, op!(owners::delete_owner)),
         Endpoint::new("/api/v1/governance-bodies")
-            .get(Viewer, op!(bodies::list_bodies))
-            .post(Admin, op!(bodies::create_body)),
+            .get(Viewer, op!(governance_bodies::list_bodies))
+            .post(Admin, op!(governance_bodies::create_body)),
         Endpoint::new("/api/v1/governance-bodies/{id}")
-            .get(Viewer, op!(bodies::find_body))
-            .put(Admin, op!(bodies::replace_body))
-            .patch(Admin, op!(bodies::update_body))
-            .delete(Admin, op!(bodies::delete_body)),
+            .get(Viewer, op!(governance_bodies::find_body))
+            .put(Admin, op!(governance_bodies::replace_body))
+            .patch(Admin, op!(governance_bodies::update_body))
+            .delete(Admin, op!(governance_bodies::delete_body)),
         Endpoint::new("/api/v1/plans")
             .get(PlanContent, op!(plans::list_plans))
             .post(Editor, op!(plans::create_plan)),

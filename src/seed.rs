@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::{
-    api::bundles::{import, parse, Bundle, ImportReport},
     auth::{Principal, Role},
+    bundles::{import, parse, Bundle, ImportReport},
     db::{keys, Actor, Store},
     error::ApiError,
 };

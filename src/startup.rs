@@ -6,8 +6,9 @@ use std::net::TcpListener;
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::{
-    api::{body::BodyLimit, bundles::EntryLimit, query_rules::QueryRules, rate_limit::RateLimit},
+    api::{query_rules::QueryRules, rate_limit::RateLimit, request_body::BodyLimit},
     auth::{self, Authenticator},
+    bundles::EntryLimit,
     config::{Config, ConfigError},
     db::{self, Store},
     error::ApiError,

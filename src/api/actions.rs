@@ -8,12 +8,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::Input,
     crud::{self, Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     filters::{Many, Since},
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
+    request_body::Input,
     rules,
     summary::{self, Summary},
 };

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    body::Input,
     conditional::{current, with_etag, IfMatch},
     idempotency, merge_patch,
+    request_body::Input,
 };
 use crate::{
     auth::{scope, Caller, Principal},

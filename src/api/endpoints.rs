@@ -65,7 +65,7 @@ macro_rules! change_endpoints {
             caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             precondition: $crate::api::conditional::IfMatch,
-            body: $crate::api::body::Valid<$input>,
+            body: $crate::api::request_body::Valid<$input>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
             $crate::api::crud::replace::<$resource>(&store, caller, id.into_inner(), precondition, body.0).await
         }
@@ -94,7 +94,7 @@ macro_rules! change_endpoints {
             caller: $crate::auth::Caller,
             id: actix_web::web::Path<String>,
             precondition: $crate::api::conditional::IfMatch,
-            patch: $crate::api::body::JsonBody,
+            patch: $crate::api::request_body::JsonBody,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
             $crate::api::crud::update::<$resource>(&store, caller, id.into_inner(), precondition, patch.0).await
         }
@@ -208,7 +208,7 @@ macro_rules! child_collection_endpoints {
             store: actix_web::web::Data<$crate::db::Store>,
             caller: $crate::auth::Caller,
             parent: actix_web::web::Path<String>,
-            body: $crate::api::body::Valid<$input>,
+            body: $crate::api::request_body::Valid<$input>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
             $crate::api::crud::create_in::<$resource>(&store, caller, parent.into_inner(), body.0).await
         }

@@ -5,8 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{
     actions::Actions,
-    bodies::GovernanceBodies,
     crud::{self, Revision, RevisionPage, VersionPageQuery},
+    governance_bodies::GovernanceBodies,
     measures::Measures,
     organisations::Organisations,
     outcomes::Outcomes,

@@ -29,7 +29,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{body::BodyLimit, conditional::etag};
+use super::{conditional::etag, request_body::BodyLimit};
 use crate::{
     auth::Caller,
     db::{

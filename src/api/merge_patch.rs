@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::body::{parse_input, Input};
+use super::request_body::{parse_input, Input};
 use crate::error::ApiError;
 
 pub fn merge(target: &mut Value, patch: &Value) {

@@ -3,8 +3,6 @@
 
 pub mod actions;
 mod audit;
-pub mod bodies;
-pub mod body;
 pub mod bundles;
 pub mod changes;
 pub mod conditional;
@@ -14,6 +12,7 @@ pub mod csv_lists;
 mod endpoints;
 pub mod exposure;
 pub mod filters;
+pub mod governance_bodies;
 pub mod history;
 pub mod idempotency;
 pub mod measures;
@@ -32,6 +31,7 @@ pub mod query_rules;
 pub mod rate_limit;
 pub mod reading_batches;
 pub mod readings;
+pub mod request_body;
 pub mod risks;
 pub(crate) mod rules;
 pub mod status_updates;

@@ -7,10 +7,10 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::Input,
     crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     pagination::Paginated,
+    request_body::Input,
     rules,
     summary::{self, Summary},
 };

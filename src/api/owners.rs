@@ -7,12 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    body::{Input, Valid},
     crud::{self, Resource, TopLevel, Writers},
     endpoints::{change_endpoints, find_endpoint},
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
+    request_body::{Input, Valid},
     rules,
 };
 use crate::{

@@ -9,13 +9,13 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, Valid},
     crud::{self, AsOfQuery, Resource, TopLevel, Write, Writers},
     endpoints::change_endpoints,
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     plan_fields,
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
+    request_body::{Input, Valid},
     rules,
     summary::{self, Summary},
     tree::PlanTree,

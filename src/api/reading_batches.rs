@@ -10,11 +10,11 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
-    body::{one_per_field, rule_errors, type_error, JsonBody},
     crud::{authorize, record, Child, Resource, Write},
     idempotency,
     problems::CreateErrors,
     readings::{ReadingInput, Readings},
+    request_body::{one_per_field, rule_errors, type_error, JsonBody},
 };
 use crate::{
     auth::{Caller, Principal},

@@ -7,12 +7,12 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::Input,
     crud::{Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     filters::{Many, Since},
     measures::all,
     pagination::Paginated,
+    request_body::Input,
     rules,
 };
 use crate::{

@@ -7,11 +7,11 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::Input,
     crud::{Child, Resource, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
     filters::Many,
     pagination::Paginated,
+    request_body::Input,
     rules,
 };
 use crate::{

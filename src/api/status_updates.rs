@@ -11,12 +11,12 @@ use validator::Validate;
 use super::{
     actions::{Actions, PROGRESS_FIELDS},
     audit::{audit_of, Audit},
-    body::{Input, Valid},
     conditional::{current, IfMatch},
     crud::{self, record, Resource},
     idempotency,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, ViewErrors},
+    request_body::{Input, Valid},
     rules,
 };
 use crate::{

@@ -11,11 +11,11 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    body::{Input, JsonBody, Valid},
     conditional::{current, with_etag, IfMatch},
     idempotency, merge_patch,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, DeleteErrors, ListErrors, RedeliverErrors, UpdateErrors, ViewErrors},
+    request_body::{Input, JsonBody, Valid},
 };
 use crate::{
     auth::Caller,

@@ -1,4 +1,4 @@
-//! Plan bundles (`api::bundles::parse`): the partnership's plans (`seed::PLANS`,
+//! Plan bundles (`bundles::parse`): the partnership's plans (`seed::PLANS`,
 //! which `seed`'s own tests read whole), each changed in a few places at random,
 //! are read whole or refused as 422 naming where; never a panic, never an error
 //! without its field.
@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::{api::bundles::parse, error::ApiError, seed::PLANS};
+use crate::{bundles::parse, error::ApiError, seed::PLANS};
 
 /// Every place in the document, as a JSON pointer.
 fn pointers(value: &Value, at: String, out: &mut Vec<String>) {

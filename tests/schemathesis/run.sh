@@ -5,7 +5,10 @@
 # on any answer that does not conform to the spec: status code, content type,
 # headers, body schema.
 #
-#   tests/schemathesis/run.sh BASE_URL TOKEN
+#   tests/schemathesis/run.sh BASE_URL TOKEN [st run options...]
+#
+# Options after the token go to `st run` (CI's PostgreSQL run passes
+# `--phases examples,coverage,fuzzing`).
 #
 # TOKEN should be an admin's, so that every operation is reachable. The run
 # writes through the API: use a throwaway database. Before it starts, one real
@@ -14,12 +17,13 @@
 # The venv, the config and the JUnit report go under target/schemathesis/.
 set -euo pipefail
 
-if [ "$#" -ne 2 ]; then
-  echo "usage: $0 BASE_URL TOKEN" >&2
+if [ "$#" -lt 2 ]; then
+  echo "usage: $0 BASE_URL TOKEN [st run options...]" >&2
   exit 2
 fi
 base_url=${1%/}
 export WAYMARK_TOKEN=$2
+shift 2
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out="$(cd "$here/../.." && pwd)/target/schemathesis"
@@ -82,4 +86,4 @@ cd "$out"
 "$venv/bin/st" --config-file "$out/schemathesis.toml" run "$base_url/api-docs/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --workers 2 --max-failures 100 --seed 20261124 \
-  --report junit --report-dir "$out/reports"
+  --report junit --report-dir "$out/reports" "$@"

@@ -10,7 +10,7 @@ use super::model::{
 };
 use crate::api::{
     actions::ActionInput,
-    bodies::{GovernanceBodyInput, ReportingLine},
+    governance_bodies::{GovernanceBodyInput, ReportingLine},
     measures::MeasureInput,
     organisations::OrganisationInput,
     outcomes::OutcomeInput,

@@ -1,67 +1,23 @@
 //! `POST /api/v1/plan-bundles` and `GET /api/v1/plans/{id}/bundle`: a plan whole,
-//! in and out, as one JSON document.
-
-mod convert;
-mod export;
-mod import;
-pub mod model;
-mod parse;
+//! in and out, as one JSON document (the format and its import and export are in
+//! `crate::bundles`).
 
 use actix_web::{
     http::{header, StatusCode},
     web, HttpResponse,
 };
 
-pub use import::{import, Counts, ImportReport};
-pub use model::Bundle;
-pub use parse::parse;
-
 use super::{
-    body::JsonBody,
     idempotency,
     problems::{CreateErrors, ViewErrors},
+    request_body::JsonBody,
 };
 use crate::{
     auth::{scope, Caller},
+    bundles::{export, import, parse, Bundle, EntryLimit, ImportReport},
     db::{idempotency::Answer, Store},
     error::ApiError,
 };
-pub use export::export;
-
-/// The most entries one bundle may hold (`WAYMARK_BUNDLE_MAX_ENTRIES`): an
-/// import is one transaction, and every other writer waits for it.
-#[derive(Debug, Clone, Copy)]
-pub struct EntryLimit(pub usize);
-
-impl EntryLimit {
-    /// Counts the objects held in arrays anywhere in the body: each is a row
-    /// the import writes (a priority, an action, a reading, a target …).
-    pub fn check(&self, body: &serde_json::Value) -> Result<(), ApiError> {
-        fn entries(value: &serde_json::Value) -> usize {
-            match value {
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .map(|item| usize::from(item.is_object()) + entries(item))
-                    .sum(),
-                serde_json::Value::Object(map) => map.values().map(entries).sum(),
-                _ => 0,
-            }
-        }
-        let held = entries(body);
-        if held <= self.0 {
-            return Ok(());
-        }
-        Err(ApiError::invalid(
-            "",
-            "too_many_entries",
-            format!(
-                "a bundle may hold at most {} entries (WAYMARK_BUNDLE_MAX_ENTRIES); this one \
-                 holds {held}: import the plan in parts, or ask the operator to raise the limit",
-                self.0
-            ),
-        ))
-    }
-}
 
 #[utoipa::path(
     post,

@@ -11,8 +11,8 @@ use super::{
 use crate::{
     api::{
         actions::Actions,
-        bodies::GovernanceBodies,
         crud::Resource,
+        governance_bodies::GovernanceBodies,
         measures::Measures,
         organisations::Organisations,
         outcomes::Outcomes,
@@ -182,7 +182,7 @@ impl Referred {
     fn load_bodies(
         &mut self,
         conn: &mut DbConnection,
-    ) -> Result<Loaded<crate::api::bodies::GovernanceBodyInput>, StoreError> {
+    ) -> Result<Loaded<crate::api::governance_bodies::GovernanceBodyInput>, StoreError> {
         let mut loaded = BTreeMap::new();
         let mut queue = std::mem::take(&mut self.bodies);
         while let Some(id) = queue.pop() {

@@ -14,7 +14,7 @@ use super::{
     model::{ActionEntry, Bundle, MeasureEntry, OutcomeEntry, PriorityEntry, FORMAT},
 };
 use crate::{
-    api::body::{one_per_field, rule_errors, type_error},
+    api::request_body::{one_per_field, rule_errors, type_error},
     error::{join_path as join, ApiError, FieldError},
 };
 

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::super::{measures::CohortValue, owners::Holder, plans::Period, readings::ReadingInput};
+use crate::api::{measures::CohortValue, owners::Holder, plans::Period, readings::ReadingInput};
 use crate::domain::{
     external_ref::ExternalRef,
     governance::{BodyKind, Cadence, LineKind},

@@ -19,8 +19,8 @@ use super::{
 use crate::{
     api::{
         actions::Actions,
-        bodies::GovernanceBodies,
         crud::{record, remove, Child, Resource, TopLevel},
+        governance_bodies::GovernanceBodies,
         measures::Measures,
         organisations::Organisations,
         outcomes::Outcomes,
