@@ -288,6 +288,14 @@ impl From<StoreError> for ApiError {
                     references: Vec::new(),
                 }
             }
+            StoreError::Taken { field, value } => ApiError::Conflict {
+                code: "duplicate",
+                detail: match value {
+                    Some(value) => format!("{field} {value:?} is already in use"),
+                    None => format!("another record already has this {field}"),
+                },
+                references: Vec::new(),
+            },
             StoreError::Duplicate { field, value } => ApiError::Conflict {
                 code: "duplicate",
                 detail: format!("{field} {value:?} is already in use"),

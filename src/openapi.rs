@@ -27,7 +27,8 @@ use crate::{
     api::problems::{add_problem, problem, BAD_QUERY, STALE},
     api::{
         actions, governance_bodies, measures, organisations, outcomes, owners,
-        pagination::Paginated, plans, priorities, readings, risks, status_updates, webhooks,
+        pagination::Paginated, plans, priorities, readings, risks, status_updates,
+        webhook_deliveries, webhooks,
     },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
@@ -49,7 +50,7 @@ use crate::{
         contact(name = "Waymark maintainers")
     ),
     servers((url = "/", description = "This deployment")),
-    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<governance_bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhooks::WebhookDelivery>)),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<governance_bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhook_deliveries::WebhookDelivery>)),
     modifiers(
         &RouteTable,
         &BearerAuth,

@@ -18,7 +18,7 @@ use crate::{
     api::{
         actions, bundles, changes, csv, csv_lists, governance_bodies, history, idempotency,
         measures, operations, organisations, outcomes, owners, plans, priorities, query_rules,
-        rate_limit, reading_batches, readings, risks, status_updates, webhooks,
+        rate_limit, reading_batches, readings, risks, status_updates, webhook_deliveries, webhooks,
     },
     auth::access::{
         enforce,
@@ -197,11 +197,11 @@ fn endpoints() -> Vec<Endpoint> {
             .patch(Admin, op!(webhooks::update_webhook))
             .delete(Admin, op!(webhooks::delete_webhook)),
         Endpoint::new("/api/v1/webhooks/{id}/deliveries")
-            .get(Admin, op!(webhooks::list_deliveries)),
+            .get(Admin, op!(webhook_deliveries::list_deliveries)),
         Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}")
-            .get(Admin, op!(webhooks::find_delivery)),
+            .get(Admin, op!(webhook_deliveries::find_delivery)),
         Endpoint::new("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
-            .post(Admin, op!(webhooks::redeliver)),
+            .post(Admin, op!(webhook_deliveries::redeliver)),
     ]
 }
 

@@ -485,40 +485,73 @@ impl ActionQuery {
     }
 }
 
-child_collection_endpoints!(
-    Actions,
-    Action,
-    ActionInput,
-    ActionQuery,
-    query::list,
-    "actions",
-    parent: (plan_id, "Plan id"),
-    list: (list_actions, "/api/v1/actions", "action_list", "List actions across plans, filtered", "A page of actions, oldest first"),
-    nested: (list_plan_actions, "/api/v1/plans/{id}/actions", "plan_action_list", "List a plan's actions, filtered", "A page of the plan's actions, oldest first"),
-    create: (create_action, "plan_action_create", "Add an action to a plan", "URL of the new action")
-);
+child_collection_endpoints! {
+    resource: Actions,
+    view: Action,
+    input: ActionInput,
+    query: ActionQuery,
+    list_fn: query::list,
+    tag: "actions",
+    parent: {
+        filter: plan_id,
+        id: "Plan id",
+    },
+    list: {
+        handler: list_actions,
+        path: "/api/v1/actions",
+        operation_id: "action_list",
+        summary: "List actions across plans, filtered",
+        description: "A page of actions, oldest first",
+    },
+    nested: {
+        handler: list_plan_actions,
+        path: "/api/v1/plans/{id}/actions",
+        operation_id: "plan_action_list",
+        summary: "List a plan's actions, filtered",
+        description: "A page of the plan's actions, oldest first",
+    },
+    create: {
+        handler: create_action,
+        operation_id: "plan_action_create",
+        summary: "Add an action to a plan",
+        location: "URL of the new action",
+    },
+}
 
-find_endpoint!(
-    Actions,
-    Action,
-    find_action,
-    "/api/v1/actions/{id}",
-    "action_view",
-    "actions",
-    "Action id",
-    "Get one action",
-    "The action"
-);
+find_endpoint! {
+    resource: Actions,
+    view: Action,
+    handler: find_action,
+    path: "/api/v1/actions/{id}",
+    operation_id: "action_view",
+    tag: "actions",
+    id: "Action id",
+    summary: "Get one action",
+    found: "The action",
+}
 
-change_endpoints!(
-    Actions,
-    Action,
-    ActionInput,
-    "/api/v1/actions/{id}",
-    "actions",
-    "Action id",
-    "The action as stored",
-    replace: (replace_action, "action_replace", "Replace an action's fields"),
-    update: (update_action, "action_update", "Change some of an action's fields (JSON Merge Patch)", json!({"brag": "green", "completed_on": "2025-07-15"})),
-    delete: (delete_action, "action_delete", "Delete an action nothing is monitored in")
-);
+change_endpoints! {
+    resource: Actions,
+    view: Action,
+    input: ActionInput,
+    path: "/api/v1/actions/{id}",
+    tag: "actions",
+    id: "Action id",
+    stored: "The action as stored",
+    replace: {
+        handler: replace_action,
+        operation_id: "action_replace",
+        summary: "Replace an action's fields",
+    },
+    update: {
+        handler: update_action,
+        operation_id: "action_update",
+        summary: "Change some of an action's fields (JSON Merge Patch)",
+        example: json!({"brag": "green", "completed_on": "2025-07-15"}),
+    },
+    delete: {
+        handler: delete_action,
+        operation_id: "action_delete",
+        summary: "Delete an action nothing is monitored in",
+    },
+}

@@ -21,6 +21,9 @@ use crate::{
 
 pub const MAX_LIMIT: i64 = 1000;
 
+/// Snapshots of resources by id and version.
+type Snapshots = HashMap<(String, i64), Value>;
+
 /// One write to one resource.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -251,6 +254,15 @@ pub async fn list_changes(
         })
         .await?;
     let last_seq = rows.last().map_or(after, |e| e.seq);
+    Ok(HttpResponse::Ok().json(ChangePage {
+        items: with_changes(rows, &before),
+        last_seq,
+        next: next_page(&query, last_seq, limit),
+    }))
+}
+
+/// The next page: after the last event of this one, with the same filters.
+fn next_page(query: &ChangeQuery, last_seq: i64, limit: i64) -> String {
     let mut next = format!("/api/v1/changes?after={last_seq}&limit={limit}");
     if let Some(t) = &query.resource_type {
         next.push_str(&format!("&resource_type={t}"));
@@ -262,13 +274,18 @@ pub async fn list_changes(
         let encoded: String = url::form_urlencoded::byte_serialize(p.as_bytes()).collect();
         next.push_str(&format!("&plan={encoded}"));
     }
-    let items = rows
-        .into_iter()
+    next
+}
+
+/// The events, each update with the fields it changed: its snapshot against
+/// the version before (both in `snapshots`, by resource id and version).
+fn with_changes(rows: Vec<EventRow>, snapshots: &Snapshots) -> Vec<Event> {
+    rows.into_iter()
         .map(|row| {
             let key = (row.resource_id.clone(), row.version);
             let changed = (row.operation == Operation::Update).then(|| {
-                let (old, new) = (before.get(&(key.0.clone(), key.1 - 1)), before.get(&key));
-                match (old, new) {
+                let old = snapshots.get(&(key.0.clone(), key.1 - 1));
+                match (old, snapshots.get(&key)) {
                     (Some(old), Some(new)) => field_changes(old, new),
                     _ => Vec::new(),
                 }
@@ -278,10 +295,5 @@ pub async fn list_changes(
                 ..Event::from(row)
             }
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(ChangePage {
-        items,
-        last_seq,
-        next,
-    }))
+        .collect()
 }

@@ -1,12 +1,14 @@
 //! The handlers every stored item shares — view, replace, update, delete — with
 //! their OpenAPI annotations. utoipa needs one annotated function per operation;
 //! these macros write them from a resource's names, so the ten resources differ
-//! only where their documentation does.
+//! only where their documentation does. Every argument is named (`summary:`,
+//! `operation_id:` …), so two texts given in the wrong order do not compile.
 
 /// `GET …/{id}`: the item, `ETag`, 304 on `If-None-Match`, `as_of` for history.
 macro_rules! find_endpoint {
-    ($resource:ty, $view:ty, $name:ident, $path:literal, $op:literal, $tag:literal,
-     $id_doc:literal, $summary:literal, $found:literal) => {
+    (resource: $resource:ty, view: $view:ty, handler: $name:ident, path: $path:literal,
+     operation_id: $op:literal, tag: $tag:literal, id: $id_doc:literal, summary: $summary:literal,
+     found: $found:literal $(,)?) => {
         #[utoipa::path(
             get,
             path = $path,
@@ -39,10 +41,12 @@ macro_rules! find_endpoint {
 
 /// `PUT`, `PATCH` and `DELETE …/{id}`, each conditional on `If-Match`.
 macro_rules! change_endpoints {
-    ($resource:ty, $view:ty, $input:ty, $path:literal, $tag:literal, $id_doc:literal, $stored:literal,
-     replace: ($replace:ident, $replace_op:literal, $replace_summary:literal),
-     update: ($update:ident, $update_op:literal, $update_summary:literal, $patch_example:expr),
-     delete: ($delete:ident, $delete_op:literal, $delete_summary:literal)) => {
+    (resource: $resource:ty, view: $view:ty, input: $input:ty, path: $path:literal, tag: $tag:literal,
+     id: $id_doc:literal, stored: $stored:literal,
+     replace: { handler: $replace:ident, operation_id: $replace_op:literal, summary: $replace_summary:literal $(,)? },
+     update: { handler: $update:ident, operation_id: $update_op:literal, summary: $update_summary:literal,
+        example: $patch_example:expr, },
+     delete: { handler: $delete:ident, operation_id: $delete_op:literal, summary: $delete_summary:literal $(,)? } $(,)?) => {
         #[utoipa::path(
             put,
             path = $path,
@@ -126,11 +130,15 @@ macro_rules! change_endpoints {
 /// priorities, outcomes, actions, measures and risks; a measure's readings): the
 /// flat filtered list, the parent's list and creation in the parent.
 macro_rules! child_collection_endpoints {
-    ($resource:ty, $view:ty, $input:ty, $query:ty, $list_fn:path, $tag:literal,
-     parent: ($parent_field:ident, $parent_doc:literal),
-     list: ($list:ident, $list_path:literal, $list_op:literal, $list_summary:literal, $list_desc:literal),
-     nested: ($nested:ident, $nested_path:literal, $nested_op:literal, $nested_summary:literal, $nested_desc:literal),
-     create: ($create:ident, $create_op:literal, $create_summary:literal, $location_desc:literal)) => {
+    (resource: $resource:ty, view: $view:ty, input: $input:ty, query: $query:ty, list_fn: $list_fn:path,
+     tag: $tag:literal,
+     parent: { filter: $parent_field:ident, id: $parent_doc:literal $(,)? },
+     list: { handler: $list:ident, path: $list_path:literal, operation_id: $list_op:literal,
+        summary: $list_summary:literal, description: $list_desc:literal $(,)? },
+     nested: { handler: $nested:ident, path: $nested_path:literal, operation_id: $nested_op:literal,
+        summary: $nested_summary:literal, description: $nested_desc:literal $(,)? },
+     create: { handler: $create:ident, operation_id: $create_op:literal, summary: $create_summary:literal,
+        location: $location_desc:literal $(,)? } $(,)?) => {
         #[utoipa::path(
             get,
             path = $list_path,

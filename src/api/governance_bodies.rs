@@ -278,30 +278,43 @@ pub async fn list_bodies(
     Ok(pagination::respond(&req, bodies, GovernanceBody::from))
 }
 
-find_endpoint!(
-    GovernanceBodies,
-    GovernanceBody,
-    find_body,
-    "/api/v1/governance-bodies/{id}",
-    "governance_body_view",
-    "governance-bodies",
-    "Governance body id",
-    "Get one governance body",
-    "The governance body"
-);
+find_endpoint! {
+    resource: GovernanceBodies,
+    view: GovernanceBody,
+    handler: find_body,
+    path: "/api/v1/governance-bodies/{id}",
+    operation_id: "governance_body_view",
+    tag: "governance-bodies",
+    id: "Governance body id",
+    summary: "Get one governance body",
+    found: "The governance body",
+}
 
-change_endpoints!(
-    GovernanceBodies,
-    GovernanceBody,
-    GovernanceBodyInput,
-    "/api/v1/governance-bodies/{id}",
-    "governance-bodies",
-    "Governance body id",
-    "The body as stored",
-    replace: (replace_body, "governance_body_replace", "Replace a governance body's fields and links"),
-    update: (update_body, "governance_body_update", "Change some of a governance body's fields (JSON Merge Patch)", json!({"cadence": "monthly"})),
-    delete: (delete_body, "governance_body_delete", "Delete a governance body nothing refers to")
-);
+change_endpoints! {
+    resource: GovernanceBodies,
+    view: GovernanceBody,
+    input: GovernanceBodyInput,
+    path: "/api/v1/governance-bodies/{id}",
+    tag: "governance-bodies",
+    id: "Governance body id",
+    stored: "The body as stored",
+    replace: {
+        handler: replace_body,
+        operation_id: "governance_body_replace",
+        summary: "Replace a governance body's fields and links",
+    },
+    update: {
+        handler: update_body,
+        operation_id: "governance_body_update",
+        summary: "Change some of a governance body's fields (JSON Merge Patch)",
+        example: json!({"cadence": "monthly"}),
+    },
+    delete: {
+        handler: delete_body,
+        operation_id: "governance_body_delete",
+        summary: "Delete a governance body nothing refers to",
+    },
+}
 
 #[utoipa::path(
     post,

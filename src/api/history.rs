@@ -22,8 +22,10 @@ use crate::{db::Store, error::ApiError};
 /// Declares the two history handlers of one resource with their OpenAPI
 /// annotations (utoipa needs a function per path).
 macro_rules! history {
-    ($resource:ty, $list:ident, $one:ident, $list_path:literal, $one_path:literal,
-     $list_op:literal, $one_op:literal, $tag:literal, $list_summary:literal, $one_summary:literal) => {
+    (resource: $resource:ty, list: $list:ident, one: $one:ident, list_path: $list_path:literal,
+     one_path: $one_path:literal, list_operation_id: $list_op:literal,
+     one_operation_id: $one_op:literal, tag: $tag:literal, list_summary: $list_summary:literal,
+     one_summary: $one_summary:literal $(,)?) => {
         #[utoipa::path(
             get,
             path = $list_path,
@@ -65,132 +67,132 @@ macro_rules! history {
     };
 }
 
-history!(
-    Organisations,
-    organisation_versions,
-    organisation_version,
-    "/api/v1/organisations/{id}/versions",
-    "/api/v1/organisations/{id}/versions/{version}",
-    "organisation_version_list",
-    "organisation_version_view",
-    "organisations",
-    "List the versions of an organisation",
-    "Get one version of an organisation"
-);
+history! {
+    resource: Organisations,
+    list: organisation_versions,
+    one: organisation_version,
+    list_path: "/api/v1/organisations/{id}/versions",
+    one_path: "/api/v1/organisations/{id}/versions/{version}",
+    list_operation_id: "organisation_version_list",
+    one_operation_id: "organisation_version_view",
+    tag: "organisations",
+    list_summary: "List the versions of an organisation",
+    one_summary: "Get one version of an organisation",
+}
 
-history!(
-    Owners,
-    owner_versions,
-    owner_version,
-    "/api/v1/owners/{id}/versions",
-    "/api/v1/owners/{id}/versions/{version}",
-    "owner_version_list",
-    "owner_version_view",
-    "owners",
-    "List the versions of an owner",
-    "Get one version of an owner"
-);
+history! {
+    resource: Owners,
+    list: owner_versions,
+    one: owner_version,
+    list_path: "/api/v1/owners/{id}/versions",
+    one_path: "/api/v1/owners/{id}/versions/{version}",
+    list_operation_id: "owner_version_list",
+    one_operation_id: "owner_version_view",
+    tag: "owners",
+    list_summary: "List the versions of an owner",
+    one_summary: "Get one version of an owner",
+}
 
-history!(
-    GovernanceBodies,
-    governance_body_versions,
-    governance_body_version,
-    "/api/v1/governance-bodies/{id}/versions",
-    "/api/v1/governance-bodies/{id}/versions/{version}",
-    "governance_body_version_list",
-    "governance_body_version_view",
-    "governance-bodies",
-    "List the versions of a governance body",
-    "Get one version of a governance body"
-);
+history! {
+    resource: GovernanceBodies,
+    list: governance_body_versions,
+    one: governance_body_version,
+    list_path: "/api/v1/governance-bodies/{id}/versions",
+    one_path: "/api/v1/governance-bodies/{id}/versions/{version}",
+    list_operation_id: "governance_body_version_list",
+    one_operation_id: "governance_body_version_view",
+    tag: "governance-bodies",
+    list_summary: "List the versions of a governance body",
+    one_summary: "Get one version of a governance body",
+}
 
-history!(
-    Plans,
-    plan_versions,
-    plan_version,
-    "/api/v1/plans/{id}/versions",
-    "/api/v1/plans/{id}/versions/{version}",
-    "plan_version_list",
-    "plan_version_view",
-    "plans",
-    "List the versions of a plan",
-    "Get one version of a plan"
-);
+history! {
+    resource: Plans,
+    list: plan_versions,
+    one: plan_version,
+    list_path: "/api/v1/plans/{id}/versions",
+    one_path: "/api/v1/plans/{id}/versions/{version}",
+    list_operation_id: "plan_version_list",
+    one_operation_id: "plan_version_view",
+    tag: "plans",
+    list_summary: "List the versions of a plan",
+    one_summary: "Get one version of a plan",
+}
 
-history!(
-    Priorities,
-    priority_versions,
-    priority_version,
-    "/api/v1/priorities/{id}/versions",
-    "/api/v1/priorities/{id}/versions/{version}",
-    "priority_version_list",
-    "priority_version_view",
-    "priorities",
-    "List the versions of a priority",
-    "Get one version of a priority"
-);
+history! {
+    resource: Priorities,
+    list: priority_versions,
+    one: priority_version,
+    list_path: "/api/v1/priorities/{id}/versions",
+    one_path: "/api/v1/priorities/{id}/versions/{version}",
+    list_operation_id: "priority_version_list",
+    one_operation_id: "priority_version_view",
+    tag: "priorities",
+    list_summary: "List the versions of a priority",
+    one_summary: "Get one version of a priority",
+}
 
-history!(
-    Outcomes,
-    outcome_versions,
-    outcome_version,
-    "/api/v1/outcomes/{id}/versions",
-    "/api/v1/outcomes/{id}/versions/{version}",
-    "outcome_version_list",
-    "outcome_version_view",
-    "outcomes",
-    "List the versions of an outcome",
-    "Get one version of an outcome"
-);
+history! {
+    resource: Outcomes,
+    list: outcome_versions,
+    one: outcome_version,
+    list_path: "/api/v1/outcomes/{id}/versions",
+    one_path: "/api/v1/outcomes/{id}/versions/{version}",
+    list_operation_id: "outcome_version_list",
+    one_operation_id: "outcome_version_view",
+    tag: "outcomes",
+    list_summary: "List the versions of an outcome",
+    one_summary: "Get one version of an outcome",
+}
 
-history!(
-    Actions,
-    action_versions,
-    action_version,
-    "/api/v1/actions/{id}/versions",
-    "/api/v1/actions/{id}/versions/{version}",
-    "action_version_list",
-    "action_version_view",
-    "actions",
-    "List the versions of an action",
-    "Get one version of an action"
-);
+history! {
+    resource: Actions,
+    list: action_versions,
+    one: action_version,
+    list_path: "/api/v1/actions/{id}/versions",
+    one_path: "/api/v1/actions/{id}/versions/{version}",
+    list_operation_id: "action_version_list",
+    one_operation_id: "action_version_view",
+    tag: "actions",
+    list_summary: "List the versions of an action",
+    one_summary: "Get one version of an action",
+}
 
-history!(
-    Measures,
-    measure_versions,
-    measure_version,
-    "/api/v1/measures/{id}/versions",
-    "/api/v1/measures/{id}/versions/{version}",
-    "measure_version_list",
-    "measure_version_view",
-    "measures",
-    "List the versions of a measure",
-    "Get one version of a measure"
-);
+history! {
+    resource: Measures,
+    list: measure_versions,
+    one: measure_version,
+    list_path: "/api/v1/measures/{id}/versions",
+    one_path: "/api/v1/measures/{id}/versions/{version}",
+    list_operation_id: "measure_version_list",
+    one_operation_id: "measure_version_view",
+    tag: "measures",
+    list_summary: "List the versions of a measure",
+    one_summary: "Get one version of a measure",
+}
 
-history!(
-    Readings,
-    reading_versions,
-    reading_version,
-    "/api/v1/readings/{id}/versions",
-    "/api/v1/readings/{id}/versions/{version}",
-    "reading_version_list",
-    "reading_version_view",
-    "readings",
-    "List the versions of a reading",
-    "Get one version of a reading"
-);
+history! {
+    resource: Readings,
+    list: reading_versions,
+    one: reading_version,
+    list_path: "/api/v1/readings/{id}/versions",
+    one_path: "/api/v1/readings/{id}/versions/{version}",
+    list_operation_id: "reading_version_list",
+    one_operation_id: "reading_version_view",
+    tag: "readings",
+    list_summary: "List the versions of a reading",
+    one_summary: "Get one version of a reading",
+}
 
-history!(
-    Risks,
-    risk_versions,
-    risk_version,
-    "/api/v1/risks/{id}/versions",
-    "/api/v1/risks/{id}/versions/{version}",
-    "risk_version_list",
-    "risk_version_view",
-    "risks",
-    "List the versions of a risk",
-    "Get one version of a risk"
-);
+history! {
+    resource: Risks,
+    list: risk_versions,
+    one: risk_version,
+    list_path: "/api/v1/risks/{id}/versions",
+    one_path: "/api/v1/risks/{id}/versions/{version}",
+    list_operation_id: "risk_version_list",
+    one_operation_id: "risk_version_view",
+    tag: "risks",
+    list_summary: "List the versions of a risk",
+    one_summary: "Get one version of a risk",
+}

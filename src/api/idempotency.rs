@@ -196,22 +196,10 @@ pub async fn guard(
         .app_data::<web::Data<BodyLimit>>()
         .map_or(1 << 20, |l| l.0);
     let (http, mut payload) = req.into_parts();
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(e) => {
-                let e = ApiError::bad_request("unreadable_body", e.to_string());
-                return Ok(ServiceResponse::new(http, HttpResponse::from_error(e)));
-            }
-        };
-        if bytes.len() + chunk.len() > limit {
-            let e = ApiError::PayloadTooLarge { limit };
-            return Ok(ServiceResponse::new(http, HttpResponse::from_error(e)));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    let bytes = bytes.freeze();
+    let bytes = match read_body(&mut payload, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) => return Ok(ServiceResponse::new(http, HttpResponse::from_error(e))),
+    };
     let keyed = Arc::new(Keyed {
         subject,
         key,
@@ -257,6 +245,20 @@ pub async fn guard(
         );
     }
     keep_after(&store, keyed, response).await
+}
+
+/// The whole body, up to `limit` bytes: the key's fingerprint covers it, and
+/// the handler then reads it from these bytes.
+async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes.freeze())
 }
 
 /// Answers kept once given: a refusal, which did no work. Not a server fault,

@@ -449,40 +449,73 @@ impl MeasureQuery {
     }
 }
 
-child_collection_endpoints!(
-    Measures,
-    Measure,
-    MeasureInput,
-    MeasureQuery,
-    query::list,
-    "measures",
-    parent: (plan_id, "Plan id"),
-    list: (list_measures, "/api/v1/measures", "measure_list", "List measures across plans, filtered", "A page of measures, oldest first"),
-    nested: (list_plan_measures, "/api/v1/plans/{id}/measures", "plan_measure_list", "List a plan's measures", "A page of the plan's measures, oldest first"),
-    create: (create_measure, "plan_measure_create", "Add a measure to a plan", "URL of the new measure")
-);
+child_collection_endpoints! {
+    resource: Measures,
+    view: Measure,
+    input: MeasureInput,
+    query: MeasureQuery,
+    list_fn: query::list,
+    tag: "measures",
+    parent: {
+        filter: plan_id,
+        id: "Plan id",
+    },
+    list: {
+        handler: list_measures,
+        path: "/api/v1/measures",
+        operation_id: "measure_list",
+        summary: "List measures across plans, filtered",
+        description: "A page of measures, oldest first",
+    },
+    nested: {
+        handler: list_plan_measures,
+        path: "/api/v1/plans/{id}/measures",
+        operation_id: "plan_measure_list",
+        summary: "List a plan's measures",
+        description: "A page of the plan's measures, oldest first",
+    },
+    create: {
+        handler: create_measure,
+        operation_id: "plan_measure_create",
+        summary: "Add a measure to a plan",
+        location: "URL of the new measure",
+    },
+}
 
-find_endpoint!(
-    Measures,
-    Measure,
-    find_measure,
-    "/api/v1/measures/{id}",
-    "measure_view",
-    "measures",
-    "Measure id",
-    "Get one measure",
-    "The measure"
-);
+find_endpoint! {
+    resource: Measures,
+    view: Measure,
+    handler: find_measure,
+    path: "/api/v1/measures/{id}",
+    operation_id: "measure_view",
+    tag: "measures",
+    id: "Measure id",
+    summary: "Get one measure",
+    found: "The measure",
+}
 
-change_endpoints!(
-    Measures,
-    Measure,
-    MeasureInput,
-    "/api/v1/measures/{id}",
-    "measures",
-    "Measure id",
-    "The measure as stored",
-    replace: (replace_measure, "measure_replace", "Replace a measure's fields, baselines and targets"),
-    update: (update_measure, "measure_update", "Change some of a measure's fields (JSON Merge Patch)", json!({"tolerance": 1.5})),
-    delete: (delete_measure, "measure_delete", "Delete a measure without readings")
-);
+change_endpoints! {
+    resource: Measures,
+    view: Measure,
+    input: MeasureInput,
+    path: "/api/v1/measures/{id}",
+    tag: "measures",
+    id: "Measure id",
+    stored: "The measure as stored",
+    replace: {
+        handler: replace_measure,
+        operation_id: "measure_replace",
+        summary: "Replace a measure's fields, baselines and targets",
+    },
+    update: {
+        handler: update_measure,
+        operation_id: "measure_update",
+        summary: "Change some of a measure's fields (JSON Merge Patch)",
+        example: json!({"tolerance": 1.5}),
+    },
+    delete: {
+        handler: delete_measure,
+        operation_id: "measure_delete",
+        summary: "Delete a measure without readings",
+    },
+}

@@ -37,4 +37,5 @@ pub(crate) mod rules;
 pub mod status_updates;
 pub mod summary;
 pub mod tree;
+pub mod webhook_deliveries;
 pub mod webhooks;

@@ -216,30 +216,43 @@ pub async fn list_organisations(
     Ok(pagination::respond(&req, rows, Organisation::from))
 }
 
-find_endpoint!(
-    Organisations,
-    Organisation,
-    find_organisation,
-    "/api/v1/organisations/{id}",
-    "organisation_view",
-    "organisations",
-    "Organisation id",
-    "Get one organisation",
-    "The organisation"
-);
+find_endpoint! {
+    resource: Organisations,
+    view: Organisation,
+    handler: find_organisation,
+    path: "/api/v1/organisations/{id}",
+    operation_id: "organisation_view",
+    tag: "organisations",
+    id: "Organisation id",
+    summary: "Get one organisation",
+    found: "The organisation",
+}
 
-change_endpoints!(
-    Organisations,
-    Organisation,
-    OrganisationInput,
-    "/api/v1/organisations/{id}",
-    "organisations",
-    "Organisation id",
-    "The organisation as stored",
-    replace: (replace_organisation, "organisation_replace", "Replace an organisation's fields"),
-    update: (update_organisation, "organisation_update", "Change some of an organisation's fields (JSON Merge Patch)", json!({"website": "https://www.cnwl.nhs.uk"})),
-    delete: (delete_organisation, "organisation_delete", "Delete an organisation nothing refers to")
-);
+change_endpoints! {
+    resource: Organisations,
+    view: Organisation,
+    input: OrganisationInput,
+    path: "/api/v1/organisations/{id}",
+    tag: "organisations",
+    id: "Organisation id",
+    stored: "The organisation as stored",
+    replace: {
+        handler: replace_organisation,
+        operation_id: "organisation_replace",
+        summary: "Replace an organisation's fields",
+    },
+    update: {
+        handler: update_organisation,
+        operation_id: "organisation_update",
+        summary: "Change some of an organisation's fields (JSON Merge Patch)",
+        example: json!({"website": "https://www.cnwl.nhs.uk"}),
+    },
+    delete: {
+        handler: delete_organisation,
+        operation_id: "organisation_delete",
+        summary: "Delete an organisation nothing refers to",
+    },
+}
 
 #[utoipa::path(
     post,

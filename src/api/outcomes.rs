@@ -251,40 +251,73 @@ impl OutcomeQuery {
     }
 }
 
-child_collection_endpoints!(
-    Outcomes,
-    Outcome,
-    OutcomeInput,
-    OutcomeQuery,
-    query::list,
-    "outcomes",
-    parent: (plan_id, "Plan id"),
-    list: (list_outcomes, "/api/v1/outcomes", "outcome_list", "List outcomes across plans", "A page of outcomes, oldest first"),
-    nested: (list_plan_outcomes, "/api/v1/plans/{id}/outcomes", "plan_outcome_list", "List a plan's outcomes", "A page of the plan's outcomes, oldest first"),
-    create: (create_outcome, "plan_outcome_create", "Add an outcome to a plan", "URL of the new outcome")
-);
+child_collection_endpoints! {
+    resource: Outcomes,
+    view: Outcome,
+    input: OutcomeInput,
+    query: OutcomeQuery,
+    list_fn: query::list,
+    tag: "outcomes",
+    parent: {
+        filter: plan_id,
+        id: "Plan id",
+    },
+    list: {
+        handler: list_outcomes,
+        path: "/api/v1/outcomes",
+        operation_id: "outcome_list",
+        summary: "List outcomes across plans",
+        description: "A page of outcomes, oldest first",
+    },
+    nested: {
+        handler: list_plan_outcomes,
+        path: "/api/v1/plans/{id}/outcomes",
+        operation_id: "plan_outcome_list",
+        summary: "List a plan's outcomes",
+        description: "A page of the plan's outcomes, oldest first",
+    },
+    create: {
+        handler: create_outcome,
+        operation_id: "plan_outcome_create",
+        summary: "Add an outcome to a plan",
+        location: "URL of the new outcome",
+    },
+}
 
-find_endpoint!(
-    Outcomes,
-    Outcome,
-    find_outcome,
-    "/api/v1/outcomes/{id}",
-    "outcome_view",
-    "outcomes",
-    "Outcome id",
-    "Get one outcome",
-    "The outcome"
-);
+find_endpoint! {
+    resource: Outcomes,
+    view: Outcome,
+    handler: find_outcome,
+    path: "/api/v1/outcomes/{id}",
+    operation_id: "outcome_view",
+    tag: "outcomes",
+    id: "Outcome id",
+    summary: "Get one outcome",
+    found: "The outcome",
+}
 
-change_endpoints!(
-    Outcomes,
-    Outcome,
-    OutcomeInput,
-    "/api/v1/outcomes/{id}",
-    "outcomes",
-    "Outcome id",
-    "The outcome as stored",
-    replace: (replace_outcome, "outcome_replace", "Replace an outcome's fields"),
-    update: (update_outcome, "outcome_update", "Change some of an outcome's fields (JSON Merge Patch)", json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]})),
-    delete: (delete_outcome, "outcome_delete", "Delete an outcome nothing refers to")
-);
+change_endpoints! {
+    resource: Outcomes,
+    view: Outcome,
+    input: OutcomeInput,
+    path: "/api/v1/outcomes/{id}",
+    tag: "outcomes",
+    id: "Outcome id",
+    stored: "The outcome as stored",
+    replace: {
+        handler: replace_outcome,
+        operation_id: "outcome_replace",
+        summary: "Replace an outcome's fields",
+    },
+    update: {
+        handler: update_outcome,
+        operation_id: "outcome_update",
+        summary: "Change some of an outcome's fields (JSON Merge Patch)",
+        example: json!({"previous_refs": ["EWMH3.1", "EWMH3.2"]}),
+    },
+    delete: {
+        handler: delete_outcome,
+        operation_id: "outcome_delete",
+        summary: "Delete an outcome nothing refers to",
+    },
+}

@@ -330,30 +330,43 @@ pub async fn list_owners(
     Ok(pagination::respond(&req, owners, Owner::from))
 }
 
-find_endpoint!(
-    Owners,
-    Owner,
-    find_owner,
-    "/api/v1/owners/{id}",
-    "owner_view",
-    "owners",
-    "Owner id",
-    "Get one owner",
-    "The owner"
-);
+find_endpoint! {
+    resource: Owners,
+    view: Owner,
+    handler: find_owner,
+    path: "/api/v1/owners/{id}",
+    operation_id: "owner_view",
+    tag: "owners",
+    id: "Owner id",
+    summary: "Get one owner",
+    found: "The owner",
+}
 
-change_endpoints!(
-    Owners,
-    Owner,
-    OwnerInput,
-    "/api/v1/owners/{id}",
-    "owners",
-    "Owner id",
-    "The owner as stored",
-    replace: (replace_owner, "owner_replace", "Replace an owner's fields and holders"),
-    update: (update_owner, "owner_update", "Change some of an owner's fields (JSON Merge Patch)", json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]})),
-    delete: (delete_owner, "owner_delete", "Delete an owner")
-);
+change_endpoints! {
+    resource: Owners,
+    view: Owner,
+    input: OwnerInput,
+    path: "/api/v1/owners/{id}",
+    tag: "owners",
+    id: "Owner id",
+    stored: "The owner as stored",
+    replace: {
+        handler: replace_owner,
+        operation_id: "owner_replace",
+        summary: "Replace an owner's fields and holders",
+    },
+    update: {
+        handler: update_owner,
+        operation_id: "owner_update",
+        summary: "Change some of an owner's fields (JSON Merge Patch)",
+        example: json!({"holders": [{"name": "Mac Heath", "from": "2021-04-01", "to": "2026-08-31"}, {"name": "Ann Other", "from": "2026-09-01"}]}),
+    },
+    delete: {
+        handler: delete_owner,
+        operation_id: "owner_delete",
+        summary: "Delete an owner",
+    },
+}
 
 #[utoipa::path(
     post,

@@ -512,15 +512,28 @@ pub async fn create_plan(
     crud::create::<Plans>(&store, caller, body.0).await
 }
 
-change_endpoints!(
-    Plans,
-    Plan,
-    PlanInput,
-    "/api/v1/plans/{id}",
-    "plans",
-    "Plan id",
-    "The plan as stored",
-    replace: (replace_plan, "plan_replace", "Replace a plan's fields"),
-    update: (update_plan, "plan_update", "Change some of a plan's fields (JSON Merge Patch)", json!({"status": "active", "published": true})),
-    delete: (delete_plan, "plan_delete", "Delete an empty plan")
-);
+change_endpoints! {
+    resource: Plans,
+    view: Plan,
+    input: PlanInput,
+    path: "/api/v1/plans/{id}",
+    tag: "plans",
+    id: "Plan id",
+    stored: "The plan as stored",
+    replace: {
+        handler: replace_plan,
+        operation_id: "plan_replace",
+        summary: "Replace a plan's fields",
+    },
+    update: {
+        handler: update_plan,
+        operation_id: "plan_update",
+        summary: "Change some of a plan's fields (JSON Merge Patch)",
+        example: json!({"status": "active", "published": true}),
+    },
+    delete: {
+        handler: delete_plan,
+        operation_id: "plan_delete",
+        summary: "Delete an empty plan",
+    },
+}

@@ -263,40 +263,73 @@ impl PriorityQuery {
     }
 }
 
-child_collection_endpoints!(
-    Priorities,
-    Priority,
-    PriorityInput,
-    PriorityQuery,
-    query::list,
-    "priorities",
-    parent: (plan_id, "Plan id"),
-    list: (list_priorities, "/api/v1/priorities", "priority_list", "List priorities across plans", "A page of priorities, oldest first"),
-    nested: (list_plan_priorities, "/api/v1/plans/{id}/priorities", "plan_priority_list", "List a plan's priorities", "A page of the plan's priorities, oldest first"),
-    create: (create_priority, "plan_priority_create", "Add a priority to a plan", "URL of the new priority")
-);
+child_collection_endpoints! {
+    resource: Priorities,
+    view: Priority,
+    input: PriorityInput,
+    query: PriorityQuery,
+    list_fn: query::list,
+    tag: "priorities",
+    parent: {
+        filter: plan_id,
+        id: "Plan id",
+    },
+    list: {
+        handler: list_priorities,
+        path: "/api/v1/priorities",
+        operation_id: "priority_list",
+        summary: "List priorities across plans",
+        description: "A page of priorities, oldest first",
+    },
+    nested: {
+        handler: list_plan_priorities,
+        path: "/api/v1/plans/{id}/priorities",
+        operation_id: "plan_priority_list",
+        summary: "List a plan's priorities",
+        description: "A page of the plan's priorities, oldest first",
+    },
+    create: {
+        handler: create_priority,
+        operation_id: "plan_priority_create",
+        summary: "Add a priority to a plan",
+        location: "URL of the new priority",
+    },
+}
 
-find_endpoint!(
-    Priorities,
-    Priority,
-    find_priority,
-    "/api/v1/priorities/{id}",
-    "priority_view",
-    "priorities",
-    "Priority id",
-    "Get one priority",
-    "The priority"
-);
+find_endpoint! {
+    resource: Priorities,
+    view: Priority,
+    handler: find_priority,
+    path: "/api/v1/priorities/{id}",
+    operation_id: "priority_view",
+    tag: "priorities",
+    id: "Priority id",
+    summary: "Get one priority",
+    found: "The priority",
+}
 
-change_endpoints!(
-    Priorities,
-    Priority,
-    PriorityInput,
-    "/api/v1/priorities/{id}",
-    "priorities",
-    "Priority id",
-    "The priority as stored",
-    replace: (replace_priority, "priority_replace", "Replace a priority's fields"),
-    update: (update_priority, "priority_update", "Change some of a priority's fields (JSON Merge Patch)", json!({"position": 2})),
-    delete: (delete_priority, "priority_delete", "Delete a priority nothing refers to")
-);
+change_endpoints! {
+    resource: Priorities,
+    view: Priority,
+    input: PriorityInput,
+    path: "/api/v1/priorities/{id}",
+    tag: "priorities",
+    id: "Priority id",
+    stored: "The priority as stored",
+    replace: {
+        handler: replace_priority,
+        operation_id: "priority_replace",
+        summary: "Replace a priority's fields",
+    },
+    update: {
+        handler: update_priority,
+        operation_id: "priority_update",
+        summary: "Change some of a priority's fields (JSON Merge Patch)",
+        example: json!({"position": 2}),
+    },
+    delete: {
+        handler: delete_priority,
+        operation_id: "priority_delete",
+        summary: "Delete a priority nothing refers to",
+    },
+}

@@ -269,40 +269,73 @@ impl ReadingQuery {
     }
 }
 
-child_collection_endpoints!(
-    Readings,
-    Reading,
-    ReadingInput,
-    ReadingQuery,
-    query::list,
-    "readings",
-    parent: (measure_id, "Measure id"),
-    list: (list_readings, "/api/v1/readings", "reading_list", "List readings across measures, filtered", "A page of readings, oldest first"),
-    nested: (list_measure_readings, "/api/v1/measures/{id}/readings", "measure_reading_list", "List a measure's readings", "A page of the measure's readings, oldest first"),
-    create: (create_reading, "measure_reading_create", "Record a reading of a measure", "URL of the new reading")
-);
+child_collection_endpoints! {
+    resource: Readings,
+    view: Reading,
+    input: ReadingInput,
+    query: ReadingQuery,
+    list_fn: query::list,
+    tag: "readings",
+    parent: {
+        filter: measure_id,
+        id: "Measure id",
+    },
+    list: {
+        handler: list_readings,
+        path: "/api/v1/readings",
+        operation_id: "reading_list",
+        summary: "List readings across measures, filtered",
+        description: "A page of readings, oldest first",
+    },
+    nested: {
+        handler: list_measure_readings,
+        path: "/api/v1/measures/{id}/readings",
+        operation_id: "measure_reading_list",
+        summary: "List a measure's readings",
+        description: "A page of the measure's readings, oldest first",
+    },
+    create: {
+        handler: create_reading,
+        operation_id: "measure_reading_create",
+        summary: "Record a reading of a measure",
+        location: "URL of the new reading",
+    },
+}
 
-find_endpoint!(
-    Readings,
-    Reading,
-    find_reading,
-    "/api/v1/readings/{id}",
-    "reading_view",
-    "readings",
-    "Reading id",
-    "Get one reading",
-    "The reading"
-);
+find_endpoint! {
+    resource: Readings,
+    view: Reading,
+    handler: find_reading,
+    path: "/api/v1/readings/{id}",
+    operation_id: "reading_view",
+    tag: "readings",
+    id: "Reading id",
+    summary: "Get one reading",
+    found: "The reading",
+}
 
-change_endpoints!(
-    Readings,
-    Reading,
-    ReadingInput,
-    "/api/v1/readings/{id}",
-    "readings",
-    "Reading id",
-    "The reading as stored",
-    replace: (replace_reading, "reading_replace", "Replace a reading's fields"),
-    update: (update_reading, "reading_update", "Change some of a reading's fields (JSON Merge Patch)", json!({"status": "final"})),
-    delete: (delete_reading, "reading_delete", "Delete a reading")
-);
+change_endpoints! {
+    resource: Readings,
+    view: Reading,
+    input: ReadingInput,
+    path: "/api/v1/readings/{id}",
+    tag: "readings",
+    id: "Reading id",
+    stored: "The reading as stored",
+    replace: {
+        handler: replace_reading,
+        operation_id: "reading_replace",
+        summary: "Replace a reading's fields",
+    },
+    update: {
+        handler: update_reading,
+        operation_id: "reading_update",
+        summary: "Change some of a reading's fields (JSON Merge Patch)",
+        example: json!({"status": "final"}),
+    },
+    delete: {
+        handler: delete_reading,
+        operation_id: "reading_delete",
+        summary: "Delete a reading",
+    },
+}

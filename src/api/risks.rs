@@ -244,40 +244,73 @@ impl RiskQuery {
     }
 }
 
-child_collection_endpoints!(
-    Risks,
-    Risk,
-    RiskInput,
-    RiskQuery,
-    query::list,
-    "risks",
-    parent: (plan_id, "Plan id"),
-    list: (list_risks, "/api/v1/risks", "risk_list", "List risks across plans, filtered", "A page of risks, oldest first"),
-    nested: (list_plan_risks, "/api/v1/plans/{id}/risks", "plan_risk_list", "List a plan's risks", "A page of the plan's risks, oldest first"),
-    create: (create_risk, "plan_risk_create", "Add a risk to a plan's register", "URL of the new risk")
-);
+child_collection_endpoints! {
+    resource: Risks,
+    view: Risk,
+    input: RiskInput,
+    query: RiskQuery,
+    list_fn: query::list,
+    tag: "risks",
+    parent: {
+        filter: plan_id,
+        id: "Plan id",
+    },
+    list: {
+        handler: list_risks,
+        path: "/api/v1/risks",
+        operation_id: "risk_list",
+        summary: "List risks across plans, filtered",
+        description: "A page of risks, oldest first",
+    },
+    nested: {
+        handler: list_plan_risks,
+        path: "/api/v1/plans/{id}/risks",
+        operation_id: "plan_risk_list",
+        summary: "List a plan's risks",
+        description: "A page of the plan's risks, oldest first",
+    },
+    create: {
+        handler: create_risk,
+        operation_id: "plan_risk_create",
+        summary: "Add a risk to a plan's register",
+        location: "URL of the new risk",
+    },
+}
 
-find_endpoint!(
-    Risks,
-    Risk,
-    find_risk,
-    "/api/v1/risks/{id}",
-    "risk_view",
-    "risks",
-    "Risk id",
-    "Get one risk",
-    "The risk"
-);
+find_endpoint! {
+    resource: Risks,
+    view: Risk,
+    handler: find_risk,
+    path: "/api/v1/risks/{id}",
+    operation_id: "risk_view",
+    tag: "risks",
+    id: "Risk id",
+    summary: "Get one risk",
+    found: "The risk",
+}
 
-change_endpoints!(
-    Risks,
-    Risk,
-    RiskInput,
-    "/api/v1/risks/{id}",
-    "risks",
-    "Risk id",
-    "The risk as stored",
-    replace: (replace_risk, "risk_replace", "Replace a risk's fields"),
-    update: (update_risk, "risk_update", "Change some of a risk's fields (JSON Merge Patch)", json!({"likelihood": 2, "status": "mitigated"})),
-    delete: (delete_risk, "risk_delete", "Delete a risk")
-);
+change_endpoints! {
+    resource: Risks,
+    view: Risk,
+    input: RiskInput,
+    path: "/api/v1/risks/{id}",
+    tag: "risks",
+    id: "Risk id",
+    stored: "The risk as stored",
+    replace: {
+        handler: replace_risk,
+        operation_id: "risk_replace",
+        summary: "Replace a risk's fields",
+    },
+    update: {
+        handler: update_risk,
+        operation_id: "risk_update",
+        summary: "Change some of a risk's fields (JSON Merge Patch)",
+        example: json!({"likelihood": 2, "status": "mitigated"}),
+    },
+    delete: {
+        handler: delete_risk,
+        operation_id: "risk_delete",
+        summary: "Delete a risk",
+    },
+}

@@ -8,6 +8,7 @@ mod export;
 mod import;
 pub mod model;
 mod parse;
+mod references;
 
 pub use import::{import, Counts, ImportReport};
 pub use model::Bundle;

@@ -1,10 +1,10 @@
 //! Reading a bundle: every element is typed on its own, so one request names every
 //! bad element (`priorities[2].outcomes[0].actions[5].due`) rather than the first;
-//! then the field rules of the inputs the entries become, the uniqueness of keys,
-//! and every name and ref resolving inside the bundle. Nothing here touches the
-//! database.
+//! then the field rules of the inputs the entries become and, in `references`,
+//! the uniqueness of keys and every name and ref resolving inside the bundle.
+//! Nothing here touches the database.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::{
     convert::{self, entry_field, ActionParent, Keys},
     model::{ActionEntry, Bundle, MeasureEntry, OutcomeEntry, PriorityEntry, FORMAT},
+    references,
 };
 use crate::{
     api::request_body::{one_per_field, rule_errors, type_error},
@@ -34,11 +35,12 @@ pub fn parse(value: Value) -> Result<Bundle, ApiError> {
     }
 }
 
+/// Every field error found so far.
 #[derive(Default)]
-struct Errors(Vec<FieldError>);
+pub(super) struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn add(&mut self, path: &str, code: &str, message: impl Into<String>) {
+    pub(super) fn add(&mut self, path: &str, code: &str, message: impl Into<String>) {
         self.0.push(FieldError {
             field: path.to_string(),
             code: code.into(),
@@ -157,28 +159,6 @@ fn read_measure(mut value: Value, path: &str, errors: &mut Errors) -> Option<Mea
     Some(measure)
 }
 
-/// The keys a bundle defines, and the paths that define them.
-struct Defined<'a> {
-    organisations: HashSet<&'a str>,
-    owners: HashSet<&'a str>,
-    bodies: HashSet<&'a str>,
-    priorities: HashSet<&'a str>,
-    outcomes: HashSet<&'a str>,
-    /// Priority, outcome and action refs: what `monitored_in` may name.
-    monitors: HashSet<&'a str>,
-}
-
-/// Records `key` at `path`, reporting a key defined twice.
-fn define<'a>(set: &mut HashSet<&'a str>, key: &'a str, path: &str, errors: &mut Errors) {
-    if !set.insert(key) {
-        errors.add(
-            path,
-            "duplicate",
-            format!("{key:?} appears twice in the bundle"),
-        );
-    }
-}
-
 fn check(bundle: &Bundle, errors: &mut Errors) {
     if bundle.format != FORMAT {
         errors.add(
@@ -187,92 +167,14 @@ fn check(bundle: &Bundle, errors: &mut Errors) {
             format!("must be {FORMAT:?}"),
         );
     }
-    let defined = definitions(bundle, errors);
+    let defined = references::definitions(bundle, errors);
     field_rules(bundle, errors);
-    references(bundle, &defined, errors);
-    unreferenced(bundle, errors);
-    monitored_cycles(bundle, errors);
+    references::resolve(bundle, &defined, errors);
+    references::unreferenced(bundle, errors);
+    references::monitored_cycles(bundle, errors);
 }
 
-fn definitions<'a>(bundle: &'a Bundle, errors: &mut Errors) -> Defined<'a> {
-    let mut d = Defined {
-        organisations: HashSet::new(),
-        owners: HashSet::new(),
-        bodies: HashSet::new(),
-        priorities: HashSet::new(),
-        outcomes: HashSet::new(),
-        monitors: HashSet::new(),
-    };
-    for (i, o) in bundle.organisations.iter().enumerate() {
-        define(
-            &mut d.organisations,
-            &o.code,
-            &format!("organisations[{i}].code"),
-            errors,
-        );
-    }
-    for (i, o) in bundle.owners.iter().enumerate() {
-        define(&mut d.owners, &o.name, &format!("owners[{i}].name"), errors);
-    }
-    for (i, b) in bundle.governance_bodies.iter().enumerate() {
-        define(
-            &mut d.bodies,
-            &b.name,
-            &format!("governance_bodies[{i}].name"),
-            errors,
-        );
-    }
-    let mut actions = HashSet::new();
-    for (_, path, priority) in priorities(bundle) {
-        define(
-            &mut d.priorities,
-            &priority.r#ref,
-            &join(&path, "ref"),
-            errors,
-        );
-        d.monitors.insert(&priority.r#ref);
-        for (o, outcome) in priority.outcomes.iter().enumerate() {
-            let opath = format!("{path}.outcomes[{o}]");
-            define(
-                &mut d.outcomes,
-                &outcome.r#ref,
-                &join(&opath, "ref"),
-                errors,
-            );
-            d.monitors.insert(&outcome.r#ref);
-        }
-    }
-    for PlacedAction { path, action, .. } in all_actions(bundle) {
-        define(&mut actions, &action.r#ref, &join(&path, "ref"), errors);
-        d.monitors.insert(&action.r#ref);
-    }
-    let mut measures = HashSet::new();
-    for (i, m) in bundle.measures.iter().enumerate() {
-        let path = format!("measures[{i}]");
-        define(&mut measures, &m.r#ref, &join(&path, "ref"), errors);
-        let mut periods = HashSet::new();
-        for (r, reading) in m.readings.iter().enumerate() {
-            if !periods.insert((&reading.period, &reading.cohort)) {
-                errors.add(
-                    &format!("{path}.readings[{r}]"),
-                    "duplicate",
-                    format!(
-                        "a reading for {} ({}) appears twice",
-                        reading.period, reading.cohort
-                    ),
-                );
-            }
-        }
-    }
-    let mut risks = HashSet::new();
-    for (i, r) in bundle.risks.iter().enumerate() {
-        let key = r.r#ref.as_deref().unwrap_or(&r.title);
-        define(&mut risks, key, &format!("risks[{i}]"), errors);
-    }
-    d
-}
-
-fn priorities(bundle: &Bundle) -> impl Iterator<Item = (usize, String, &PriorityEntry)> {
+pub(super) fn priorities(bundle: &Bundle) -> impl Iterator<Item = (usize, String, &PriorityEntry)> {
     bundle
         .priorities
         .iter()
@@ -381,246 +283,6 @@ fn field_rules(bundle: &Bundle, errors: &mut Errors) {
 /// A 1-based position from an index in the bundle.
 pub fn position(index: usize) -> i32 {
     i32::try_from(index + 1).unwrap_or(i32::MAX)
-}
-
-/// Checks that every name in the bundle is defined in it.
-fn references(bundle: &Bundle, d: &Defined<'_>, errors: &mut Errors) {
-    let mut need = |set: &HashSet<&str>, key: &str, path: String, what: &str| {
-        if !set.contains(key) {
-            errors.add(
-                &path,
-                "unknown_reference",
-                format!("{key:?} names no {what} in the bundle"),
-            );
-        }
-    };
-    let plan = &bundle.plan;
-    if let Some(body) = &plan.lead_body {
-        need(&d.bodies, body, "plan.lead_body".into(), "governance body");
-    }
-    for (i, o) in plan.senior_responsible_owners.iter().enumerate() {
-        need(
-            &d.owners,
-            o,
-            format!("plan.senior_responsible_owners[{i}]"),
-            "owner",
-        );
-    }
-    for (i, o) in plan.partner_organisations.iter().enumerate() {
-        need(
-            &d.organisations,
-            o,
-            format!("plan.partner_organisations[{i}]"),
-            "organisation",
-        );
-    }
-    for (_, path, p) in priorities(bundle) {
-        if let Some(body) = &p.working_group {
-            need(
-                &d.bodies,
-                body,
-                join(&path, "working_group"),
-                "governance body",
-            );
-        }
-        for (i, o) in p.senior_responsible_owners.iter().enumerate() {
-            need(
-                &d.owners,
-                o,
-                format!("{path}.senior_responsible_owners[{i}]"),
-                "owner",
-            );
-        }
-        for (o, outcome) in p.outcomes.iter().enumerate() {
-            for (i, lead) in outcome.leads.iter().enumerate() {
-                need(
-                    &d.owners,
-                    lead,
-                    format!("{path}.outcomes[{o}].leads[{i}]"),
-                    "owner",
-                );
-            }
-        }
-    }
-    for PlacedAction { path, action, .. } in all_actions(bundle) {
-        for (i, lead) in action.leads.iter().enumerate() {
-            need(&d.owners, lead, format!("{path}.leads[{i}]"), "owner");
-        }
-        if let Some(target) = &action.monitored_in {
-            need(
-                &d.monitors,
-                target,
-                join(&path, "monitored_in"),
-                "priority, outcome or action",
-            );
-        }
-        if let Some(target) = action
-            .details_in
-            .as_ref()
-            .filter(|t| !d.outcomes.contains(t.as_str()))
-        {
-            need(
-                &d.priorities,
-                target,
-                join(&path, "details_in"),
-                "outcome or priority",
-            );
-        }
-    }
-    for (i, m) in bundle.measures.iter().enumerate() {
-        let path = format!("measures[{i}]");
-        if let Some(p) = &m.priority {
-            need(&d.priorities, p, join(&path, "priority"), "priority");
-        }
-        if let Some(team) = &m.team_responsible {
-            need(&d.owners, team, join(&path, "team_responsible"), "owner");
-        }
-        for (o, outcome) in m.outcomes.iter().enumerate() {
-            need(
-                &d.outcomes,
-                outcome,
-                format!("{path}.outcomes[{o}]"),
-                "outcome",
-            );
-        }
-    }
-    for (i, r) in bundle.risks.iter().enumerate() {
-        if let Some(owner) = &r.owner {
-            need(&d.owners, owner, format!("risks[{i}].owner"), "owner");
-        }
-    }
-    for (i, o) in bundle.owners.iter().enumerate() {
-        if let Some(org) = &o.organisation {
-            need(
-                &d.organisations,
-                org,
-                format!("owners[{i}].organisation"),
-                "organisation",
-            );
-        }
-    }
-    for (i, b) in bundle.governance_bodies.iter().enumerate() {
-        let path = format!("governance_bodies[{i}]");
-        for (c, chair) in b.chairs.iter().enumerate() {
-            need(&d.owners, chair, format!("{path}.chairs[{c}]"), "owner");
-        }
-        for (m, org) in b.member_organisations.iter().enumerate() {
-            let at = format!("{path}.member_organisations[{m}]");
-            need(&d.organisations, org, at, "organisation");
-        }
-        for (l, line) in b.reports_to.iter().enumerate() {
-            let at = format!("{path}.reports_to[{l}].body");
-            need(&d.bodies, &line.body, at, "governance body");
-        }
-    }
-}
-
-/// Reference data nothing in the plan leads to is refused: a bundle carries
-/// what its plan refers to, no more, so that an export gives back the bundle.
-/// What counts is what export gathers: the plan's bodies and the bodies they
-/// report to, the owners the plan and those bodies name, and the organisations
-/// of all of them.
-fn unreferenced(bundle: &Bundle, errors: &mut Errors) {
-    let plan = &bundle.plan;
-    let mut bodies: Vec<&str> = plan.lead_body.iter().map(String::as_str).collect();
-    let mut owners: HashSet<&str> = plan
-        .senior_responsible_owners
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let mut organisations: HashSet<&str> = plan
-        .partner_organisations
-        .iter()
-        .map(String::as_str)
-        .collect();
-    for (_, _, p) in priorities(bundle) {
-        bodies.extend(p.working_group.as_deref());
-        owners.extend(p.senior_responsible_owners.iter().map(String::as_str));
-        for o in &p.outcomes {
-            owners.extend(o.leads.iter().map(String::as_str));
-        }
-    }
-    for PlacedAction { action: a, .. } in all_actions(bundle) {
-        owners.extend(a.leads.iter().map(String::as_str));
-    }
-    owners.extend(
-        bundle
-            .measures
-            .iter()
-            .filter_map(|m| m.team_responsible.as_deref()),
-    );
-    owners.extend(bundle.risks.iter().filter_map(|r| r.owner.as_deref()));
-    let by_name: HashMap<&str, &super::model::BodyEntry> = bundle
-        .governance_bodies
-        .iter()
-        .map(|b| (b.name.as_str(), b))
-        .collect();
-    let mut reached: HashSet<&str> = HashSet::new();
-    while let Some(name) = bodies.pop() {
-        if !reached.insert(name) {
-            continue;
-        }
-        if let Some(body) = by_name.get(name) {
-            bodies.extend(body.reports_to.iter().map(|l| l.body.as_str()));
-            owners.extend(body.chairs.iter().map(String::as_str));
-            organisations.extend(body.member_organisations.iter().map(String::as_str));
-        }
-    }
-    for o in &bundle.owners {
-        if owners.contains(o.name.as_str()) {
-            organisations.extend(o.organisation.as_deref());
-        }
-    }
-    let mut refuse = |path: String| {
-        errors.add(
-            &path,
-            "unreferenced",
-            "nothing in the plan refers to it: a bundle carries only what its plan refers to",
-        );
-    };
-    for (i, o) in bundle.organisations.iter().enumerate() {
-        if !organisations.contains(o.code.as_str()) {
-            refuse(format!("organisations[{i}]"));
-        }
-    }
-    for (i, o) in bundle.owners.iter().enumerate() {
-        if !owners.contains(o.name.as_str()) {
-            refuse(format!("owners[{i}]"));
-        }
-    }
-    for (i, b) in bundle.governance_bodies.iter().enumerate() {
-        if !reached.contains(b.name.as_str()) {
-            refuse(format!("governance_bodies[{i}]"));
-        }
-    }
-}
-
-/// Actions monitored in each other in a ring cannot be stored: each needs the
-/// other to exist first.
-fn monitored_cycles(bundle: &Bundle, errors: &mut Errors) {
-    let actions = all_actions(bundle);
-    let target: HashMap<&str, &str> = actions
-        .iter()
-        .filter_map(|p| Some((p.action.r#ref.as_str(), p.action.monitored_in.as_deref()?)))
-        .collect();
-    for PlacedAction { path, action, .. } in &actions {
-        let mut seen = HashSet::new();
-        let mut at = action.r#ref.as_str();
-        while let Some(next) = target.get(at) {
-            if *next == action.r#ref {
-                errors.add(
-                    &join(path, "monitored_in"),
-                    "cycle",
-                    "actions cannot be monitored in each other in a ring",
-                );
-                break;
-            }
-            if !seen.insert(*next) {
-                break;
-            }
-            at = next;
-        }
-    }
 }
 
 /// Places an error from storing one element under that element's path.

@@ -196,6 +196,28 @@ pub fn list(
                 .or(actions::priority_id.eq_any(worked)),
         );
     }
+    query = when_filters(query, filter);
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(actions::plan_id.eq_any(published));
+    }
+    let rows = query.load(conn)?;
+    let items = attach(conn, rows)?;
+    Ok(Page::from_rows(items, page, |a| &a.row.id))
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+type ActionQuery<'a> = actions::BoxedQuery<
+    'a,
+    Backend,
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ActionRow, Backend>>,
+>;
+
+/// The filters on dates: overdue on a day, undated, due before or after a day,
+/// updated since a time.
+fn when_filters<'a>(mut query: ActionQuery<'a>, filter: &ActionFilter) -> ActionQuery<'a> {
     if let Some(day) = filter.overdue_on {
         query = query.filter(actions::due_date.lt(day)).filter(
             actions::brag
@@ -227,15 +249,7 @@ pub fn list(
     if let Some(since) = filter.updated_since {
         query = query.filter(actions::updated_at.ge(since));
     }
-    if filter.published_only {
-        let published = plans::table
-            .filter(plans::published.eq(true))
-            .select(plans::id);
-        query = query.filter(actions::plan_id.eq_any(published));
-    }
-    let rows = query.load(conn)?;
-    let items = attach(conn, rows)?;
-    Ok(Page::from_rows(items, page, |a| &a.row.id))
+    query
 }
 
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {

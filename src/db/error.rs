@@ -1,6 +1,6 @@
 //! What can go wrong in the store, sorted by what the caller should do about it.
 
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error as DieselError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -9,6 +9,14 @@ pub enum StoreError {
     /// Another resource already uses this unique value.
     #[error("{field} {value:?} is already in use")]
     Duplicate { field: &'static str, value: String },
+    /// A unique value another write stored first, as the database reported it
+    /// (the checks before the write name the value; the database's constraint
+    /// is the last word when two writers race).
+    #[error("{field} is already in use")]
+    Taken {
+        field: String,
+        value: Option<String>,
+    },
     /// A field names a resource that does not exist.
     #[error("{field} {id:?} does not exist")]
     UnknownReference { field: String, id: String },
@@ -49,9 +57,10 @@ impl From<DieselError> for StoreError {
         match e {
             DieselError::NotFound => StoreError::NotFound,
             DieselError::DatabaseError(kind, info) => match kind {
-                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation => {
-                    StoreError::Conflict(info.message().to_string())
-                }
+                DatabaseErrorKind::UniqueViolation => taken(&*info)
+                    .unwrap_or_else(|| StoreError::Conflict(info.message().to_string())),
+                DatabaseErrorKind::ForeignKeyViolation => missing(&*info)
+                    .unwrap_or_else(|| StoreError::Conflict(info.message().to_string())),
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
                     StoreError::Unavailable(info.message().to_string())
                 }
@@ -79,6 +88,64 @@ impl From<DieselError> for StoreError {
             other => StoreError::Internal(other.to_string()),
         }
     }
+}
+
+/// The columns and values of a violated key as the backend reports them:
+/// PostgreSQL's detail `Key (plan_id, ref)=(…, 7) already exists.`, or SQLite's
+/// message `UNIQUE constraint failed: actions.plan_id, actions.ref` (columns
+/// only).
+fn violated_key(info: &dyn DatabaseErrorInformation) -> Option<(Vec<String>, Option<Vec<String>>)> {
+    if let Some(detail) = info.details() {
+        let rest = detail.strip_prefix("Key (")?;
+        let (columns, rest) = rest.split_once(")=(")?;
+        let columns: Vec<String> = columns.split(", ").map(str::to_string).collect();
+        let values = rest.rsplit_once(')').map(|(values, _)| values)?;
+        let values: Vec<String> = values.split(", ").map(str::to_string).collect();
+        let values = (values.len() == columns.len()).then_some(values);
+        return Some((columns, values));
+    }
+    let columns = info.message().strip_prefix("UNIQUE constraint failed: ")?;
+    let columns = columns
+        .split(", ")
+        .map(|c| c.rsplit('.').next().unwrap_or(c).to_string())
+        .collect();
+    Some((columns, None))
+}
+
+/// A unique key taken, named by its own columns: a parent's id (`plan_id`)
+/// only scopes the key, so `(plan_id, ref)` is reported as `ref`.
+fn taken(info: &dyn DatabaseErrorInformation) -> Option<StoreError> {
+    let (columns, values) = violated_key(info)?;
+    let own: Vec<usize> = (0..columns.len())
+        .filter(|&i| !columns[i].ends_with("_id") || columns.len() == 1)
+        .collect();
+    let field = own
+        .iter()
+        .map(|&i| columns[i].as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let value = values.map(|v| {
+        own.iter()
+            .map(|&i| v[i].as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    (!field.is_empty()).then_some(StoreError::Taken { field, value })
+}
+
+/// A reference to nothing, named when the backend says which (PostgreSQL's
+/// `Key (lead_body_id)=(…) is not present in table "bodies".`). A delete of
+/// something still referenced is a conflict, not a missing reference.
+fn missing(info: &dyn DatabaseErrorInformation) -> Option<StoreError> {
+    if !info.details()?.contains("is not present in table") {
+        return None;
+    }
+    let (mut columns, values) = violated_key(info)?;
+    let id = values?.pop()?;
+    Some(StoreError::UnknownReference {
+        field: columns.pop()?,
+        id,
+    })
 }
 
 const FULL: &str = "storage_full";
@@ -133,5 +200,100 @@ pub fn removed(rows: usize) -> Result<(), StoreError> {
     match rows {
         0 => Err(StoreError::NotFound),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Info {
+        message: &'static str,
+        details: Option<&'static str>,
+    }
+
+    impl DatabaseErrorInformation for Info {
+        fn message(&self) -> &str {
+            self.message
+        }
+        fn details(&self) -> Option<&str> {
+            self.details
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn error(
+        kind: DatabaseErrorKind,
+        message: &'static str,
+        details: Option<&'static str>,
+    ) -> StoreError {
+        StoreError::from(DieselError::DatabaseError(
+            kind,
+            Box::new(Info { message, details }),
+        ))
+    }
+
+    #[test]
+    fn a_taken_key_is_named_by_its_own_columns_and_value() {
+        let pg = error(
+            DatabaseErrorKind::UniqueViolation,
+            "duplicate key value violates unique constraint \"actions_plan_id_ref_key\"",
+            Some("Key (plan_id, ref)=(019ab3c4, 7) already exists."),
+        );
+        assert!(
+            matches!(pg, StoreError::Taken { ref field, value: Some(ref v) } if field == "ref" && v == "7"),
+            "{pg:?}"
+        );
+        let sqlite = error(
+            DatabaseErrorKind::UniqueViolation,
+            "UNIQUE constraint failed: organisations.code",
+            None,
+        );
+        assert!(
+            matches!(sqlite, StoreError::Taken { ref field, value: None } if field == "code"),
+            "{sqlite:?}"
+        );
+    }
+
+    #[test]
+    fn a_reference_to_nothing_names_its_field_where_the_backend_says() {
+        let pg = error(
+            DatabaseErrorKind::ForeignKeyViolation,
+            "insert or update on table \"plans\" violates foreign key constraint",
+            Some("Key (lead_body_id)=(019ab3c4) is not present in table \"bodies\"."),
+        );
+        assert!(
+            matches!(pg, StoreError::UnknownReference { ref field, ref id } if field == "lead_body_id" && id == "019ab3c4"),
+            "{pg:?}"
+        );
+        let still_used = error(
+            DatabaseErrorKind::ForeignKeyViolation,
+            "update or delete on table \"bodies\" violates foreign key constraint",
+            Some("Key (id)=(019ab3c4) is still referenced from table \"plans\"."),
+        );
+        assert!(
+            matches!(still_used, StoreError::Conflict(_)),
+            "{still_used:?}"
+        );
+        let sqlite = error(
+            DatabaseErrorKind::ForeignKeyViolation,
+            "FOREIGN KEY constraint failed",
+            None,
+        );
+        assert!(matches!(sqlite, StoreError::Conflict(_)), "{sqlite:?}");
     }
 }
