@@ -5,6 +5,9 @@
 //!
 //! `ceiling PORT BYTES`: answers every request with a JSON body of BYTES bytes.
 
+// A benchmark tool: a failure stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use actix_web::{http::header, web, App, HttpResponse, HttpServer};
 
 /// `{"pad":"xxx…"}` padded to exactly `bytes` (at least the 10 bytes of an

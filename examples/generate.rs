@@ -3,6 +3,9 @@
 //!
 //! `DATABASE_URL=sqlite://bench.db cargo run --release --example generate [plans]`
 
+// A benchmark tool: a failure stops the run with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::Instant;
 
 use diesel::{Connection, ExpressionMethods, RunQueryDsl};

@@ -6,6 +6,7 @@
 /// thread started under load then kept a few megabytes of its own, and the
 /// soak's resident memory crept up step by step long after warm-up. Call before
 /// any thread is started.
+#[allow(unsafe_code)] // glibc's tunables have no safe interface.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -21,6 +22,7 @@ pub fn limit_arenas() {
 
 /// Hands back to the system what start-up freed (building the OpenAPI document,
 /// loading the demo plans): glibc keeps it in the heap otherwise, some 14 MB.
+#[allow(unsafe_code)] // as above
 pub fn release_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists.
