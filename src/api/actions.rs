@@ -26,6 +26,7 @@ use crate::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
         DbConnection, StoreError, WriteTx,
     },
+    domain::action::{is_overdue, PROGRESS_FIELDS},
     domain::ResourceType,
     domain::{
         external_ref::ExternalRef,
@@ -44,9 +45,6 @@ pub struct MonitoredIn {
     pub id: String,
     pub r#ref: String,
 }
-
-/// The fields a contributor of a leading organisation may change: its progress.
-pub const PROGRESS_FIELDS: &[&str] = &["brag", "completed_on"];
 
 /// A specific action of a plan.
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,11 +144,6 @@ fn link(
         id: id?,
         r#ref: r#ref?,
     })
-}
-
-/// Whether an action due by `due` with status `brag` is overdue on `today`.
-pub fn is_overdue(due: Option<NaiveDate>, brag: Option<Brag>, today: NaiveDate) -> bool {
-    due.is_some_and(|d| d < today) && !brag.is_some_and(Brag::is_complete)
 }
 
 impl From<ActionRecord> for Action {

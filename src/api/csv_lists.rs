@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use super::{
-    actions::{self, is_overdue, ActionQuery},
+    actions::{self, ActionQuery},
     csv::{brag_cell, csv_response, every, push_row, wants_csv},
     measures::{self, MeasureQuery},
     pagination::PageQuery,
@@ -20,6 +20,7 @@ use crate::{
         names::{self, Named},
         DbConnection, StoreError,
     },
+    domain::action::is_overdue,
     error::ApiError,
 };
 

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    actions::{Actions, PROGRESS_FIELDS},
+    actions::Actions,
     audit::{audit_of, Audit},
     conditional::{current, IfMatch},
     crud::{self, record, Resource},
@@ -30,6 +30,7 @@ use crate::{
         status_updates::{self as query, NewStatusUpdate, StatusUpdateRow},
         Store,
     },
+    domain::action::PROGRESS_FIELDS,
     domain::ResourceType,
     domain::{change::Operation, plan::Brag},
     error::{ApiError, FieldError},

@@ -4,6 +4,7 @@
 #[macro_use]
 mod text_enum;
 pub use text_enum::TextEnum;
+pub mod action;
 pub mod change;
 pub mod external_ref;
 pub mod governance;
