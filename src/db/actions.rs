@@ -10,7 +10,7 @@ use crate::domain::ResourceType;
 use super::names::{self, Named};
 
 use super::{
-    external_refs, keys, links, outcomes, priorities,
+    audit, external_refs, keys, links, outcomes, priorities,
     schema::{actions, links as link_table, owners, plans, priorities as priority_table},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -49,11 +49,11 @@ pub struct ActionRow {
     pub details_in_id: Option<String>,
 }
 
+/// The fields a client writes, as stored. Where the action sits and what it
+/// points at are references the store resolves (`Placement`).
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = actions, treat_none_as_null = true)]
 pub struct ActionFields {
-    pub priority_id: String,
-    pub outcome_id: Option<String>,
     pub ref_: String,
     pub description: String,
     pub start_text: Option<String>,
@@ -62,10 +62,6 @@ pub struct ActionFields {
     pub due_date: Option<NaiveDate>,
     pub recurring: bool,
     pub brag: Option<Brag>,
-    pub monitored_in_type: Option<RefTarget>,
-    pub monitored_in_id: Option<String>,
-    pub details_in_type: Option<RefTarget>,
-    pub details_in_id: Option<String>,
     pub completed_on: Option<NaiveDate>,
     pub previous_refs: String,
     pub position: i32,
@@ -86,6 +82,19 @@ pub struct Action {
 
 /// The resource type of actions in revisions, the feed and external refs.
 pub const TYPE: ResourceType = ResourceType::Action;
+
+/// Where an action sits and what it points at, resolved within its plan from
+/// the references a client wrote.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = actions, treat_none_as_null = true)]
+struct Placement {
+    priority_id: String,
+    outcome_id: Option<String>,
+    monitored_in_type: Option<RefTarget>,
+    monitored_in_id: Option<String>,
+    details_in_type: Option<RefTarget>,
+    details_in_id: Option<String>,
+}
 
 /// What a client wrote, before the store resolves its references.
 #[derive(Debug, Clone)]
@@ -376,14 +385,13 @@ fn resolve_ref(
     Ok(priority.map(|id| (RefTarget::Priority, id)))
 }
 
-/// Resolves the client's references within `plan` and fills in the stored fields.
+/// Resolves the client's references within `plan` into where the action sits.
 fn resolve(
     conn: &mut DbConnection,
     plan: &str,
-    write: ActionWrite,
+    write: &ActionWrite,
     own_id: Option<&str>,
-) -> Result<ActionWrite, StoreError> {
-    let mut write = write;
+) -> Result<Placement, StoreError> {
     let priority = match (&write.outcome_id, &write.priority_id) {
         (Some(outcome), given) => {
             let (_, priority) = outcomes::place_of(conn, outcome, "outcome_id", Some(plan))?;
@@ -408,9 +416,7 @@ fn resolve(
             })
         }
     };
-    write.fields.priority_id = priority;
-    write.fields.outcome_id = write.outcome_id.clone();
-    let (kind, id) = match &write.monitored_in {
+    let (monitored_in_type, monitored_in_id) = match &write.monitored_in {
         Some(r) => match resolve_ref(conn, plan, r)? {
             Some((_, id)) if Some(id.as_str()) == own_id => {
                 return Err(StoreError::Invalid {
@@ -429,9 +435,7 @@ fn resolve(
         },
         None => (None, None),
     };
-    write.fields.monitored_in_type = kind;
-    write.fields.monitored_in_id = id;
-    let (kind, id) = match &write.details_in {
+    let (details_in_type, details_in_id) = match &write.details_in {
         Some(r) => match resolve_ref(conn, plan, r)? {
             Some((RefTarget::Action, _)) => {
                 return Err(StoreError::Invalid {
@@ -452,28 +456,30 @@ fn resolve(
         },
         None => (None, None),
     };
-    write.fields.details_in_type = kind;
-    write.fields.details_in_id = id;
     priorities::check_ref_free(conn, RefTarget::Action, plan, &write.fields.ref_, own_id)?;
-    Ok(write)
+    Ok(Placement {
+        priority_id: priority,
+        outcome_id: write.outcome_id.clone(),
+        monitored_in_type,
+        monitored_in_id,
+        details_in_type,
+        details_in_id,
+    })
 }
 
 pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Action, StoreError> {
     if !super::plans::exists(tx.conn, plan)? {
         return Err(StoreError::NotFound);
     }
-    let write = resolve(tx.conn, plan, write, None)?;
+    let placement = resolve(tx.conn, plan, &write, None)?;
     let id = super::new_id();
     diesel::insert_into(actions::table)
         .values((
             actions::id.eq(&id),
             actions::plan_id.eq(plan),
             &write.fields,
-            actions::version.eq(1),
-            actions::created_at.eq(tx.now),
-            actions::created_by.eq(tx.actor),
-            actions::updated_at.eq(tx.now),
-            actions::updated_by.eq(tx.actor),
+            &placement,
+            audit::created!(actions, tx),
         ))
         .execute(tx.conn)?;
     links::replace(tx.conn, Relation::ActionLead, &id, &write.leads, "lead_ids")?;
@@ -487,14 +493,9 @@ pub fn update(
     plan: &str,
     write: ActionWrite,
 ) -> Result<Action, StoreError> {
-    let write = resolve(tx.conn, plan, write, Some(id))?;
+    let placement = resolve(tx.conn, plan, &write, Some(id))?;
     diesel::update(actions::table.find(id))
-        .set((
-            &write.fields,
-            actions::version.eq(actions::version + 1),
-            actions::updated_at.eq(tx.now),
-            actions::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, &placement, audit::updated!(actions, tx)))
         .execute(tx.conn)?;
     links::replace(tx.conn, Relation::ActionLead, id, &write.leads, "lead_ids")?;
     external_refs::replace(tx.conn, TYPE, id, &write.external_refs)?;

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    links,
+    audit, links,
     schema::{governance_bodies, plans, priorities, reporting_lines},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -177,11 +177,7 @@ pub fn insert(tx: &mut WriteTx<'_>, write: BodyWrite) -> Result<Body, StoreError
         .values((
             governance_bodies::id.eq(&id),
             &write.fields,
-            governance_bodies::version.eq(1),
-            governance_bodies::created_at.eq(tx.now),
-            governance_bodies::created_by.eq(tx.actor),
-            governance_bodies::updated_at.eq(tx.now),
-            governance_bodies::updated_by.eq(tx.actor),
+            audit::created!(governance_bodies, tx),
         ))
         .execute(tx.conn)?;
     write_links(tx.conn, &id, &write)?;
@@ -196,12 +192,7 @@ pub fn update(tx: &mut WriteTx<'_>, id: &str, write: BodyWrite) -> Result<Body, 
         });
     }
     let changed = diesel::update(governance_bodies::table.find(id))
-        .set((
-            &write.fields,
-            governance_bodies::version.eq(governance_bodies::version + 1),
-            governance_bodies::updated_at.eq(tx.now),
-            governance_bodies::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, audit::updated!(governance_bodies, tx)))
         .execute(tx.conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);

@@ -11,7 +11,7 @@ use crate::domain::ResourceType;
 use super::names::{self, Named};
 
 use super::{
-    external_refs, keys, links, outcomes, priorities,
+    audit, external_refs, keys, links, outcomes, priorities,
     schema::{links as link_table, measure_values, measures, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -359,11 +359,7 @@ pub fn insert(
             measures::plan_id.eq(plan),
             &write.fields,
             measures::target_status.eq(TargetStatus::NoTarget),
-            measures::version.eq(1),
-            measures::created_at.eq(tx.now),
-            measures::created_by.eq(tx.actor),
-            measures::updated_at.eq(tx.now),
-            measures::updated_by.eq(tx.actor),
+            audit::created!(measures, tx),
         ))
         .execute(tx.conn)?;
     write_values(tx.conn, &id, &write)?;
@@ -380,12 +376,7 @@ pub fn update(
 ) -> Result<Measure, StoreError> {
     check(tx.conn, plan, &write, Some(id))?;
     diesel::update(measures::table.find(id))
-        .set((
-            &write.fields,
-            measures::version.eq(measures::version + 1),
-            measures::updated_at.eq(tx.now),
-            measures::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, audit::updated!(measures, tx)))
         .execute(tx.conn)?;
     write_values(tx.conn, id, &write)?;
     external_refs::replace(tx.conn, TYPE, id, &write.external_refs)?;

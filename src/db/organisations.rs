@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
+    audit,
     schema::{organisations, owners},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -103,11 +104,7 @@ pub fn insert(
         .values((
             organisations::id.eq(&id),
             &fields,
-            organisations::version.eq(1),
-            organisations::created_at.eq(tx.now),
-            organisations::created_by.eq(tx.actor),
-            organisations::updated_at.eq(tx.now),
-            organisations::updated_by.eq(tx.actor),
+            audit::created!(organisations, tx),
         ))
         .execute(tx.conn)?;
     get(tx.conn, &id)
@@ -122,12 +119,7 @@ pub fn update(
         return Err(duplicate_code(&fields.code));
     }
     let changed = diesel::update(organisations::table.find(id))
-        .set((
-            &fields,
-            organisations::version.eq(organisations::version + 1),
-            organisations::updated_at.eq(tx.now),
-            organisations::updated_by.eq(tx.actor),
-        ))
+        .set((&fields, audit::updated!(organisations, tx)))
         .execute(tx.conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);

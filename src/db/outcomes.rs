@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::names::{self, Named};
 
 use super::{
-    keys, links, priorities,
+    audit, keys, links, priorities,
     schema::{actions, outcomes, plans},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -182,11 +182,7 @@ pub fn insert(
             outcomes::id.eq(&id),
             outcomes::plan_id.eq(plan),
             &write.fields,
-            outcomes::version.eq(1),
-            outcomes::created_at.eq(tx.now),
-            outcomes::created_by.eq(tx.actor),
-            outcomes::updated_at.eq(tx.now),
-            outcomes::updated_by.eq(tx.actor),
+            audit::created!(outcomes, tx),
         ))
         .execute(tx.conn)?;
     links::replace(
@@ -219,12 +215,7 @@ pub fn update(
         Some(id),
     )?;
     diesel::update(outcomes::table.find(id))
-        .set((
-            &write.fields,
-            outcomes::version.eq(outcomes::version + 1),
-            outcomes::updated_at.eq(tx.now),
-            outcomes::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, audit::updated!(outcomes, tx)))
         .execute(tx.conn)?;
     links::replace(tx.conn, Relation::OutcomeLead, id, &write.leads, "lead_ids")?;
     get(tx.conn, id)

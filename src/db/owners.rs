@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::domain::ResourceType;
 
 use super::{
-    external_refs, keys, organisations,
+    audit, external_refs, keys, organisations,
     schema::{measures, owner_holders, owners, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -164,15 +164,7 @@ pub fn insert(
     check_organisation(tx.conn, fields.organisation_id.as_deref())?;
     let id = super::new_id();
     diesel::insert_into(owners::table)
-        .values((
-            owners::id.eq(&id),
-            &fields,
-            owners::version.eq(1),
-            owners::created_at.eq(tx.now),
-            owners::created_by.eq(tx.actor),
-            owners::updated_at.eq(tx.now),
-            owners::updated_by.eq(tx.actor),
-        ))
+        .values((owners::id.eq(&id), &fields, audit::created!(owners, tx)))
         .execute(tx.conn)?;
     replace_holders(tx.conn, &id, holders)?;
     external_refs::replace(tx.conn, TYPE, &id, refs)?;
@@ -188,12 +180,7 @@ pub fn update(
 ) -> Result<Owner, StoreError> {
     check_organisation(tx.conn, fields.organisation_id.as_deref())?;
     let changed = diesel::update(owners::table.find(id))
-        .set((
-            &fields,
-            owners::version.eq(owners::version + 1),
-            owners::updated_at.eq(tx.now),
-            owners::updated_by.eq(tx.actor),
-        ))
+        .set((&fields, audit::updated!(owners, tx)))
         .execute(tx.conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);

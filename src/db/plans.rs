@@ -8,7 +8,7 @@ use crate::domain::ResourceType;
 use super::names::{self, Named};
 
 use super::{
-    bodies, external_refs, keys, links,
+    audit, bodies, external_refs, keys, links,
     schema::{actions, links as link_table, measures, outcomes, plans, priorities, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -215,15 +215,7 @@ pub fn insert(tx: &mut WriteTx<'_>, write: PlanWrite) -> Result<Plan, StoreError
     check(tx.conn, &write, None)?;
     let id = super::new_id();
     diesel::insert_into(plans::table)
-        .values((
-            plans::id.eq(&id),
-            &write.fields,
-            plans::version.eq(1),
-            plans::created_at.eq(tx.now),
-            plans::created_by.eq(tx.actor),
-            plans::updated_at.eq(tx.now),
-            plans::updated_by.eq(tx.actor),
-        ))
+        .values((plans::id.eq(&id), &write.fields, audit::created!(plans, tx)))
         .execute(tx.conn)?;
     write_links(tx.conn, &id, &write)?;
     get(tx.conn, &id)
@@ -232,12 +224,7 @@ pub fn insert(tx: &mut WriteTx<'_>, write: PlanWrite) -> Result<Plan, StoreError
 pub fn update(tx: &mut WriteTx<'_>, id: &str, write: PlanWrite) -> Result<Plan, StoreError> {
     check(tx.conn, &write, Some(id))?;
     let changed = diesel::update(plans::table.find(id))
-        .set((
-            &write.fields,
-            plans::version.eq(plans::version + 1),
-            plans::updated_at.eq(tx.now),
-            plans::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, audit::updated!(plans, tx)))
         .execute(tx.conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::names::{self, Named};
 
 use super::{
-    bodies, keys, links,
+    audit, bodies, keys, links,
     schema::{actions, measures, outcomes, plans, priorities},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -251,11 +251,7 @@ pub fn insert(
             priorities::id.eq(&id),
             priorities::plan_id.eq(plan),
             &write.fields,
-            priorities::version.eq(1),
-            priorities::created_at.eq(tx.now),
-            priorities::created_by.eq(tx.actor),
-            priorities::updated_at.eq(tx.now),
-            priorities::updated_by.eq(tx.actor),
+            audit::created!(priorities, tx),
         ))
         .execute(tx.conn)?;
     links::replace(
@@ -287,12 +283,7 @@ pub fn update(
         "working_group_id",
     )?;
     diesel::update(priorities::table.find(id))
-        .set((
-            &write.fields,
-            priorities::version.eq(priorities::version + 1),
-            priorities::updated_at.eq(tx.now),
-            priorities::updated_by.eq(tx.actor),
-        ))
+        .set((&write.fields, audit::updated!(priorities, tx)))
         .execute(tx.conn)?;
     links::replace(
         tx.conn,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    keys, measures,
+    audit, keys, measures,
     schema::{measures as measure_table, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -179,11 +179,7 @@ pub fn insert(
             readings::measure_id.eq(measure),
             &fields,
             readings::target_status.eq(TargetStatus::NoTarget),
-            readings::version.eq(1),
-            readings::created_at.eq(tx.now),
-            readings::created_by.eq(tx.actor),
-            readings::updated_at.eq(tx.now),
-            readings::updated_by.eq(tx.actor),
+            audit::created!(readings, tx),
         ))
         .execute(tx.conn)?;
     measures::refresh_after_reading(tx.conn, measure, Some(&id))?;
@@ -203,12 +199,7 @@ pub fn update(
     check_value(kind, &fields)?;
     check_free(tx.conn, measure, &fields, Some(id))?;
     diesel::update(readings::table.find(id))
-        .set((
-            &fields,
-            readings::version.eq(readings::version + 1),
-            readings::updated_at.eq(tx.now),
-            readings::updated_by.eq(tx.actor),
-        ))
+        .set((&fields, audit::updated!(readings, tx)))
         .execute(tx.conn)?;
     measures::refresh_after_reading(tx.conn, measure, Some(id))?;
     get(tx.conn, id)

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    keys,
+    audit, keys,
     schema::{plans, risks},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -131,11 +131,7 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, fields: RiskFields) -> Result<Ri
             risks::id.eq(&id),
             risks::plan_id.eq(plan),
             &fields,
-            risks::version.eq(1),
-            risks::created_at.eq(tx.now),
-            risks::created_by.eq(tx.actor),
-            risks::updated_at.eq(tx.now),
-            risks::updated_by.eq(tx.actor),
+            audit::created!(risks, tx),
         ))
         .execute(tx.conn)?;
     get(tx.conn, &id)
@@ -144,12 +140,7 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, fields: RiskFields) -> Result<Ri
 pub fn update(tx: &mut WriteTx<'_>, id: &str, fields: RiskFields) -> Result<RiskRow, StoreError> {
     check_owner(tx.conn, fields.owner_id.as_deref())?;
     let changed = diesel::update(risks::table.find(id))
-        .set((
-            &fields,
-            risks::version.eq(risks::version + 1),
-            risks::updated_at.eq(tx.now),
-            risks::updated_by.eq(tx.actor),
-        ))
+        .set((&fields, audit::updated!(risks, tx)))
         .execute(tx.conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);

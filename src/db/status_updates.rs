@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::status_updates, DbConnection, Page, PageRequest, StoreError, WriteTx};
+use super::{audit, schema::status_updates, DbConnection, Page, PageRequest, StoreError, WriteTx};
 use crate::domain::plan::Brag;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -49,12 +49,8 @@ pub fn insert(
             status_updates::narrative.eq(new.narrative),
             status_updates::evidence.eq(&new.evidence),
             status_updates::action_version.eq(new.action_version),
-            status_updates::version.eq(1),
-            status_updates::created_at.eq(tx.now),
-            status_updates::created_by.eq(tx.actor),
+            audit::created!(status_updates, tx),
             status_updates::created_by_organisation.eq(tx.actor_organisation),
-            status_updates::updated_at.eq(tx.now),
-            status_updates::updated_by.eq(tx.actor),
         ))
         .execute(tx.conn)?;
     get(tx.conn, &id)

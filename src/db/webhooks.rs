@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
+    audit,
     schema::{
         links, webhook_attempts as attempts, webhook_deliveries as deliveries,
         webhook_subscriptions as subs,
@@ -91,11 +92,7 @@ pub fn insert(
             subs::secret.eq(secret),
             subs::enabled.eq(fields.enabled),
             subs::last_seq.eq(last_seq),
-            subs::version.eq(1i64),
-            subs::created_at.eq(stamp.now),
-            subs::created_by.eq(stamp.actor),
-            subs::updated_at.eq(stamp.now),
-            subs::updated_by.eq(stamp.actor),
+            audit::created!(subs, stamp),
         ))
         .execute(conn)?;
     get(conn, &id)
@@ -165,9 +162,7 @@ pub fn disable(
         .set((
             subs::enabled.eq(false),
             subs::disabled_reason.eq(reason),
-            subs::version.eq(subs::version + 1),
-            subs::updated_at.eq(stamp.now),
-            subs::updated_by.eq(stamp.actor),
+            audit::updated!(subs, stamp),
         ))
         .execute(conn)?;
     Ok(())
