@@ -249,7 +249,8 @@ pub struct RouteRule {
 pub fn access_table() -> Vec<RouteRule> {
     endpoints()
         .into_iter()
-        .flat_map(|endpoint| endpoint.rules)
+        .flat_map(|endpoint| endpoint.methods)
+        .map(|(rule, _)| rule)
         .collect()
 }
 
@@ -278,22 +279,16 @@ pub struct OperationDoc {
 }
 
 /// Reads `D`, the struct `#[utoipa::path]` writes beside a handler, as
-/// `#[derive(OpenApi)]`'s `paths(...)` would: an operation without tags of its
-/// own is tagged with its module's name.
+/// `#[derive(OpenApi)]`'s `paths(...)` would; every operation names its tag.
 fn documenter<D>() -> OperationDoc
 where
     D: Path + SchemaReferences + Tags<'static>,
 {
     let mut operation = D::operation();
-    let mut tags = D::tags();
-    if tags.is_empty() {
-        let mut segments = std::any::type_name::<D>().rsplit("::");
-        tags.extend(segments.nth(1));
-    }
     operation
         .tags
         .get_or_insert_with(Vec::new)
-        .extend(tags.iter().map(|t| t.to_string()));
+        .extend(D::tags().iter().map(|t| t.to_string()));
     OperationDoc {
         path: D::path(),
         methods: D::methods(),
@@ -319,7 +314,7 @@ impl<F> Op<F> {
 pub fn operations() -> Vec<(RouteRule, OperationDoc)> {
     endpoints()
         .into_iter()
-        .flat_map(|endpoint| endpoint.rules.into_iter().zip(endpoint.docs))
+        .flat_map(|endpoint| endpoint.methods)
         .map(|(rule, doc)| (rule, doc()))
         .collect()
 }
@@ -341,8 +336,8 @@ pub fn document() -> Documented {
 struct Endpoint {
     path: &'static str,
     resource: Resource,
-    rules: Vec<RouteRule>,
-    docs: Vec<fn() -> OperationDoc>,
+    /// Each method's rule, with how its operation is documented.
+    methods: Vec<(RouteRule, fn() -> OperationDoc)>,
 }
 
 impl Endpoint {
@@ -350,8 +345,7 @@ impl Endpoint {
         Endpoint {
             path,
             resource: web::resource(path),
-            rules: Vec::new(),
-            docs: Vec::new(),
+            methods: Vec::new(),
         }
     }
 
@@ -361,12 +355,12 @@ impl Endpoint {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.rules.push(RouteRule {
+        let rule = RouteRule {
             method: method.clone(),
             path: self.path,
             access,
-        });
-        self.docs.push(op.doc);
+        };
+        self.methods.push((rule, op.doc));
         let mut route = web::method(method.clone()).to(op.handler);
         if method == Method::POST {
             // Inside the access check, which names the caller the key belongs to.
@@ -429,9 +423,9 @@ impl Endpoint {
 
     fn finish(self) -> Resource {
         let allow = self
-            .rules
+            .methods
             .iter()
-            .map(|r| r.method.as_str())
+            .map(|(rule, _)| rule.method.as_str())
             .collect::<Vec<_>>()
             .join(", ");
         self.resource

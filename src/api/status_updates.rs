@@ -149,8 +149,6 @@ impl From<StatusUpdateRow> for StatusUpdate {
     }
 }
 
-pub const TYPE: ResourceType = ResourceType::StatusUpdate;
-
 #[utoipa::path(
     post,
     path = "/api/v1/actions/{id}/status-updates",
@@ -223,7 +221,7 @@ pub async fn create_status_update(
             let snapshot =
                 serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
             tx.record(Change {
-                resource_type: TYPE,
+                resource_type: ResourceType::StatusUpdate,
                 resource_id: &view.id,
                 version: 1,
                 operation: Operation::Create,
