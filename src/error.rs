@@ -78,6 +78,11 @@ pub enum ApiError {
     /// 503: the database cannot be reached or is busy; retry later.
     #[error("the database is unavailable")]
     Unavailable(String),
+    /// 503: the connection was lost while the write was committing, so whether
+    /// it was stored cannot be known here; a retry with the same
+    /// Idempotency-Key finds out, and does it once either way.
+    #[error("the connection to the database was lost while the write was committing: it may have been stored. Retry with the same Idempotency-Key, which answers with the stored result if it was, or does the write once if it was not")]
+    InDoubt(String),
     /// 503: the database's disk is full or it is read-only; nothing was written.
     #[error("{}", storage_detail(code))]
     Storage { code: &'static str, cause: String },
@@ -168,7 +173,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Storage { code, .. } => code,
-            ApiError::Unavailable(_) => "database_unavailable",
+            ApiError::Unavailable(_) | ApiError::InDoubt(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -336,6 +341,7 @@ impl From<StoreError> for ApiError {
                     .collect(),
             },
             StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
+            StoreError::InDoubt(detail) => ApiError::InDoubt(detail),
             StoreError::Storage { code, detail } => ApiError::Storage {
                 code,
                 cause: detail,
@@ -418,7 +424,9 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::Storage { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::InDoubt(_) | ApiError::Storage { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -427,6 +435,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Internal(detail) => log::error!("internal error: {detail}"),
             ApiError::Unavailable(detail) => log::warn!("database unavailable: {detail}"),
+            ApiError::InDoubt(detail) => log::warn!("database lost while committing: {detail}"),
             ApiError::Storage { code, cause } => {
                 log::error!("database storage fault ({code}), nothing written: {cause}")
             }
@@ -438,7 +447,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { allow, .. } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
             }
-            ApiError::Unavailable(_) | ApiError::Storage { .. } => {
+            ApiError::Unavailable(_) | ApiError::InDoubt(_) | ApiError::Storage { .. } => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
             }
             ApiError::TooManyRequests { retry_after, .. } => {

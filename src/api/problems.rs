@@ -169,7 +169,7 @@ const INTERNAL: (u16, &str, &str) = (
 const UNAVAILABLE: (u16, &str, &str) = (
     503,
     "database_unavailable",
-    "The database is unreachable or busy; retry later",
+    "The database is unreachable or busy; retry later. A write whose connection was lost while it committed says it may have been stored: its retry with the same Idempotency-Key replays what was stored or does it once",
 );
 
 const FULL: (u16, &str, &str) = (

@@ -275,7 +275,10 @@ fn at_item(index: usize, e: ApiError) -> ApiError {
 
 /// Faults of the server or the database end the batch whatever the mode.
 fn ends_batch(e: &ApiError) -> bool {
-    matches!(e, ApiError::Internal(_) | ApiError::Unavailable(_))
+    matches!(
+        e,
+        ApiError::Internal(_) | ApiError::Unavailable(_) | ApiError::InDoubt(_)
+    )
 }
 
 #[utoipa::path(

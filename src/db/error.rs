@@ -43,6 +43,10 @@ pub enum StoreError {
     /// The database cannot be reached or is too busy; retrying later may work.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The connection was lost after COMMIT was sent: the transaction may or
+    /// may not have been stored.
+    #[error("connection lost while committing: {0}")]
+    InDoubt(String),
     /// The database cannot store anything now: its disk is full
     /// (`storage_full`) or it is read-only (`storage_read_only`). The write is
     /// rolled back whole; it may work once an operator has made room.

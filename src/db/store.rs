@@ -18,7 +18,7 @@ use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
-use diesel::{prelude::*, Connection};
+use diesel::{connection::TransactionManager, prelude::*, Connection};
 
 use super::{schema::write_lock, DbConnection, Pool, StoreError};
 
@@ -196,8 +196,8 @@ impl Store {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(StoreError::from)?;
-            conn.transaction(|conn| {
-                if matches!(&**conn, DbConnection::Sqlite(_)) {
+            in_transaction(&mut conn, |conn| {
+                if matches!(conn, DbConnection::Sqlite(_)) {
                     lock_writes(conn)?;
                 }
                 f(conn)
@@ -215,7 +215,7 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error>,
     {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        conn.transaction(|conn| {
+        in_transaction(&mut conn, |conn| {
             let mut tx = WriteTx::begin(conn, &actor)?;
             let started_at = tx.seq;
             let result = f(&mut tx)?;
@@ -241,6 +241,41 @@ impl Store {
             Ok::<_, StoreError>(())
         })
         .await
+    }
+}
+
+/// `Connection::transaction`, except that a COMMIT whose answer was lost with
+/// the connection is reported as `InDoubt`: the server may have stored it, so
+/// the client must not be told it was refused.
+fn in_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StoreError> + From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    Manager::begin_transaction(conn)?;
+    match f(conn) {
+        Ok(value) => Manager::commit_transaction(conn)
+            .map(|()| value)
+            .map_err(|e| E::from(commit_failed(e))),
+        Err(e) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+fn commit_failed(e: diesel::result::Error) -> StoreError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            info,
+        ) => StoreError::InDoubt(info.message().to_string()),
+        // The rollback diesel tries after a failed COMMIT fails too on a lost
+        // connection; what matters is why the commit failed.
+        Error::RollbackErrorOnCommit { commit_error, .. } => commit_failed(*commit_error),
+        other => other.into(),
     }
 }
 

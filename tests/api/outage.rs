@@ -61,6 +61,9 @@ struct Seen {
     took: Duration,
     status: u16,
     retry_after: bool,
+    /// A 503 saying the connection was lost while the write was committing, so
+    /// it may have been stored.
+    in_doubt: bool,
     /// The Idempotency-Key and body of a write.
     write: Option<(String, serde_json::Value)>,
 }
@@ -81,14 +84,19 @@ async fn load(app: Arc<TestApp>, n: usize, began: Instant, stop: Arc<AtomicBool>
             let body = json!({"code": code, "name": code, "kind": "other"});
             (keyed(&app, &code, &body).await, Some((code, body)))
         };
+        let took = began.elapsed() - sent;
+        let status = response.status().as_u16();
+        let retry_after = response.headers().get("retry-after").is_some();
+        let text = response.text().await.unwrap_or_default();
         seen.push(Seen {
             sent,
-            took: began.elapsed() - sent,
-            status: response.status().as_u16(),
-            retry_after: response.headers().get("retry-after").is_some(),
+            took,
+            status,
+            retry_after,
+            in_doubt: status == 503 && text.contains("may have been stored"),
             write,
         });
-        if response.status() == 503 {
+        if status == 503 {
             // A client that honoured Retry-After would wait 5 s; this one keeps
             // asking to see every answer the outage gives.
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -202,11 +210,20 @@ async fn postgres_gone_for_ten_seconds_under_load_answers_503_then_resumes_by_it
         late.iter().all(|s| s.status < 300),
         "every request from 5 s after the return succeeded"
     );
+    // A write whose COMMIT reached the database just as the link went may be
+    // stored without the service hearing so; it answers 503 saying so, and
+    // only such a write may be in the feed unacknowledged.
     let acknowledged = seen.iter().filter(|s| s.status == 201).count();
-    assert_eq!(
-        app.last_seq().await,
-        acknowledged as i64 + 1,
-        "every acknowledged write is in the feed, nothing else"
+    let in_doubt: Vec<&str> = seen
+        .iter()
+        .filter(|s| s.in_doubt)
+        .filter_map(|s| s.write.as_ref().map(|(key, _)| key.as_str()))
+        .collect();
+    let unacknowledged = app.last_seq().await - 1 - acknowledged as i64;
+    assert!(
+        (0..=in_doubt.len() as i64).contains(&unacknowledged),
+        "every acknowledged write is in the feed, and besides them at most the {} answered 'may have been stored': {unacknowledged}",
+        in_doubt.len()
     );
     // Each write refused with 503 left its Idempotency-Key free: retried with
     // the same key, it is done exactly once.
@@ -219,7 +236,13 @@ async fn postgres_gone_for_ten_seconds_under_load_answers_503_then_resumes_by_it
         let answer = keyed(&app, key, body).await;
         let status = answer.status();
         match answer.headers().contains_key("idempotent-replayed") {
-            true => replayed += 1,
+            true => {
+                assert!(
+                    in_doubt.contains(&key.as_str()),
+                    "{key} was stored though its 503 did not say it may have been"
+                );
+                replayed += 1
+            }
             false => done += 1,
         }
         let text = answer.text().await.unwrap_or_default();
@@ -227,13 +250,18 @@ async fn postgres_gone_for_ten_seconds_under_load_answers_503_then_resumes_by_it
     }
     assert!(done > 0, "some writes were refused with 503 and retried");
     assert_eq!(
+        replayed as i64, unacknowledged,
+        "each write stored without acknowledgement replays its stored answer"
+    );
+    assert_eq!(
         app.last_seq().await,
         (acknowledged + done + replayed) as i64 + 1,
         "each retried write was done once"
     );
     eprintln!(
-        "{} requests, {refused} answered 503 during the outage, ready {ready_again:?} after the database returned; {done} refused writes retried with their keys and done once, {replayed} replayed",
-        seen.len()
+        "{} requests, {refused} answered 503 during the outage ({} of them lost while committing), ready {ready_again:?} after the database returned; {done} refused writes retried with their keys and done once, {replayed} replayed",
+        seen.len(),
+        in_doubt.len()
     );
     proxy.stop();
 }
@@ -258,6 +286,13 @@ struct Proxy {
 
 impl Proxy {
     async fn start(listen: &str, upstream: &str) -> Proxy {
+        Proxy::start_cutting(listen, upstream, None).await
+    }
+
+    /// A proxy that, once a connection has sent `marker` (a value bound in a
+    /// write), forwards that connection's next COMMIT to the database and then
+    /// cuts the connection before the database's answer comes back.
+    async fn start_cutting(listen: &str, upstream: &str, marker: Option<&'static [u8]>) -> Proxy {
         let listener = TcpListener::bind(listen).await.expect("proxy binds");
         let address = listener.local_addr().unwrap().to_string();
         let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
@@ -267,8 +302,14 @@ impl Proxy {
             while let Ok((mut client, _)) = listener.accept().await {
                 let upstream = upstream.clone();
                 let link = tokio::spawn(async move {
-                    if let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
+                        return;
+                    };
+                    match marker {
+                        None => {
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        }
+                        Some(marker) => cut_after_commit(client, server, marker).await,
                     }
                 });
                 registry.lock().unwrap().push(link);
@@ -288,4 +329,72 @@ impl Proxy {
             link.abort();
         }
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Forwards both ways until the client, having sent `marker`, sends a COMMIT:
+/// that is forwarded, and the link is dropped once the database has had time
+/// to act on it, so its answer never reaches the service.
+async fn cut_after_commit(
+    client: tokio::net::TcpStream,
+    server: tokio::net::TcpStream,
+    marker: &[u8],
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let answers = tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+    });
+    let mut marked = false;
+    let mut buffer = vec![0u8; 64 * 1024];
+    while let Ok(n) = client_read.read(&mut buffer).await {
+        if n == 0 || server_write.write_all(&buffer[..n]).await.is_err() {
+            break;
+        }
+        marked |= contains(&buffer[..n], marker);
+        if marked && contains(&buffer[..n], b"COMMIT") {
+            answers.abort();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            return;
+        }
+    }
+    answers.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_commit_answer_is_lost_says_it_may_have_been_stored_and_its_retry_replays() {
+    let db = TestDatabase::create();
+    if !db.is_postgres() {
+        eprintln!("skipped: needs {PG_ENV}");
+        return;
+    }
+    let upstream = host_port(&db.url());
+    let proxy = Proxy::start_cutting("127.0.0.1:0", &upstream, Some(b"INDOUBT")).await;
+    let url = db.url().replacen(&upstream, &proxy.address, 1);
+    let app = spawn_app_on(db, &[("DATABASE_URL", &url)]).await;
+    let before = app.last_seq().await;
+
+    let body = json!({"code": "INDOUBT", "name": "In doubt", "kind": "other"});
+    let lost = keyed(&app, "in-doubt-1", &body).await;
+    assert_eq!(lost.headers()["retry-after"], "5");
+    let answer = problem(lost, 503, "database_unavailable").await;
+    let detail = answer["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("may have been stored") && detail.contains("Idempotency-Key"),
+        "{detail}"
+    );
+    assert_eq!(
+        app.last_seq().await,
+        before + 1,
+        "the database had committed the write"
+    );
+
+    let retried = keyed(&app, "in-doubt-1", &body).await;
+    assert_eq!(retried.status(), 201);
+    assert_eq!(retried.headers()["idempotent-replayed"], "true");
+    assert_eq!(app.last_seq().await, before + 1, "and it is stored once");
 }
