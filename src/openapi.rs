@@ -24,12 +24,8 @@ use utoipa::{
 };
 
 use crate::{
+    api::plans,
     api::problems::{add_problem, problem, BAD_QUERY, STALE},
-    api::{
-        actions, governance_bodies, measures, organisations, outcomes, owners,
-        pagination::Paginated, plans, priorities, readings, risks, status_updates,
-        webhook_deliveries, webhooks,
-    },
     auth::{Access, Role},
     error::{FieldError, Problem, Reference},
     routes::access_table,
@@ -50,7 +46,7 @@ use crate::{
         contact(name = "Waymark maintainers")
     ),
     servers((url = "/", description = "This deployment")),
-    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, Paginated<organisations::Organisation>, Paginated<owners::Owner>, Paginated<governance_bodies::GovernanceBody>, Paginated<plans::Plan>, Paginated<priorities::Priority>, Paginated<outcomes::Outcome>, Paginated<actions::Action>, Paginated<measures::Measure>, Paginated<readings::Reading>, Paginated<risks::Risk>, Paginated<status_updates::StatusUpdate>, Paginated<webhooks::Webhook>, Paginated<webhook_deliveries::WebhookDelivery>)),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField)),
     modifiers(
         &RouteTable,
         &BearerAuth,
@@ -66,21 +62,6 @@ use crate::{
         &ResourceTypes,
         &NestedFilters,
         &ResourceLinks
-    ),
-    tags(
-        (name = "organisations", description = "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum"),
-        (name = "owners", description = "Posts, teams and people who own plans, actions and measures; posts keep dated holders"),
-        (name = "governance-bodies", description = "Boards, executives and groups; their chairs, member organisations and direct or dotted reporting lines"),
-        (name = "plans", description = "Strategies and action plans: period, status, lead body, senior responsible owners, partners"),
-        (name = "priorities", description = "Sections of a plan: areas for improvement, aims, workstreams, enablers"),
-        (name = "outcomes", description = "What each section aims for, with a ref unique in the plan and accountable leads"),
-        (name = "actions", description = "Numbered actions with leads, start and due wording, BRAG status, overdue flag and cross-references"),
-        (name = "measures", description = "KPIs and measures of progress: unit, direction, tolerance, baselines and targets per period and cohort, status against target"),
-        (name = "readings", description = "A measure's actual values per period and cohort, provisional or final, judged against target"),
-        (name = "risks", description = "A plan's risk register: likelihood, impact, score, owner, mitigation, review date"),
-        (name = "changes", description = "The change feed: every version of every resource, once each, in commit order"),
-        (name = "webhooks", description = "Change-feed events sent to partners' URLs, signed as Standard Webhooks says and retried with backoff; each subscription's delivery log"),
-        (name = "operations", description = "Liveness, readiness and metrics for operators")
     )
 )]
 pub struct ApiDoc;
@@ -94,6 +75,17 @@ impl Modify for RouteTable {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let documented = crate::routes::document();
         openapi.paths = documented.paths;
+        openapi.tags = Some(
+            crate::routes::TAGS
+                .iter()
+                .map(|(name, description)| {
+                    utoipa::openapi::tag::TagBuilder::new()
+                        .name(*name)
+                        .description(Some(*description))
+                        .build()
+                })
+                .collect(),
+        );
         openapi
             .components
             .get_or_insert_with(Default::default)

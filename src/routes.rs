@@ -40,6 +40,63 @@ macro_rules! op {
     };
 }
 
+/// The operations' tags, each with what it groups, in the order the OpenAPI
+/// document lists them; every operation names one of these.
+pub const TAGS: &[(&str, &str)] = &[
+    (
+        "organisations",
+        "Partner bodies: the council, the ICB, NHS trusts, the parent carer forum",
+    ),
+    (
+        "owners",
+        "Posts, teams and people who own plans, actions and measures; posts keep dated holders",
+    ),
+    (
+        "governance-bodies",
+        "Boards, executives and groups; their chairs, member organisations and direct or dotted reporting lines",
+    ),
+    (
+        "plans",
+        "Strategies and action plans: period, status, lead body, senior responsible owners, partners",
+    ),
+    (
+        "priorities",
+        "Sections of a plan: areas for improvement, aims, workstreams, enablers",
+    ),
+    (
+        "outcomes",
+        "What each section aims for, with a ref unique in the plan and accountable leads",
+    ),
+    (
+        "actions",
+        "Numbered actions with leads, start and due wording, BRAG status, overdue flag and cross-references",
+    ),
+    (
+        "measures",
+        "KPIs and measures of progress: unit, direction, tolerance, baselines and targets per period and cohort, status against target",
+    ),
+    (
+        "readings",
+        "A measure's actual values per period and cohort, provisional or final, judged against target",
+    ),
+    (
+        "risks",
+        "A plan's risk register: likelihood, impact, score, owner, mitigation, review date",
+    ),
+    (
+        "changes",
+        "The change feed: every version of every resource, once each, in commit order",
+    ),
+    (
+        "webhooks",
+        "Change-feed events sent to partners' URLs, signed as Standard Webhooks says and retried with backoff; each subscription's delivery log",
+    ),
+    (
+        "operations",
+        "Liveness, readiness and metrics for operators",
+    ),
+];
+
 /// Every route with its methods, handlers, OpenAPI operations and access rules,
 /// in the order the OpenAPI document lists them. A method cannot be added
 /// without a rule and an operation: `Endpoint`'s methods take both.
@@ -492,6 +549,28 @@ mod tests {
             let methods = serde_json::to_value(&doc.methods).unwrap();
             let routed = rule.method.as_str().to_lowercase();
             assert_eq!(methods, serde_json::json!([routed]), "{}", rule.path);
+        }
+    }
+
+    /// Every operation names a tag of `TAGS`, and every tag groups some.
+    #[test]
+    fn every_operation_has_a_declared_tag_and_every_tag_is_used() {
+        let spec = crate::openapi::served().unwrap();
+        let mut used = std::collections::BTreeSet::new();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let tags = operation["tags"].as_array();
+                let tag = tags.and_then(|t| t.first()).and_then(|t| t.as_str());
+                let tag = tag.unwrap_or_else(|| panic!("{method} {path} has no tag"));
+                assert!(
+                    TAGS.iter().any(|(name, _)| *name == tag),
+                    "{method} {path}: tag {tag} is not in routes::TAGS"
+                );
+                used.insert(tag.to_string());
+            }
+        }
+        for (name, _) in TAGS {
+            assert!(used.contains(*name), "tag {name} groups no operation");
         }
     }
 }
