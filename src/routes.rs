@@ -16,9 +16,9 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     api::{
-        actions, bundles, changes, csv, csv_lists, governance_bodies, history, idempotency,
-        measures, operations, organisations, outcomes, owners, plans, priorities, query_rules,
-        rate_limit, reading_batches, readings, risks, status_updates, webhook_deliveries, webhooks,
+        actions, bundles, changes, csv, csv_lists, governance_bodies, idempotency, measures,
+        operations, organisations, outcomes, owners, plans, priorities, query_rules, rate_limit,
+        reading_batches, readings, risks, status_updates, webhook_deliveries, webhooks,
     },
     auth::access::{
         enforce,
@@ -214,38 +214,41 @@ fn endpoints() -> Vec<Endpoint> {
             .delete(Editor, op!(risks::delete_risk)),
         Endpoint::new("/api/v1/changes").get(Viewer, op!(changes::list_changes)),
         Endpoint::new("/api/v1/organisations/{id}/versions")
-            .get(Viewer, op!(history::organisation_versions)),
+            .get(Viewer, op!(organisations::organisation_versions)),
         Endpoint::new("/api/v1/organisations/{id}/versions/{version}")
-            .get(Viewer, op!(history::organisation_version)),
-        Endpoint::new("/api/v1/owners/{id}/versions").get(Viewer, op!(history::owner_versions)),
+            .get(Viewer, op!(organisations::organisation_version)),
+        Endpoint::new("/api/v1/owners/{id}/versions").get(Viewer, op!(owners::owner_versions)),
         Endpoint::new("/api/v1/owners/{id}/versions/{version}")
-            .get(Viewer, op!(history::owner_version)),
+            .get(Viewer, op!(owners::owner_version)),
         Endpoint::new("/api/v1/governance-bodies/{id}/versions")
-            .get(Viewer, op!(history::governance_body_versions)),
+            .get(Viewer, op!(governance_bodies::governance_body_versions)),
         Endpoint::new("/api/v1/governance-bodies/{id}/versions/{version}")
-            .get(Viewer, op!(history::governance_body_version)),
-        Endpoint::new("/api/v1/plans/{id}/versions").get(Viewer, op!(history::plan_versions)),
+            .get(Viewer, op!(governance_bodies::governance_body_version)),
+        Endpoint::new("/api/v1/plans/{id}/versions").get(Viewer, op!(plans::plan_versions)),
         Endpoint::new("/api/v1/plans/{id}/versions/{version}")
-            .get(Viewer, op!(history::plan_version)),
+            .get(Viewer, op!(plans::plan_version)),
         Endpoint::new("/api/v1/priorities/{id}/versions")
-            .get(Viewer, op!(history::priority_versions)),
+            .get(Viewer, op!(priorities::priority_versions)),
         Endpoint::new("/api/v1/priorities/{id}/versions/{version}")
-            .get(Viewer, op!(history::priority_version)),
-        Endpoint::new("/api/v1/outcomes/{id}/versions").get(Viewer, op!(history::outcome_versions)),
+            .get(Viewer, op!(priorities::priority_version)),
+        Endpoint::new("/api/v1/outcomes/{id}/versions")
+            .get(Viewer, op!(outcomes::outcome_versions)),
         Endpoint::new("/api/v1/outcomes/{id}/versions/{version}")
-            .get(Viewer, op!(history::outcome_version)),
-        Endpoint::new("/api/v1/actions/{id}/versions").get(Viewer, op!(history::action_versions)),
+            .get(Viewer, op!(outcomes::outcome_version)),
+        Endpoint::new("/api/v1/actions/{id}/versions").get(Viewer, op!(actions::action_versions)),
         Endpoint::new("/api/v1/actions/{id}/versions/{version}")
-            .get(Viewer, op!(history::action_version)),
-        Endpoint::new("/api/v1/measures/{id}/versions").get(Viewer, op!(history::measure_versions)),
+            .get(Viewer, op!(actions::action_version)),
+        Endpoint::new("/api/v1/measures/{id}/versions")
+            .get(Viewer, op!(measures::measure_versions)),
         Endpoint::new("/api/v1/measures/{id}/versions/{version}")
-            .get(Viewer, op!(history::measure_version)),
-        Endpoint::new("/api/v1/readings/{id}/versions").get(Viewer, op!(history::reading_versions)),
+            .get(Viewer, op!(measures::measure_version)),
+        Endpoint::new("/api/v1/readings/{id}/versions")
+            .get(Viewer, op!(readings::reading_versions)),
         Endpoint::new("/api/v1/readings/{id}/versions/{version}")
-            .get(Viewer, op!(history::reading_version)),
-        Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, op!(history::risk_versions)),
+            .get(Viewer, op!(readings::reading_version)),
+        Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, op!(risks::risk_versions)),
         Endpoint::new("/api/v1/risks/{id}/versions/{version}")
-            .get(Viewer, op!(history::risk_version)),
+            .get(Viewer, op!(risks::risk_version)),
         Endpoint::new("/api/v1/webhooks")
             .get(Admin, op!(webhooks::list_webhooks))
             .post(Admin, op!(webhooks::create_webhook)),

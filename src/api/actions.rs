@@ -9,7 +9,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{self, Child, Resource, Write, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::{Many, Since},
     outcomes::{refs_from_text, refs_to_text},
     pagination::Paginated,
@@ -541,4 +541,17 @@ change_endpoints! {
         operation_id: "action_delete",
         summary: "Delete an action nothing is monitored in",
     },
+}
+
+history_endpoints! {
+    resource: Actions,
+    list: action_versions,
+    one: action_version,
+    list_path: "/api/v1/actions/{id}/versions",
+    one_path: "/api/v1/actions/{id}/versions/{version}",
+    list_operation_id: "action_version_list",
+    one_operation_id: "action_version_view",
+    tag: "actions",
+    list_summary: "List the versions of an action",
+    one_summary: "Get one version of an action",
 }

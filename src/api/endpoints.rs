@@ -222,4 +222,55 @@ macro_rules! child_collection_endpoints {
         }
     };
 }
-pub(crate) use {change_endpoints, child_collection_endpoints, find_endpoint};
+/// Declares the two history handlers of one resource with their OpenAPI
+/// annotations (utoipa needs a function per path).
+macro_rules! history_endpoints {
+    (resource: $resource:ty, list: $list:ident, one: $one:ident, list_path: $list_path:literal,
+     one_path: $one_path:literal, list_operation_id: $list_op:literal,
+     one_operation_id: $one_op:literal, tag: $tag:literal, list_summary: $list_summary:literal,
+     one_summary: $one_summary:literal $(,)?) => {
+        #[utoipa::path(
+            get,
+            path = $list_path,
+            operation_id = $list_op,
+            tag = $tag,
+            summary = $list_summary,
+            params(("id" = String, Path, description = "Resource id"), $crate::api::crud::VersionPageQuery),
+            responses(
+                (status = 200, description = "Its versions, oldest first; `next` and `Link` lead on", body = $crate::api::crud::RevisionPage),
+                $crate::api::problems::ListErrors, $crate::api::problems::ViewErrors
+            )
+        )]
+        pub async fn $list(
+            req: actix_web::HttpRequest,
+            store: actix_web::web::Data<$crate::db::Store>,
+            id: actix_web::web::Path<String>,
+            page: actix_web::web::Query<$crate::api::crud::VersionPageQuery>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::api::crud::versions::<$resource>(&req, &store, id.into_inner(), page.into_inner()).await
+        }
+
+        #[utoipa::path(
+            get,
+            path = $one_path,
+            operation_id = $one_op,
+            tag = $tag,
+            summary = $one_summary,
+            params(("id" = String, Path, description = "Resource id"), ("version" = i64, Path, description = "Version number, from 1")),
+            responses(
+                (status = 200, description = "The version as written", body = $crate::api::crud::Revision,
+                    headers(("ETag" = String, description = "The version, quoted"))),
+                $crate::api::problems::ViewErrors
+            )
+        )]
+        pub async fn $one(
+            store: actix_web::web::Data<$crate::db::Store>,
+            path: actix_web::web::Path<(String, i64)>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            let (id, version) = path.into_inner();
+            $crate::api::crud::version::<$resource>(&store, id, version).await
+        }
+    };
+}
+
+pub(crate) use {change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints};

@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::{
     crud::{self, Resource, TopLevel, Writers},
-    endpoints::{change_endpoints, find_endpoint},
+    endpoints::{change_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
@@ -336,4 +336,17 @@ pub async fn create_body(
     body: Valid<GovernanceBodyInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<GovernanceBodies>(&store, caller, body.0).await
+}
+
+history_endpoints! {
+    resource: GovernanceBodies,
+    list: governance_body_versions,
+    one: governance_body_version,
+    list_path: "/api/v1/governance-bodies/{id}/versions",
+    one_path: "/api/v1/governance-bodies/{id}/versions/{version}",
+    list_operation_id: "governance_body_version_list",
+    one_operation_id: "governance_body_version_view",
+    tag: "governance-bodies",
+    list_summary: "List the versions of a governance body",
+    one_summary: "Get one version of a governance body",
 }

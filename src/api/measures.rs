@@ -8,7 +8,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{Child, Resource, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::Paginated,
     request_body::Input,
@@ -518,4 +518,17 @@ change_endpoints! {
         operation_id: "measure_delete",
         summary: "Delete a measure without readings",
     },
+}
+
+history_endpoints! {
+    resource: Measures,
+    list: measure_versions,
+    one: measure_version,
+    list_path: "/api/v1/measures/{id}/versions",
+    one_path: "/api/v1/measures/{id}/versions/{version}",
+    list_operation_id: "measure_version_list",
+    one_operation_id: "measure_version_view",
+    tag: "measures",
+    list_summary: "List the versions of a measure",
+    one_summary: "Get one version of a measure",
 }

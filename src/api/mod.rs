@@ -13,7 +13,6 @@ mod endpoints;
 pub mod exposure;
 pub mod filters;
 pub mod governance_bodies;
-pub mod history;
 pub mod idempotency;
 pub mod measures;
 mod merge_patch;

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{
     crud::{self, Resource, TopLevel, Writers},
-    endpoints::{change_endpoints, find_endpoint},
+    endpoints::{change_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
@@ -273,4 +273,17 @@ pub async fn create_organisation(
     body: Valid<OrganisationInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<Organisations>(&store, caller, body.0).await
+}
+
+history_endpoints! {
+    resource: Organisations,
+    list: organisation_versions,
+    one: organisation_version,
+    list_path: "/api/v1/organisations/{id}/versions",
+    one_path: "/api/v1/organisations/{id}/versions/{version}",
+    list_operation_id: "organisation_version_list",
+    one_operation_id: "organisation_version_view",
+    tag: "organisations",
+    list_summary: "List the versions of an organisation",
+    one_summary: "Get one version of an organisation",
 }

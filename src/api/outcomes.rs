@@ -8,7 +8,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{Child, Resource, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     pagination::Paginated,
     request_body::Input,
     rules,
@@ -320,4 +320,17 @@ change_endpoints! {
         operation_id: "outcome_delete",
         summary: "Delete an outcome nothing refers to",
     },
+}
+
+history_endpoints! {
+    resource: Outcomes,
+    list: outcome_versions,
+    one: outcome_version,
+    list_path: "/api/v1/outcomes/{id}/versions",
+    one_path: "/api/v1/outcomes/{id}/versions/{version}",
+    list_operation_id: "outcome_version_list",
+    one_operation_id: "outcome_version_view",
+    tag: "outcomes",
+    list_summary: "List the versions of an outcome",
+    one_summary: "Get one version of an outcome",
 }

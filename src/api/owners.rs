@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{
     crud::{self, Resource, TopLevel, Writers},
-    endpoints::{change_endpoints, find_endpoint},
+    endpoints::{change_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors},
@@ -387,4 +387,17 @@ pub async fn create_owner(
     body: Valid<OwnerInput>,
 ) -> Result<HttpResponse, ApiError> {
     crud::create::<Owners>(&store, caller, body.0).await
+}
+
+history_endpoints! {
+    resource: Owners,
+    list: owner_versions,
+    one: owner_version,
+    list_path: "/api/v1/owners/{id}/versions",
+    one_path: "/api/v1/owners/{id}/versions/{version}",
+    list_operation_id: "owner_version_list",
+    one_operation_id: "owner_version_view",
+    tag: "owners",
+    list_summary: "List the versions of an owner",
+    one_summary: "Get one version of an owner",
 }

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{self, AsOfQuery, Resource, TopLevel, Write, Writers},
-    endpoints::change_endpoints,
+    endpoints::{change_endpoints, history_endpoints},
     filters::Many,
     pagination::{self, PageQuery, Paginated},
     plan_fields,
@@ -536,4 +536,17 @@ change_endpoints! {
         operation_id: "plan_delete",
         summary: "Delete an empty plan",
     },
+}
+
+history_endpoints! {
+    resource: Plans,
+    list: plan_versions,
+    one: plan_version,
+    list_path: "/api/v1/plans/{id}/versions",
+    one_path: "/api/v1/plans/{id}/versions/{version}",
+    list_operation_id: "plan_version_list",
+    one_operation_id: "plan_version_view",
+    tag: "plans",
+    list_summary: "List the versions of a plan",
+    one_summary: "Get one version of a plan",
 }

@@ -8,7 +8,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{Child, Resource, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::Paginated,
     request_body::Input,
@@ -332,4 +332,17 @@ change_endpoints! {
         operation_id: "priority_delete",
         summary: "Delete a priority nothing refers to",
     },
+}
+
+history_endpoints! {
+    resource: Priorities,
+    list: priority_versions,
+    one: priority_version,
+    list_path: "/api/v1/priorities/{id}/versions",
+    one_path: "/api/v1/priorities/{id}/versions/{version}",
+    list_operation_id: "priority_version_list",
+    one_operation_id: "priority_version_view",
+    tag: "priorities",
+    list_summary: "List the versions of a priority",
+    one_summary: "Get one version of a priority",
 }

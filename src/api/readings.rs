@@ -8,7 +8,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{Child, Resource, Write, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::{Many, Since},
     measures::all,
     pagination::Paginated,
@@ -338,4 +338,17 @@ change_endpoints! {
         operation_id: "reading_delete",
         summary: "Delete a reading",
     },
+}
+
+history_endpoints! {
+    resource: Readings,
+    list: reading_versions,
+    one: reading_version,
+    list_path: "/api/v1/readings/{id}/versions",
+    one_path: "/api/v1/readings/{id}/versions/{version}",
+    list_operation_id: "reading_version_list",
+    one_operation_id: "reading_version_view",
+    tag: "readings",
+    list_summary: "List the versions of a reading",
+    one_summary: "Get one version of a reading",
 }

@@ -8,7 +8,7 @@ use validator::Validate;
 use super::{
     audit::{audit_of, Audit},
     crud::{Child, Resource, Writers},
-    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint},
+    endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::Many,
     pagination::Paginated,
     request_body::Input,
@@ -313,4 +313,17 @@ change_endpoints! {
         operation_id: "risk_delete",
         summary: "Delete a risk",
     },
+}
+
+history_endpoints! {
+    resource: Risks,
+    list: risk_versions,
+    one: risk_version,
+    list_path: "/api/v1/risks/{id}/versions",
+    one_path: "/api/v1/risks/{id}/versions/{version}",
+    list_operation_id: "risk_version_list",
+    one_operation_id: "risk_version_view",
+    tag: "risks",
+    list_summary: "List the versions of a risk",
+    one_summary: "Get one version of a risk",
 }
