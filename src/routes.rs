@@ -175,6 +175,8 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::new("/api/v1/actions/{id}/status-updates")
             .get(PlanContent, op!(status_updates::list_status_updates))
             .post(Contributor, op!(status_updates::create_status_update)),
+        Endpoint::new("/api/v1/status-updates")
+            .get(PlanContent, op!(status_updates::list_all_status_updates)),
         Endpoint::new("/api/v1/status-updates/{id}")
             .get(PlanContent, op!(status_updates::find_status_update)),
         Endpoint::new("/api/v1/plans/{id}/measures")

@@ -1,7 +1,7 @@
 //! `/api/v1/actions` and `/api/v1/plans/{id}/actions`: the numbered actions of a
 //! plan, with leads, start and due wording, BRAG status and cross-references.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -24,6 +24,7 @@ use crate::{
     },
     db::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
+        names::LatestUpdate,
         DbConnection, StoreError, WriteTx,
     },
     domain::action::{is_overdue, PROGRESS_FIELDS},
@@ -46,6 +47,44 @@ pub struct MonitoredIn {
     pub r#ref: String,
 }
 
+/// An action's newest status update, as a board paper quotes it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab3c4-5e6f-7a00-8b00-000000000301",
+    "brag": "amber",
+    "narrative": "Waiting list down from 412 to 371 children; two vacancies filled in September.",
+    "at": "2026-11-23T10:00:00Z",
+    "by": "cnwl-camhs-system",
+    "by_organisation": "CNWL"
+}))]
+pub struct LatestStatusUpdate {
+    /// The status update's id: `/api/v1/status-updates/{id}` has the whole report.
+    pub id: String,
+    pub brag: Brag,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+    /// When it was posted.
+    pub at: DateTime<Utc>,
+    /// Who posted it: the token's subject.
+    pub by: String,
+    /// The organisation the reporter's token named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_organisation: Option<String>,
+}
+
+impl From<LatestUpdate> for LatestStatusUpdate {
+    fn from(u: LatestUpdate) -> Self {
+        LatestStatusUpdate {
+            id: u.id,
+            brag: u.brag,
+            narrative: u.narrative,
+            at: u.at.and_utc(),
+            by: u.by,
+            by_organisation: u.by_organisation,
+        }
+    }
+}
+
 /// A specific action of a plan.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -62,8 +101,16 @@ pub struct MonitoredIn {
     "due": "TBD",
     "recurring": false,
     "undated": true,
-    "brag": "grey",
+    "brag": "amber",
     "overdue": false,
+    "latest_update": {
+        "id": "019ab3c4-5e6f-7a00-8b00-000000000301",
+        "brag": "amber",
+        "narrative": "Pathway review started with the parent carer forum.",
+        "at": "2026-11-23T10:00:00Z",
+        "by": "cnwl-camhs-system",
+        "by_organisation": "CNWL"
+    },
     "previous_refs": [],
     "position": 6,
     "external_refs": [],
@@ -116,6 +163,9 @@ pub struct Action {
     pub brag: Option<Brag>,
     /// Due date passed and BRAG neither blue nor green.
     pub overdue: bool,
+    /// Its newest status update; absent when none has been posted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_update: Option<LatestStatusUpdate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitored_in: Option<MonitoredIn>,
     /// The outcome or priority the wording sends the reader to ("See Afl4.1 for
@@ -184,6 +234,7 @@ impl From<ActionRecord> for Action {
             completed_on: row.completed_on,
             previous_refs: refs_from_text(&row.previous_refs),
             external_refs: a.external_refs,
+            latest_update: a.latest_update.map(LatestStatusUpdate::from),
             position: row.position,
             audit: audit_of!(row),
         }

@@ -77,7 +77,6 @@ fn actions_table(
     let rows = every(|page| action_rows::list(conn, &filter, page))?;
     let plans = names::plan_refs(conn, rows.iter().map(|a| a.row.plan_id.as_str()))?;
     let priorities = names::priorities(conn, rows.iter().map(|a| a.row.priority_id.as_str()))?;
-    let updates = names::latest_updates(conn, rows.iter().map(|a| a.row.id.as_str()))?;
     let today = Utc::now().date_naive();
     let mut out = String::new();
     push_row(&mut out, ACTION_COLUMNS);
@@ -85,7 +84,7 @@ fn actions_table(
         let row = &action.row;
         let (leads, organisations) = leads_cells(&action.lead_names);
         let priority = priorities.get(&row.priority_id);
-        let update = updates.get(&row.id);
+        let update = action.latest_update.as_ref();
         push_row(
             &mut out,
             &[

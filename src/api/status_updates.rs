@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
@@ -13,6 +13,7 @@ use super::{
     audit::{audit_of, Audit},
     conditional::{current, IfMatch},
     crud::{self, record, Resource},
+    filters::{Many, Since},
     idempotency,
     pagination::{respond, PageQuery, Paginated},
     problems::{CreateErrors, ListErrors, ViewErrors},
@@ -27,7 +28,7 @@ use crate::{
     db::{
         history::Change,
         idempotency::Answer,
-        status_updates::{self as query, NewStatusUpdate, StatusUpdateRow},
+        status_updates::{self as query, NewStatusUpdate, StatusUpdateFilter, StatusUpdateRow},
         Store,
     },
     domain::action::PROGRESS_FIELDS,
@@ -201,9 +202,8 @@ pub async fn create_status_update(
                 Led::Action(&action_id),
                 Some((&changed, PROGRESS_FIELDS)),
             )?;
-            let updated = Actions::update(tx, &current, after)?;
-            let action_version = Actions::version(&updated);
-            record::<Actions>(tx, updated, Operation::Update)?;
+            // The report is stored first, so the action's new version (its
+            // answer and its revision) carries it as its latest update.
             let evidence = serde_json::to_string(&report.evidence)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             let row = query::insert(
@@ -214,9 +214,18 @@ pub async fn create_status_update(
                     brag: report.brag,
                     narrative: report.narrative.as_deref().map(str::trim),
                     evidence,
-                    action_version,
+                    action_version: Actions::version(&current) + 1,
                 },
             )?;
+            let updated = Actions::update(tx, &current, after)?;
+            if Actions::version(&updated) != row.action_version {
+                return Err(ApiError::Internal(format!(
+                    "action {action_id} went to version {}, its report says {}",
+                    Actions::version(&updated),
+                    row.action_version
+                )));
+            }
+            record::<Actions>(tx, updated, Operation::Update)?;
             let view = StatusUpdate::from(row);
             let snapshot =
                 serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -260,8 +269,70 @@ pub async fn list_status_updates(
     let items = store
         .read(move |conn| {
             crud::load_visible::<Actions>(conn, &caller, &action)?;
-            Ok::<_, ApiError>(query::of_action(conn, &action, &page)?)
+            let filter = StatusUpdateFilter {
+                action_id: Some(action),
+                ..StatusUpdateFilter::default()
+            };
+            Ok::<_, ApiError>(query::list(conn, &filter, &page)?)
         })
+        .await?;
+    Ok(respond(&req, items, StatusUpdate::from))
+}
+
+/// Filters of the status updates across plans; all given filters apply together.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatusUpdateQuery {
+    pub plan_id: Option<String>,
+    /// Only updates on this plan's actions, named by its id or its ref (`SEND-LAIAP-2025`).
+    pub plan: Option<String>,
+    /// Only updates on actions led by an owner of this organisation, named by its id or its code (`CNWL`).
+    pub organisation: Option<String>,
+    /// Only updates reporting this status, or one of these, comma-separated, in any case: `red,amber`.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<Brag>>, style = Form, explode = false, max_items = 20)]
+    pub brag: Many<Brag>,
+    /// Only updates posted at or after this time: a date-time (`2026-11-30T09:00:00Z`), or a date (`2026-11-30`, from its start, UTC).
+    #[param(value_type = Option<String>)]
+    pub since: Option<Since>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/status-updates",
+    operation_id = "status_update_list",
+    tag = "actions",
+    summary = "List status updates across plans, newest first",
+    description = "What leads have reported, for a board paper or a partner's own system: \
+        a plan's updates since the last board (`plan=SEND-LAIAP-2025&since=2026-09-01`), or an \
+        organisation's (`organisation=CNWL`). Each action's newest update is also on the action \
+        itself, as `latest_update`.",
+    params(PageQuery, StatusUpdateQuery),
+    responses(
+        (status = 200, description = "A page of status updates, newest first", body = Paginated<StatusUpdate>),
+        ListErrors
+    )
+)]
+pub async fn list_all_status_updates(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    filter: web::Query<StatusUpdateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.to_request()?;
+    let filter = filter.into_inner();
+    let filter = StatusUpdateFilter {
+        action_id: None,
+        plan_id: filter.plan_id,
+        plan: filter.plan,
+        organisation: filter.organisation,
+        brag: filter.brag.0,
+        since: filter.since.map(Since::naive_utc),
+        published_only: caller.sees_only_published(),
+    };
+    let items = store
+        .read(move |conn| query::list(conn, &filter, &page))
         .await?;
     Ok(respond(&req, items, StatusUpdate::from))
 }

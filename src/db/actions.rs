@@ -78,6 +78,8 @@ pub struct Action {
     /// The ref of the outcome or priority its wording sends the reader to.
     pub details_in_ref: Option<String>,
     pub external_refs: Vec<ExternalRef>,
+    /// Its newest status update, if it has one.
+    pub latest_update: Option<names::LatestUpdate>,
 }
 
 /// The resource type of actions in revisions, the feed and external refs.
@@ -267,12 +269,14 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Actio
     let mut external = external_refs::load(conn, TYPE, &ids)?;
     let refs = monitored_refs(conn, &rows)?;
     let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
+    let mut updates = names::latest_updates(conn, ids.iter().copied())?;
     Ok(rows
         .into_iter()
         .map(|row| Action {
             lead_names: names::in_order(leads.get(&row.id).map_or(&[], Vec::as_slice), &owners),
             leads: leads.remove(&row.id).unwrap_or_default(),
             external_refs: external.remove(&row.id).unwrap_or_default(),
+            latest_update: updates.remove(&row.id),
             monitored_in_ref: row
                 .monitored_in_id
                 .as_ref()

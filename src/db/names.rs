@@ -14,6 +14,7 @@ use super::{
     },
     DbConnection, StoreError,
 };
+use crate::domain::plan::Brag;
 
 /// What an id names, as a reader needs it beside the id.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,39 +148,61 @@ pub fn priorities<'a>(
 /// An action's newest status update, as a board reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatestUpdate {
+    pub id: String,
+    pub brag: Brag,
     pub narrative: Option<String>,
     pub at: NaiveDateTime,
+    pub by: String,
     pub by_organisation: Option<String>,
 }
 
-/// Action id → its newest status update, for actions that have one.
+type LatestUpdateRow = (
+    String,
+    String,
+    Brag,
+    Option<String>,
+    NaiveDateTime,
+    String,
+    Option<String>,
+);
+
+/// Action id → its newest status update, for actions that have one. Ids are
+/// time-ordered (UUIDv7), so an action's newest update has its greatest id.
 pub fn latest_updates<'a>(
     conn: &mut DbConnection,
     action_ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, LatestUpdate>, StoreError> {
+    use diesel::dsl::max;
     let mut found = HashMap::new();
     for chunk in unique(action_ids).chunks(CHUNK) {
-        // Ids are time-ordered (UUIDv7): the last one read per action is its newest.
-        let rows: Vec<(String, Option<String>, NaiveDateTime, Option<String>)> =
-            status_updates::table
-                .filter(status_updates::action_id.eq_any(chunk))
-                .order(status_updates::id)
-                .select((
-                    status_updates::action_id,
-                    status_updates::narrative,
-                    status_updates::created_at,
-                    status_updates::created_by_organisation,
-                ))
-                .load(conn)?;
-        for (action, narrative, at, by_organisation) in rows {
-            found.insert(
-                action,
-                LatestUpdate {
-                    narrative,
-                    at,
-                    by_organisation,
-                },
-            );
+        let newest: Vec<Option<String>> = status_updates::table
+            .filter(status_updates::action_id.eq_any(chunk))
+            .group_by(status_updates::action_id)
+            .select(max(status_updates::id))
+            .load(conn)?;
+        let newest: Vec<String> = newest.into_iter().flatten().collect();
+        let rows: Vec<LatestUpdateRow> = status_updates::table
+            .filter(status_updates::id.eq_any(&newest))
+            .select((
+                status_updates::action_id,
+                status_updates::id,
+                status_updates::brag,
+                status_updates::narrative,
+                status_updates::created_at,
+                status_updates::created_by,
+                status_updates::created_by_organisation,
+            ))
+            .load(conn)?;
+        for (action, id, brag, narrative, at, by, by_organisation) in rows {
+            let update = LatestUpdate {
+                id,
+                brag,
+                narrative,
+                at,
+                by,
+                by_organisation,
+            };
+            found.insert(action, update);
         }
     }
     Ok(found)

@@ -281,6 +281,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     measure_values,
     readings,
     risks,
+    status_updates,
 );
 
 diesel::table! {

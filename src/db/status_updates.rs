@@ -1,10 +1,14 @@
-//! Queries for status updates: what an action's lead reported, newest first.
+//! Queries for status updates: what actions' leads reported, newest first.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{audit, schema::status_updates, DbConnection, Page, PageRequest, StoreError, WriteTx};
-use crate::domain::plan::Brag;
+use super::{
+    audit, keys,
+    schema::{links, owners, plans, status_updates},
+    DbConnection, Page, PageRequest, StoreError, WriteTx,
+};
+use crate::domain::{links::Relation, plan::Brag};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = status_updates)]
@@ -63,20 +67,69 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<StatusUpdateRow, StoreEr
         .first(conn)?)
 }
 
-/// An action's updates, newest first; `page.after` continues below that id.
-pub fn of_action(
+/// Which status updates a list holds; all given filters apply together.
+#[derive(Debug, Default, Clone)]
+pub struct StatusUpdateFilter {
+    pub action_id: Option<String>,
+    pub plan_id: Option<String>,
+    /// A plan's id or ref.
+    pub plan: Option<String>,
+    /// An organisation's id or code: updates on actions an owner of it leads.
+    pub organisation: Option<String>,
+    /// Any of these; all when empty.
+    pub brag: Vec<Brag>,
+    /// Posted at or after this time.
+    pub since: Option<NaiveDateTime>,
+    /// Only what belongs to published plans (anonymous readers).
+    pub published_only: bool,
+}
+
+/// Status updates, newest first; `page.after` continues below that id.
+pub fn list(
     conn: &mut DbConnection,
-    action: &str,
+    filter: &StatusUpdateFilter,
     page: &PageRequest,
 ) -> Result<Page<StatusUpdateRow>, StoreError> {
     let mut query = status_updates::table
-        .filter(status_updates::action_id.eq(action))
         .select(StatusUpdateRow::as_select())
         .order(status_updates::id.desc())
         .limit(page.limit + 1)
         .into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(status_updates::id.lt(after.clone()));
+    }
+    if let Some(action) = &filter.action_id {
+        query = query.filter(status_updates::action_id.eq(action.clone()));
+    }
+    if let Some(plan) = &filter.plan_id {
+        query = query.filter(status_updates::plan_id.eq(plan.clone()));
+    }
+    if let Some(plan) = &filter.plan {
+        let id = keys::plan_key(conn, plan, filter.published_only)?;
+        query = query.filter(status_updates::plan_id.eq(id));
+    }
+    if let Some(key) = &filter.organisation {
+        let organisation = keys::organisation_key(conn, key)?;
+        let members = owners::table
+            .filter(owners::organisation_id.eq(organisation))
+            .select(owners::id);
+        let led = links::table
+            .filter(links::relation.eq(Relation::ActionLead.as_str()))
+            .filter(links::target_id.eq_any(members))
+            .select(links::parent_id);
+        query = query.filter(status_updates::action_id.eq_any(led));
+    }
+    if !filter.brag.is_empty() {
+        query = query.filter(status_updates::brag.eq_any(filter.brag.clone()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(status_updates::created_at.ge(since));
+    }
+    if filter.published_only {
+        let published = plans::table
+            .filter(plans::published.eq(true))
+            .select(plans::id);
+        query = query.filter(status_updates::plan_id.eq_any(published));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id))

@@ -145,3 +145,188 @@ async fn a_report_with_bad_fields_names_each() {
         .await;
     problem(missing, 404, "not_found").await;
 }
+
+/// The first action of `plan` led by an owner of `organisation`.
+async fn led_by(demo: &Demo, plan: &str, organisation: &str) -> Value {
+    let page = demo
+        .json(&format!(
+            "/api/v1/actions?plan={plan}&organisation={organisation}&limit=1"
+        ))
+        .await;
+    page["items"][0].clone()
+}
+
+fn ids(page: &Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn updates_across_plans_are_listed_newest_first_by_plan_organisation_status_and_time() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let camhs = demo.action(SEND, "Afl3.3/7").await;
+    let mkcc_led = led_by(&demo, SEND, "MKCC").await;
+    assert!(mkcc_led["id"].is_string(), "{SEND} has an MKCC-led action");
+    let elsewhere = demo.json("/api/v1/actions?plan=BSIL-2025&limit=1").await["items"][0].clone();
+    let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
+    let mkcc = app.client_as(Role::Contributor, Some("MKCC"));
+
+    let post = |client, action: &Value, body: Value| {
+        let path = updates_of(action);
+        async move {
+            let response = app.post_as(client, &path, &body).await;
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let first = post(
+        &cnwl,
+        &camhs,
+        json!({"brag": "red", "narrative": "Paused."}),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let between = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let second = post(&mkcc, &mkcc_led, json!({"brag": "amber"})).await;
+    let third = post(&app.client, &elsewhere, json!({"brag": "amber"})).await;
+    let fourth = post(
+        &cnwl,
+        &camhs,
+        json!({"brag": "amber", "narrative": "Restarted."}),
+    )
+    .await;
+    let [first, second, third, fourth] =
+        [&first, &second, &third, &fourth].map(|u| u["id"].as_str().unwrap());
+
+    let all = demo.json("/api/v1/status-updates").await;
+    assert_eq!(ids(&all), [fourth, third, second, first], "newest first");
+    let send = demo
+        .json(&format!("/api/v1/status-updates?plan={SEND}"))
+        .await;
+    assert_eq!(ids(&send), [fourth, second, first]);
+    let by_id = demo
+        .json(&format!(
+            "/api/v1/status-updates?plan_id={}",
+            elsewhere["plan_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(ids(&by_id), [third]);
+    let led_by_mkcc = demo
+        .json(&format!(
+            "/api/v1/status-updates?organisation=MKCC&plan={SEND}"
+        ))
+        .await;
+    assert_eq!(ids(&led_by_mkcc), [second]);
+    let amber = demo.json("/api/v1/status-updates?brag=Amber").await;
+    assert_eq!(ids(&amber), [fourth, third, second]);
+    let since = demo
+        .json(&format!(
+            "/api/v1/status-updates?since={}",
+            between.replace('+', "%2B")
+        ))
+        .await;
+    assert_eq!(ids(&since), [fourth, third, second]);
+    let today = chrono::Utc::now().date_naive();
+    let from_today = demo
+        .json(&format!("/api/v1/status-updates?since={today}&limit=3"))
+        .await;
+    assert_eq!(ids(&from_today), [fourth, third, second]);
+    let next = from_today["next"].as_str().expect("a next page");
+    assert_eq!(ids(&demo.json(next).await), [first]);
+
+    let unknown = problem(
+        app.get("/api/v1/status-updates?plan=NO-SUCH-PLAN").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(unknown["errors"][0]["code"], "unknown_key");
+    problem(
+        app.get("/api/v1/status-updates?since=last-board").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+
+    // The action carries its newest update, in lists and alone.
+    let now = demo.action(SEND, "Afl3.3/7").await;
+    let latest = &now["latest_update"];
+    assert_eq!(latest["id"], fourth);
+    assert_eq!(latest["brag"], "amber");
+    assert_eq!(latest["narrative"], "Restarted.");
+    assert_eq!(latest["by"], "test-contributor-CNWL");
+    assert_eq!(latest["by_organisation"], "CNWL");
+    assert!(latest["at"].is_string());
+    let version: Value = demo
+        .json(&format!(
+            "/api/v1/actions/{}/versions/{}",
+            now["id"].as_str().unwrap(),
+            now["version"]
+        ))
+        .await;
+    assert_eq!(
+        version["snapshot"]["latest_update"]["id"], fourth,
+        "the version the update made carries it"
+    );
+    let untouched = demo.action(SEND, "Afl3.3/6").await;
+    assert!(untouched.get("latest_update").is_none());
+}
+
+#[tokio::test]
+async fn anonymous_readers_see_updates_on_published_plans_only() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("WAYMARK_DEMO_PLANS", "true"),
+        ("WAYMARK_PUBLIC_READ", "true"),
+    ])
+    .await;
+    let demo = Demo { app };
+    let app = &demo.app;
+    let created = |path: String, body: Value| async move {
+        let response = app.post(&path, &body).await;
+        assert_eq!(response.status(), 201, "POST {path}");
+        response.json::<Value>().await.unwrap()
+    };
+    let public = demo.action(SEND, "Afl3.3/7").await;
+    let shown = created(updates_of(&public), json!({"brag": "green"})).await;
+    let draft = created(
+        "/api/v1/plans".into(),
+        json!({"ref": "DRAFT", "title": "Draft plan", "kind": "strategy"}),
+    )
+    .await;
+    let base = format!("/api/v1/plans/{}", draft["id"].as_str().unwrap());
+    let area = created(
+        format!("{base}/priorities"),
+        json!({"ref": "D1", "kind": "aim", "title": "Draft aim"}),
+    )
+    .await;
+    let hidden = created(
+        format!("{base}/actions"),
+        json!({"priority_id": area["id"], "ref": "D1/1", "description": "Draft action"}),
+    )
+    .await;
+    created(updates_of(&hidden), json!({"brag": "amber"})).await;
+    assert_eq!(ids(&demo.json("/api/v1/status-updates").await).len(), 2);
+
+    let anonymous = |path: &str| app.anonymous.get(app.url(path)).send();
+    let seen: Value = anonymous("/api/v1/status-updates")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&seen), [shown["id"].as_str().unwrap()]);
+    let unknown = problem(
+        anonymous("/api/v1/status-updates?plan=DRAFT")
+            .await
+            .unwrap(),
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(unknown["errors"][0]["code"], "unknown_key");
+}

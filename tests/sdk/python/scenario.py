@@ -31,6 +31,7 @@ from waymark_api_client.api.actions import (  # noqa: E402
     action_status_update_create,
     action_view,
     plan_action_list,
+    status_update_list,
 )
 from waymark_api_client.api.changes import change_list  # noqa: E402
 from waymark_api_client.api.operations import readiness_view  # noqa: E402
@@ -46,6 +47,7 @@ from waymark_api_client.models import (  # noqa: E402
     Owner,
     PaginatedAction,
     PaginatedPlan,
+    PaginatedStatusUpdate,
     Problem,
     StatusUpdate,
     StatusUpdateInput,
@@ -203,7 +205,16 @@ def run(base_url: str, token: str) -> None:
     check(after.version == v0 + 1, f"action version is {after.version}, expected {v0 + 1} (moved more than once?)")
     check(after.brag == new_brag, f"action brag is {after.brag}, expected {new_brag.value}")
     check(after_response.headers.get("ETag") == quoted(v0 + 1), f"ETag {after_response.headers.get('ETag')!r}")
-    step("re-read action", f"version {after.version} (moved once), brag {new_brag.value}, ETag {quoted(after.version)}")
+    latest = after.latest_update
+    check(not isinstance(latest, Unset) and latest.id == first.id, f"action's latest_update {latest!r}, expected {first.id}")
+    step("re-read action", f"version {after.version} (moved once), brag {new_brag.value}, ETag {quoted(after.version)}, latest_update {first.id}")
+
+    # 7b. The plan's status updates, newest first: the report leads.
+    updates = expect(status_update_list.sync_detailed(client=client, plan=PLAN_REF, limit=5),
+                     200, PaginatedStatusUpdate, "status_update_list")
+    check(bool(updates.items) and updates.items[0].id == first.id,
+          f"newest update of {PLAN_REF} is {updates.items[0].id if updates.items else None}, expected {first.id}")
+    step("plan's updates", f"{len(updates.items)} on the first page, newest {updates.items[0].id}")
 
     # 8. A stale If-Match is refused with 412.
     stale = action_status_update_create.sync_detailed(

@@ -173,7 +173,14 @@ async function run(baseUrl: string, token: string): Promise<void> {
   check(after.version === v0 + 1, `action version is ${after.version}, expected ${v0 + 1} (moved more than once?)`);
   check(after.brag === newBrag, `action brag is ${after.brag}, expected ${newBrag}`);
   check(reread.response.headers.get("ETag") === quoted(v0 + 1), `ETag ${reread.response.headers.get("ETag")}`);
-  step("re-read action", `version ${after.version} (moved once), brag ${newBrag}, ETag ${quoted(after.version)}`);
+  check(after.latest_update?.id === first.id, `action's latest_update ${after.latest_update?.id}, expected ${first.id}`);
+  step("re-read action", `version ${after.version} (moved once), brag ${newBrag}, ETag ${quoted(after.version)}, latest_update ${first.id}`);
+
+  // 7b. The plan's status updates, newest first: the report leads.
+  const listed = await client.GET("/api/v1/status-updates", { params: { query: { plan: PLAN_REF, limit: 5 } } });
+  const updates = expect(listed, 200, "status_update_list");
+  check(updates.items[0]?.id === first.id, `newest update of ${PLAN_REF} is ${updates.items[0]?.id}, expected ${first.id}`);
+  step("plan's updates", `${updates.items.length} on the first page, newest ${updates.items[0]?.id}`);
 
   // 8. A stale If-Match is refused with 412.
   const stale = await post(quoted(v0), `sdk-typescript-${randomUUID()}`, body);
