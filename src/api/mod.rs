@@ -23,6 +23,7 @@ pub mod outcomes;
 pub mod owners;
 pub mod pagination;
 pub mod plan_fields;
+pub mod plan_summary;
 pub mod plans;
 pub mod priorities;
 pub mod problems;

@@ -215,3 +215,14 @@ mod tests {
         );
     }
 }
+
+text_enum! {
+    /// What a summary's groups are.
+    SummaryGrouping {
+        Plan = "plan",
+        Priority = "priority",
+        Outcome = "outcome",
+        Organisation = "organisation",
+        Owner = "owner",
+    }
+}

@@ -34,6 +34,7 @@ mod organisations;
 mod outage;
 mod owners;
 mod plan_items;
+mod plan_summary;
 mod plans;
 mod process;
 mod queries;
