@@ -4,30 +4,21 @@
 //! Counted from the plan's tree as a reader gets it, so the figures always agree
 //! with the lists they summarise.
 
-use std::collections::BTreeMap;
-
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    actions::Action,
-    filters::Since,
-    measures::Measure,
-    problems::ViewErrors,
-    summary::Summary,
-    tree::{PlanTree, PriorityNode},
-};
+use super::{filters::Since, plans::plan_as_it_stood, problems::ViewErrors, tree::PlanTree};
 use crate::{
     auth::{scope, Caller},
     db::{tree, Store},
-    domain::{
-        action::is_overdue,
-        plan::{Brag, SummaryGrouping, TargetStatus},
-    },
+    domain::plan::SummaryGrouping,
     error::ApiError,
 };
+
+mod counting;
+use counting::{summarise, TreeFacts};
 
 /// Query of a plan's summary.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -41,6 +32,9 @@ pub struct SummaryQuery {
     /// from its start, UTC).
     #[param(value_type = Option<String>)]
     pub updated_since: Option<Since>,
+    /// Count the plan as it stood at this time (RFC 3339), from its history;
+    /// overdue is then judged on that day.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// The actions counted.
@@ -129,7 +123,7 @@ pub struct SummaryGroup {
 pub struct PlanSummary {
     pub plan_id: String,
     pub plan_ref: String,
-    /// When it was counted; overdue is judged on this day.
+    /// The instant counted: now, or `as_of`; overdue is judged on this day.
     pub at: DateTime<Utc>,
     pub group_by: SummaryGrouping,
     /// Every action and measure once, however many groups it is in.
@@ -138,257 +132,6 @@ pub struct PlanSummary {
     /// an action with joint leads counts in each of its leads' groups.
     #[schema(max_items = 10000)]
     pub groups: Vec<SummaryGroup>,
-}
-
-/// How each action and measure is counted.
-struct Counting {
-    today: NaiveDate,
-    updated_since: Option<DateTime<Utc>>,
-}
-
-impl Counting {
-    fn action(&self, counts: &mut SummaryCounts, a: &Action) {
-        let c = &mut counts.actions;
-        c.total += 1;
-        match a.brag {
-            Some(Brag::Blue) => c.blue += 1,
-            Some(Brag::Green) => c.green += 1,
-            Some(Brag::Amber) => c.amber += 1,
-            Some(Brag::Red) => c.red += 1,
-            Some(Brag::Grey) => c.grey += 1,
-            None => c.no_status += 1,
-        }
-        c.overdue += u32::from(is_overdue(a.due_date, a.brag, self.today));
-        c.undated += u32::from(a.undated);
-        c.completed += u32::from(a.brag.is_some_and(Brag::is_complete));
-        if let Some(since) = self.updated_since {
-            let updated = a.latest_update.as_ref().is_some_and(|u| u.at >= since);
-            *c.updated_since.get_or_insert(0) += u32::from(updated);
-        }
-    }
-
-    fn measure(counts: &mut SummaryCounts, m: &Measure) {
-        let c = &mut counts.measures;
-        c.total += 1;
-        match (m.targets.is_empty(), m.target_status) {
-            (true, _) => c.no_target += 1,
-            (false, TargetStatus::OnTrack) => c.on_track += 1,
-            (false, TargetStatus::WithinTolerance) => c.within_tolerance += 1,
-            (false, TargetStatus::OffTrack) => c.off_track += 1,
-            (false, TargetStatus::NoTarget) => c.no_reading += 1,
-        }
-    }
-
-    fn empty(&self) -> SummaryCounts {
-        let mut counts = SummaryCounts::default();
-        if self.updated_since.is_some() {
-            counts.actions.updated_since = Some(0);
-        }
-        counts
-    }
-}
-
-/// What a group is known by (`key`: none for what has no group) and shown as.
-#[derive(Default)]
-struct Label {
-    key: Option<String>,
-    id: Option<String>,
-    r#ref: Option<String>,
-    name: Option<String>,
-}
-
-impl Label {
-    fn of(id: &str, r#ref: &str, name: &str) -> Self {
-        Label {
-            key: Some(id.to_string()),
-            id: Some(id.to_string()),
-            r#ref: Some(r#ref.to_string()),
-            name: Some(name.to_string()),
-        }
-    }
-
-    /// Counted into the group `id`, which an earlier `of` has labelled.
-    fn key(id: Option<&str>) -> Self {
-        Label {
-            key: id.map(str::to_string),
-            ..Label::default()
-        }
-    }
-
-    /// A lead's organisation (by its code) or the lead itself.
-    fn lead(lead: &Summary, organisations: bool) -> Self {
-        match organisations {
-            true => Label {
-                key: lead.organisation.clone(),
-                r#ref: lead.organisation.clone(),
-                ..Label::default()
-            },
-            false => Label {
-                key: Some(lead.id.clone()),
-                id: Some(lead.id.clone()),
-                name: Some(lead.name.clone()),
-                ..Label::default()
-            },
-        }
-    }
-}
-
-/// Groups keyed by id, remembering the order they were first met in.
-struct Groups<'a> {
-    counting: &'a Counting,
-    order: Vec<Option<String>>,
-    by_id: BTreeMap<Option<String>, SummaryGroup>,
-}
-
-impl<'a> Groups<'a> {
-    fn new(counting: &'a Counting) -> Self {
-        Groups {
-            counting,
-            order: Vec::new(),
-            by_id: BTreeMap::new(),
-        }
-    }
-
-    /// The group of `label`'s key, made from `label` when first met.
-    fn entry(&mut self, label: Label) -> &mut SummaryCounts {
-        let key = label.key.clone();
-        if !self.by_id.contains_key(&key) {
-            self.order.push(key.clone());
-        }
-        let empty = self.counting.empty();
-        &mut self
-            .by_id
-            .entry(key)
-            .or_insert_with(|| SummaryGroup {
-                id: label.id,
-                r#ref: label.r#ref,
-                name: label.name,
-                counts: empty,
-            })
-            .counts
-    }
-
-    fn into_list(mut self) -> Vec<SummaryGroup> {
-        self.order
-            .iter()
-            .filter_map(|key| self.by_id.remove(key))
-            .collect()
-    }
-}
-
-fn all_actions(tree: &PlanTree) -> impl Iterator<Item = (&PriorityNode, Option<&str>, &Action)> {
-    tree.priorities.iter().flat_map(|p| {
-        let direct = p.actions.iter().map(move |a| (p, None, a));
-        let under = p.outcomes.iter().flat_map(move |o| {
-            o.actions
-                .iter()
-                .map(move |a| (p, Some(o.outcome.id.as_str()), a))
-        });
-        under.chain(direct)
-    })
-}
-
-/// SummaryCounts `tree` by `grouping`, judging overdue on `at`'s day.
-pub fn summarise(
-    tree: &PlanTree,
-    grouping: SummaryGrouping,
-    at: DateTime<Utc>,
-    updated_since: Option<DateTime<Utc>>,
-) -> (SummaryCounts, Vec<SummaryGroup>) {
-    let counting = Counting {
-        today: at.date_naive(),
-        updated_since,
-    };
-    let mut totals = counting.empty();
-    for (_, _, action) in all_actions(tree) {
-        counting.action(&mut totals, action);
-    }
-    for measure in &tree.measures {
-        Counting::measure(&mut totals, measure);
-    }
-    let groups = match grouping {
-        SummaryGrouping::Plan => Vec::new(),
-        SummaryGrouping::Priority => by_priority(tree, &counting),
-        SummaryGrouping::Outcome => by_outcome(tree, &counting),
-        SummaryGrouping::Organisation => by_lead(tree, &counting, true),
-        SummaryGrouping::Owner => by_lead(tree, &counting, false),
-    };
-    (totals, groups)
-}
-
-fn by_priority(tree: &PlanTree, counting: &Counting) -> Vec<SummaryGroup> {
-    let mut groups = Groups::new(counting);
-    for node in &tree.priorities {
-        let p = &node.priority;
-        groups.entry(Label::of(&p.id, &p.r#ref, &p.title));
-    }
-    for (node, _, action) in all_actions(tree) {
-        counting.action(groups.entry(Label::key(Some(&node.priority.id))), action);
-    }
-    for measure in &tree.measures {
-        Counting::measure(
-            groups.entry(Label::key(measure.priority_id.as_deref())),
-            measure,
-        );
-    }
-    groups.into_list()
-}
-
-fn by_outcome(tree: &PlanTree, counting: &Counting) -> Vec<SummaryGroup> {
-    let mut groups = Groups::new(counting);
-    for o in tree.priorities.iter().flat_map(|p| &p.outcomes) {
-        let o = &o.outcome;
-        groups.entry(Label::of(&o.id, &o.r#ref, &o.statement));
-    }
-    for (_, outcome, action) in all_actions(tree) {
-        counting.action(groups.entry(Label::key(outcome)), action);
-    }
-    for measure in &tree.measures {
-        if measure.outcome_ids.is_empty() {
-            Counting::measure(groups.entry(Label::key(None)), measure);
-        }
-        for outcome in &measure.outcome_ids {
-            Counting::measure(groups.entry(Label::key(Some(outcome))), measure);
-        }
-    }
-    groups.into_list()
-}
-
-/// By the leads' organisations (`organisations`) or the leads themselves; a
-/// measure counts under its team responsible.
-fn by_lead(tree: &PlanTree, counting: &Counting, organisations: bool) -> Vec<SummaryGroup> {
-    let mut groups = Groups::new(counting);
-    for (_, _, action) in all_actions(tree) {
-        let mut labels: Vec<Label> = action
-            .leads
-            .iter()
-            .map(|lead| Label::lead(lead, organisations))
-            .collect();
-        if labels.is_empty() {
-            labels.push(Label::key(None));
-        }
-        let mut counted: Vec<Option<String>> = Vec::new();
-        for label in labels {
-            if !counted.contains(&label.key) {
-                counted.push(label.key.clone());
-                counting.action(groups.entry(label), action);
-            }
-        }
-    }
-    for measure in &tree.measures {
-        let label = measure
-            .team_responsible
-            .as_ref()
-            .map_or_else(|| Label::key(None), |team| Label::lead(team, organisations));
-        Counting::measure(groups.entry(label), measure);
-    }
-    let mut list = groups.into_list();
-    // By code or name, then what has none.
-    list.sort_by_key(|g| {
-        let label = g.r#ref.clone().or_else(|| g.name.clone());
-        (label.is_none(), label)
-    });
-    list
 }
 
 #[utoipa::path(
@@ -402,7 +145,8 @@ fn by_lead(tree: &PlanTree, counting: &Counting, organisations: bool) -> Vec<Sum
         priority, outcome, lead organisation or lead owner. An action with joint leads counts \
         once under each of its leads' organisations (or leads) and once in `totals`, so groups \
         may add up to more than the totals; a measure counts under its team responsible, and \
-        under each outcome it serves.",
+        under each outcome it serves. With `as_of`, the plan is counted as it stood then, from \
+        its history.",
     params(("id" = String, Path, description = "Plan id"), SummaryQuery),
     responses(
         (status = 200, description = "The plan's counts", body = PlanSummary),
@@ -418,18 +162,33 @@ pub async fn plan_summary(
     let id = id.into_inner();
     let query = query.into_inner();
     let only_published = caller.sees_only_published();
-    let lookup = id.clone();
-    let contents = store
-        .read(move |conn| {
-            scope::readable(conn, only_published, Some(&lookup), "plan", &lookup)?;
-            tree::load(conn, &lookup).map_err(ApiError::from_store("plan", &lookup))
+    if query.as_of.is_some() {
+        // History is for token holders, as a plan's other versions are.
+        caller.principal()?;
+    }
+    let at = query.as_of.unwrap_or_else(Utc::now);
+    let as_of = query.as_of;
+    let mut plan = store
+        .read(move |conn| match as_of {
+            Some(at) => plan_as_it_stood(conn, &id, at.naive_utc()),
+            None => {
+                scope::readable(conn, only_published, Some(&id), "plan", &id)?;
+                let contents = tree::load(conn, &id).map_err(ApiError::from_store("plan", &id))?;
+                let mut plan = serde_json::json!({
+                    "id": contents.plan.row.id,
+                    "ref": contents.plan.row.ref_,
+                });
+                plan["tree"] = serde_json::to_value(PlanTree::build(contents))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                Ok(plan)
+            }
         })
         .await?;
-    let at = Utc::now();
-    let plan_id = contents.plan.row.id.clone();
-    let plan_ref = contents.plan.row.ref_.clone();
+    let text = |field: &str| plan[field].as_str().unwrap_or_default().to_string();
+    let (plan_id, plan_ref) = (text("id"), text("ref"));
+    let tree: TreeFacts = serde_json::from_value(plan["tree"].take())
+        .map_err(|e| ApiError::Internal(format!("a plan's tree: {e}")))?;
     let grouping = query.group_by.unwrap_or(SummaryGrouping::Priority);
-    let tree = PlanTree::build(contents);
     let since = query.updated_since.map(|s| s.naive_utc().and_utc());
     let (totals, groups) = summarise(&tree, grouping, at, since);
     Ok(HttpResponse::Ok().json(PlanSummary {

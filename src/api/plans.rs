@@ -18,15 +18,16 @@ use super::{
     request_body::{Input, Valid},
     rules,
     summary::{self, Summary},
-    tree::PlanTree,
+    tree::{self as plan_tree, PlanTree},
 };
 use crate::{
     auth::{scope, Caller, Principal},
     db::{
+        as_of, history,
         plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
         tree, DbConnection, Page, Store, StoreError, WriteTx,
     },
-    domain::ResourceType,
+    domain::{change::Operation, ResourceType},
     domain::{
         external_ref::ExternalRef,
         plan::{PlanField, PlanKind, PlanStatus},
@@ -443,7 +444,8 @@ pub struct PlanViewQuery {
     /// `tree`: also return every priority with its outcomes and their actions, and
     /// the plan's measures and risks, in plan order.
     pub include: Option<PlanInclude>,
-    /// Return the plan as it was at this time (RFC 3339); not with `include=tree`.
+    /// Return the plan as it was at this time (RFC 3339); with `include=tree`,
+    /// everything in it as it was then.
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -452,6 +454,30 @@ pub struct PlanViewQuery {
 #[serde(rename_all = "snake_case")]
 pub enum PlanInclude {
     Tree,
+}
+
+/// The plan's version current at `at` with its tree as it stood then: 404 if
+/// the plan did not exist yet, 410 if it had been deleted.
+pub fn plan_as_it_stood(
+    conn: &mut DbConnection,
+    id: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<serde_json::Value, ApiError> {
+    let plan = history::as_of(conn, ResourceType::Plan, id, at)?;
+    let plan = match plan {
+        None => return Err(ApiError::not_found("plan", id.to_string())),
+        Some(row) if row.operation == Operation::Delete => {
+            return Err(ApiError::Gone {
+                resource: "plan",
+                id: id.to_string(),
+            })
+        }
+        Some(row) => row,
+    };
+    let mut body: serde_json::Value = serde_json::from_str(&plan.snapshot)
+        .map_err(|e| ApiError::Internal(format!("a stored snapshot: {e}")))?;
+    body["tree"] = plan_tree::from_snapshots(as_of::plan_items(conn, id, at)?);
+    Ok(body)
 }
 
 #[utoipa::path(
@@ -473,6 +499,14 @@ pub async fn find_plan(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let view = view.into_inner();
+    if let (Some(PlanInclude::Tree), Some(at)) = (view.include, view.as_of) {
+        // History is for token holders, as a plan's other versions are.
+        caller.principal()?;
+        let body = store
+            .read(move |conn| plan_as_it_stood(conn, &id, at.naive_utc()))
+            .await?;
+        return Ok(HttpResponse::Ok().json(body));
+    }
     if view.include.is_none() || view.as_of.is_some() {
         let as_of = AsOfQuery { as_of: view.as_of };
         return crud::find::<Plans>(&req, &store, caller, id, as_of).await;

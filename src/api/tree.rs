@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use super::{
     actions::Action, measures::Measure, outcomes::Outcome, priorities::Priority, risks::Risk,
 };
-use crate::db::tree::PlanContents;
+use crate::{db::tree::PlanContents, domain::ResourceType};
 
 /// A priority with what sits under it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,4 +80,63 @@ impl PlanTree {
             risks: contents.risks.into_iter().map(Risk::from).collect(),
         }
     }
+}
+
+/// The tree of a plan as it stood, from its items' snapshots (each in the
+/// version it had then): the shape of `PlanTree`, in the same plan order.
+pub fn from_snapshots(items: Vec<(ResourceType, Value)>) -> Value {
+    let mut of: HashMap<ResourceType, Vec<Value>> = HashMap::new();
+    for (kind, item) in items {
+        of.entry(kind).or_default().push(item);
+    }
+    let mut take = |kind: ResourceType| {
+        let mut list = of.remove(&kind).unwrap_or_default();
+        list.sort_by(|a, b| plan_order(a).cmp(&plan_order(b)));
+        list
+    };
+    let (priorities, outcomes, actions) = (
+        take(ResourceType::Priority),
+        take(ResourceType::Outcome),
+        take(ResourceType::Action),
+    );
+    let (measures, mut risks) = (take(ResourceType::Measure), take(ResourceType::Risk));
+    risks.sort_by(|a, b| text(a, "id").cmp(&text(b, "id")));
+
+    let mut under_outcome: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut under_priority: HashMap<String, Vec<Value>> = HashMap::new();
+    for action in actions {
+        match text(&action, "outcome_id") {
+            Some(outcome) => under_outcome.entry(outcome.to_string()),
+            None => under_priority.entry(text(&action, "priority_id").unwrap_or("").to_string()),
+        }
+        .or_default()
+        .push(action);
+    }
+    let mut outcome_nodes: HashMap<String, Vec<Value>> = HashMap::new();
+    for mut outcome in outcomes {
+        let id = text(&outcome, "id").unwrap_or("").to_string();
+        let priority = text(&outcome, "priority_id").unwrap_or("").to_string();
+        outcome["actions"] = Value::Array(under_outcome.remove(&id).unwrap_or_default());
+        outcome_nodes.entry(priority).or_default().push(outcome);
+    }
+    let priorities: Vec<Value> = priorities
+        .into_iter()
+        .map(|mut priority| {
+            let id = text(&priority, "id").unwrap_or("").to_string();
+            priority["outcomes"] = Value::Array(outcome_nodes.remove(&id).unwrap_or_default());
+            priority["actions"] = Value::Array(under_priority.remove(&id).unwrap_or_default());
+            priority
+        })
+        .collect();
+    json!({"priorities": priorities, "measures": measures, "risks": risks})
+}
+
+fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
+    item.get(field).and_then(Value::as_str)
+}
+
+/// Position, then id (ids sort by creation): the order the store lists them in.
+fn plan_order(item: &Value) -> (i64, &str) {
+    let position = item.get("position").and_then(Value::as_i64).unwrap_or(0);
+    (position, text(item, "id").unwrap_or(""))
 }

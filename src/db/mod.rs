@@ -2,6 +2,7 @@
 //! read and write paths every resource goes through, and per-resource queries.
 
 pub mod actions;
+pub mod as_of;
 mod audit;
 pub mod bodies;
 mod connection;

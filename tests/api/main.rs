@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 
 mod access_matrix;
+mod as_of;
 mod bodies;
 mod bundles;
 mod cli;

@@ -169,6 +169,8 @@ async fn a_status_update_counts_as_updated_since_and_moves_the_brag_counts() {
     let query = format!("?group_by=outcome&updated_since={today}");
     let before = summary(&demo, SEND, &query).await;
     assert_eq!(before["totals"]["actions"]["updated_since"], 0);
+    let counted_at = before["at"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
 
     let action = demo.action(SEND, "Afl3.3/7").await;
     let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
@@ -192,6 +194,17 @@ async fn a_status_update_counts_as_updated_since_and_moves_the_brag_counts() {
         .expect("a group for Afl3.3");
     assert_eq!(outcome["actions"]["updated_since"], 1);
     assert_eq!(outcome["id"], action["outcome_id"]);
+
+    // Counted as the plan stood when `before` was read, it is `before` again.
+    let then = summary(
+        &demo,
+        SEND,
+        &format!("{query}&as_of={}", counted_at.replace('+', "%2B")),
+    )
+    .await;
+    assert_eq!(then["at"], before["at"]);
+    assert_eq!(then["totals"], before["totals"]);
+    assert_eq!(then["groups"], before["groups"]);
 }
 
 #[tokio::test]

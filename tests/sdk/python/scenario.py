@@ -37,7 +37,7 @@ from waymark_api_client.api.changes import change_list  # noqa: E402
 from waymark_api_client.api.operations import readiness_view  # noqa: E402
 from waymark_api_client.api.organisations import organisation_view  # noqa: E402
 from waymark_api_client.api.owners import owner_view  # noqa: E402
-from waymark_api_client.api.plans import plan_list  # noqa: E402
+from waymark_api_client.api.plans import plan_list, plan_summary_view  # noqa: E402
 from waymark_api_client.models import (  # noqa: E402
     Action,
     Brag,
@@ -48,6 +48,7 @@ from waymark_api_client.models import (  # noqa: E402
     PaginatedAction,
     PaginatedPlan,
     PaginatedStatusUpdate,
+    PlanSummary,
     Problem,
     StatusUpdate,
     StatusUpdateInput,
@@ -215,6 +216,16 @@ def run(base_url: str, token: str) -> None:
     check(bool(updates.items) and updates.items[0].id == first.id,
           f"newest update of {PLAN_REF} is {updates.items[0].id if updates.items else None}, expected {first.id}")
     step("plan's updates", f"{len(updates.items)} on the first page, newest {updates.items[0].id}")
+
+    # 7c. The plan's summary counts the report's action as updated.
+    since = first.created_at.isoformat()
+    counted = expect(plan_summary_view.sync_detailed(plan.id, client=client, updated_since=since),
+                     200, PlanSummary, "plan_summary_view")
+    updated = counted.totals.actions.updated_since
+    check(updated == 1, f"plan_summary_view: {updated!r} actions updated since {since}, expected 1")
+    check(sum(g.actions.total for g in counted.groups) >= counted.totals.actions.total,
+          "plan_summary_view: groups hold fewer actions than the totals")
+    step("plan's summary", f"{counted.totals.actions.total} actions in {len(counted.groups)} groups, {updated} updated since the report")
 
     # 8. A stale If-Match is refused with 412.
     stale = action_status_update_create.sync_detailed(

@@ -182,6 +182,17 @@ async function run(baseUrl: string, token: string): Promise<void> {
   check(updates.items[0]?.id === first.id, `newest update of ${PLAN_REF} is ${updates.items[0]?.id}, expected ${first.id}`);
   step("plan's updates", `${updates.items.length} on the first page, newest ${updates.items[0]?.id}`);
 
+  // 7c. The plan's summary counts the report's action as updated.
+  const summarised = await client.GET("/api/v1/plans/{id}/summary", {
+    params: { path: { id: plan.id }, query: { updated_since: first.created_at } },
+  });
+  const counted = expect(summarised, 200, "plan_summary_view");
+  const updated = counted.totals.actions.updated_since;
+  check(updated === 1, `plan_summary_view: ${updated} actions updated since ${first.created_at}, expected 1`);
+  const grouped = counted.groups.reduce((n, g) => n + g.actions.total, 0);
+  check(grouped >= counted.totals.actions.total, "plan_summary_view: groups hold fewer actions than the totals");
+  step("plan's summary", `${counted.totals.actions.total} actions in ${counted.groups.length} groups, ${updated} updated since the report`);
+
   // 8. A stale If-Match is refused with 412.
   const stale = await post(quoted(v0), `sdk-typescript-${randomUUID()}`, body);
   check(stale.response.status === 412, `stale If-Match: HTTP ${stale.response.status}, expected 412`);
