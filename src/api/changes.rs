@@ -57,7 +57,8 @@ pub struct Event {
     pub plan_id: Option<String>,
     /// For an update: each field whose value changed, with the value before and
     /// after (`null` where the field was absent). The bookkeeping fields
-    /// (`version`, `updated_at`, `updated_by`) are left out.
+    /// (`version`, `updated_at`, `updated_by`) are left out, and so is an
+    /// action's `latest_update`: the status update is an event of its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_items = 100)]
     pub changes: Option<Vec<FieldChange>>,
@@ -74,8 +75,9 @@ pub struct FieldChange {
     pub after: Value,
 }
 
-/// Fields that change with every write and say nothing about what changed.
-const BOOKKEEPING: &[&str] = &["version", "updated_at", "updated_by"];
+/// Fields that change with every write and say nothing about what changed, and
+/// what another resource's own event reports (an action's newest status update).
+const BOOKKEEPING: &[&str] = &["version", "updated_at", "updated_by", "latest_update"];
 
 /// The fields that differ between two snapshots of one resource, in name order.
 pub fn field_changes(before: &Value, after: &Value) -> Vec<FieldChange> {
