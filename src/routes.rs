@@ -17,8 +17,9 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::{
     api::{
         actions, bundles, changes, csv, csv_lists, governance_bodies, idempotency, measures,
-        operations, organisations, outcomes, owners, plan_summary, plans, priorities, query_rules,
-        rate_limit, reading_batches, readings, risks, status_updates, webhook_deliveries, webhooks,
+        operations, organisations, outcomes, owners, plan_changes, plan_summary, plans, priorities,
+        query_rules, rate_limit, reading_batches, readings, risks, status_updates,
+        webhook_deliveries, webhooks,
     },
     auth::access::{
         enforce,
@@ -139,6 +140,7 @@ fn endpoints() -> Vec<Endpoint> {
             .delete(Editor, op!(plans::delete_plan)),
         Endpoint::new("/api/v1/plan-bundles").post(Editor, op!(bundles::import_bundle)),
         Endpoint::new("/api/v1/plans/{id}/bundle").get(PlanContent, op!(bundles::export_bundle)),
+        Endpoint::new("/api/v1/plans/{id}/changes").get(Viewer, op!(plan_changes::plan_changes)),
         Endpoint::new("/api/v1/plans/{id}/summary")
             .get(PlanContent, op!(plan_summary::plan_summary)),
         Endpoint::new("/api/v1/plans/{id}/priorities")

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod outcomes;
 pub mod owners;
 pub mod pagination;
+pub mod plan_changes;
 pub mod plan_fields;
 pub mod plan_summary;
 pub mod plans;

@@ -199,6 +199,8 @@ problem_set!(/// Errors of a list.
     ListErrors: BAD_QUERY, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of reading one resource.
     ViewErrors: NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of reading from a resource's history: a bad instant, or none then.
+    HistoryErrors: BAD_QUERY, NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of creating a resource.
     CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of changing a resource.

@@ -29,16 +29,7 @@ pub fn plan_items(
     plan: &str,
     at: NaiveDateTime,
 ) -> Result<Vec<(ResourceType, Value)>, StoreError> {
-    // Seqs follow commit order and writers take them in time order, so "written
-    // by `at`" is "at or below the last seq written by then": one step down the
-    // feed's (at, seq) index, then ranges of its (plan_id, seq) index.
-    let last: Option<i64> = events::table
-        .filter(events::at.le(at))
-        .order((events::at.desc(), events::seq.desc()))
-        .select(events::seq)
-        .first(conn)
-        .optional()?;
-    let Some(last) = last else {
+    let Some(last) = last_seq_at(conn, at)? else {
         return Ok(Vec::new());
     };
     let mut items = Vec::new();
@@ -61,12 +52,48 @@ pub fn plan_items(
     Ok(items)
 }
 
+/// The feed's last seq written at or before `at`, if any.
+pub fn last_seq_at(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Option<i64>, StoreError> {
+    // Seqs follow commit order and writers take them in time order, so "written
+    // by `at`" is "at or below the last seq written by then": one step down the
+    // feed's (at, seq) index, then ranges of its (plan_id, seq) index.
+    Ok(events::table
+        .filter(events::at.le(at))
+        .order((events::at.desc(), events::seq.desc()))
+        .select(events::seq)
+        .first(conn)
+        .optional()?)
+}
+
 /// The snapshots of these versions that are not deletions.
 fn snapshots(
     conn: &mut DbConnection,
     kind: ResourceType,
     versions: &[(String, i64)],
 ) -> Result<Vec<(ResourceType, Value)>, StoreError> {
+    Ok(revisions_at(conn, kind, versions)?
+        .into_iter()
+        .filter(|found| found.operation != Operation::Delete)
+        .map(|found| (kind, found.snapshot))
+        .collect())
+}
+
+/// One stored version of a resource.
+pub struct Found {
+    pub id: String,
+    pub version: i64,
+    pub operation: Operation,
+    /// A deletion's snapshot is the resource as it was when deleted.
+    pub snapshot: Value,
+}
+
+/// The revisions of these (id, version) pairs of one type, in no order; at most
+/// a few hundred pairs a call, as they become `IN` lists.
+pub fn revisions_at(
+    conn: &mut DbConnection,
+    kind: ResourceType,
+    versions: &[(String, i64)],
+) -> Result<Vec<Found>, StoreError> {
     let ids: Vec<&str> = versions.iter().map(|(id, _)| id.as_str()).collect();
     let numbers: Vec<i64> = versions.iter().map(|(_, v)| *v).collect();
     let rows: Vec<(String, i64, Operation, String)> = revisions::table
@@ -82,11 +109,15 @@ fn snapshots(
         .load(conn)?;
     let mut found = Vec::new();
     for (id, version, operation, snapshot) in rows {
-        let wanted = versions.iter().any(|(i, v)| *i == id && *v == version);
-        if wanted && operation != Operation::Delete {
-            let value = serde_json::from_str(&snapshot)
+        if versions.iter().any(|(i, v)| *i == id && *v == version) {
+            let snapshot = serde_json::from_str(&snapshot)
                 .map_err(|e| StoreError::Internal(format!("a stored snapshot: {e}")))?;
-            found.push((kind, value));
+            found.push(Found {
+                id,
+                version,
+                operation,
+                snapshot,
+            });
         }
     }
     Ok(found)

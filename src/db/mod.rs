@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod as_of;
 mod audit;
+pub mod between;
 pub mod bodies;
 mod connection;
 mod error;

@@ -7,3 +7,12 @@ text_enum! {
         Delete = "delete",
     }
 }
+
+text_enum! {
+    /// How an item of a plan changed between two instants.
+    ItemChangeKind {
+        Added = "added",
+        Removed = "removed",
+        Changed = "changed",
+    }
+}

@@ -305,8 +305,15 @@ async fn request_for(
     } else {
         template.to_string()
     };
-    (path, None)
+    match REQUIRED_QUERY.iter().find(|(route, _)| *route == template) {
+        Some((_, query)) => (format!("{path}?{query}"), None),
+        None => (path, None),
+    }
 }
+
+/// The query a route cannot answer without.
+const REQUIRED_QUERY: &[(&str, &str)] =
+    &[("/api/v1/plans/{id}/changes", "from=2000-01-01T00:00:00Z")];
 
 async fn send(
     client: &Client,

@@ -43,17 +43,11 @@ fn brag_of(tree: &Value, action: &str) -> Value {
         .unwrap_or_else(|| panic!("{action} is in the tree"))
 }
 
-#[tokio::test]
-async fn the_tree_as_of_an_instant_is_the_tree_that_was_read_then() {
-    let demo = Demo::start().await;
+/// Three writes to the SEND plan: CNWL reports Afl3.3/7 red with `narrative`,
+/// Afl3.3/99 is added beside it, Afl3.3/6 is deleted. Returns Afl3.3/7 and
+/// Afl3.3/6 as they were before.
+pub async fn report_add_and_delete(demo: &Demo, plan: &str, narrative: &str) -> (Value, Value) {
     let app = &demo.app;
-    let plan = demo.plan_id(SEND).await;
-    let live_before = demo
-        .json(&format!("/api/v1/plans/{plan}?include=tree"))
-        .await;
-    let before = now();
-    tokio::time::sleep(Duration::from_millis(20)).await;
-
     let action = demo.action(SEND, "Afl3.3/7").await;
     let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
     let path = format!(
@@ -64,7 +58,7 @@ async fn the_tree_as_of_an_instant_is_the_tree_that_was_read_then() {
         .post_as(
             &cnwl,
             &path,
-            &json!({"brag": "red", "narrative": "Paused."}),
+            &json!({"brag": "red", "narrative": narrative}),
         )
         .await;
     assert_eq!(report.status(), 201);
@@ -83,6 +77,20 @@ async fn the_tree_as_of_an_instant_is_the_tree_that_was_read_then() {
         ))
         .await;
     assert_eq!(gone.status(), 204);
+    (action, doomed)
+}
+
+#[tokio::test]
+async fn the_tree_as_of_an_instant_is_the_tree_that_was_read_then() {
+    let demo = Demo::start().await;
+    let plan = demo.plan_id(SEND).await;
+    let live_before = demo
+        .json(&format!("/api/v1/plans/{plan}?include=tree"))
+        .await;
+    let before = now();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    report_add_and_delete(&demo, &plan, "Paused.").await;
     let live_after = demo
         .json(&format!("/api/v1/plans/{plan}?include=tree"))
         .await;

@@ -34,6 +34,7 @@ mod operations;
 mod organisations;
 mod outage;
 mod owners;
+mod plan_changes;
 mod plan_items;
 mod plan_summary;
 mod plans;
