@@ -17,6 +17,7 @@ and uses a fresh Idempotency-Key each run.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import sys
 import uuid
@@ -37,7 +38,7 @@ from waymark_api_client.api.changes import change_list  # noqa: E402
 from waymark_api_client.api.operations import readiness_view  # noqa: E402
 from waymark_api_client.api.organisations import organisation_view  # noqa: E402
 from waymark_api_client.api.owners import owner_view  # noqa: E402
-from waymark_api_client.api.plans import plan_list, plan_summary_view  # noqa: E402
+from waymark_api_client.api.plans import plan_changes_view, plan_list, plan_summary_view  # noqa: E402
 from waymark_api_client.models import (  # noqa: E402
     Action,
     Brag,
@@ -45,6 +46,7 @@ from waymark_api_client.models import (  # noqa: E402
     Operation,
     Organisation,
     Owner,
+    PlanChanges,
     PaginatedAction,
     PaginatedPlan,
     PaginatedStatusUpdate,
@@ -226,6 +228,16 @@ def run(base_url: str, token: str) -> None:
     check(sum(g.actions.total for g in counted.groups) >= counted.totals.actions.total,
           "plan_summary_view: groups hold fewer actions than the totals")
     step("plan's summary", f"{counted.totals.actions.total} actions in {len(counted.groups)} groups, {updated} updated since the report")
+
+    # 7d. What changed in the plan since just before the report: the action, with it.
+    just_before = first.created_at - datetime.timedelta(milliseconds=1)
+    changed = expect(plan_changes_view.sync_detailed(plan.id, client=client, from_=just_before),
+                     200, PlanChanges, "plan_changes_view")
+    entry = next((a for a in changed.actions if a.id == action.id), None)
+    check(entry is not None, f"plan_changes_view: action {action.id} not among {len(changed.actions)} changed")
+    reported = [u.id for u in entry.status_updates] if not isinstance(entry.status_updates, Unset) else []
+    check(first.id in reported, f"plan_changes_view: status updates {reported}, expected {first.id} among them")
+    step("plan's changes", f"{changed.counts.changed} changed, {changed.counts.status_updates} status update(s) since {just_before.isoformat()}")
 
     # 8. A stale If-Match is refused with 412.
     stale = action_status_update_create.sync_detailed(

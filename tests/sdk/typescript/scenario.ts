@@ -193,6 +193,18 @@ async function run(baseUrl: string, token: string): Promise<void> {
   check(grouped >= counted.totals.actions.total, "plan_summary_view: groups hold fewer actions than the totals");
   step("plan's summary", `${counted.totals.actions.total} actions in ${counted.groups.length} groups, ${updated} updated since the report`);
 
+  // 7d. What changed in the plan since just before the report: the action, with it.
+  const justBefore = new Date(Date.parse(first.created_at) - 1).toISOString();
+  const compared = await client.GET("/api/v1/plans/{id}/changes", {
+    params: { path: { id: plan.id }, query: { from: justBefore } },
+  });
+  const changed = expect(compared, 200, "plan_changes_view");
+  const entry = changed.actions.find((a) => a.id === action.id);
+  check(entry !== undefined, `plan_changes_view: action ${action.id} not among ${changed.actions.length} changed`);
+  const reported = (entry?.status_updates ?? []).map((u) => u.id);
+  check(reported.includes(first.id), `plan_changes_view: status updates ${reported}, expected ${first.id} among them`);
+  step("plan's changes", `${changed.counts.changed} changed, ${changed.counts.status_updates} status update(s) since ${justBefore}`);
+
   // 8. A stale If-Match is refused with 412.
   const stale = await post(quoted(v0), `sdk-typescript-${randomUUID()}`, body);
   check(stale.response.status === 412, `stale If-Match: HTTP ${stale.response.status}, expected 412`);
