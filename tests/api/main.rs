@@ -24,6 +24,7 @@ mod facts_send_inspection;
 mod facts_send_strategy;
 mod first_minutes;
 mod helpers;
+mod history_properties;
 mod idempotency;
 mod limits;
 mod measures;

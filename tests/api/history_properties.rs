@@ -1,0 +1,180 @@
+//! Properties of a plan's history, for random sequences of writes: the summary
+//! as of an instant is the summary that was read then, the tree as of an instant
+//! is the tree that was read then, and the changes between two instants, applied
+//! to the tree at the first, give the tree at the second.
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use serde_json::{json, Value};
+
+use crate::{
+    demo::Demo,
+    plan_changes::{apply, changes, flatten, instant, tree_at},
+};
+
+const SEND: &str = "SEND-LAIAP-2025";
+
+#[derive(Debug, Clone)]
+enum Write {
+    /// A status update on the nth action.
+    Report { action: usize, brag: &'static str },
+    /// A new description for the nth action.
+    Describe { action: usize, words: String },
+    /// A new action under the nth outcome.
+    Add { outcome: usize },
+    /// Deleting the nth action (refused, and then nothing, once it has reports).
+    Delete { action: usize },
+    /// A new title for the nth priority.
+    Retitle { priority: usize, words: String },
+}
+
+fn writes() -> impl Strategy<Value = Vec<Write>> {
+    let brag = prop::sample::select(vec!["blue", "green", "amber", "red", "grey"]);
+    let words = "[A-Za-z ]{1,24}";
+    let write = prop_oneof![
+        3 => (0..40usize, brag).prop_map(|(action, brag)| Write::Report { action, brag }),
+        2 => (0..40usize, words).prop_map(|(action, words)| Write::Describe { action, words }),
+        1 => (0..20usize).prop_map(|outcome| Write::Add { outcome }),
+        1 => (0..40usize).prop_map(|action| Write::Delete { action }),
+        1 => (0..10usize, words).prop_map(|(priority, words)| Write::Retitle { priority, words }),
+    ];
+    prop::collection::vec(write, 3..8)
+}
+
+/// What a reader saw at one instant.
+struct Seen {
+    at: String,
+    summary: Value,
+    tree: Value,
+}
+
+async fn look(demo: &Demo, plan: &str) -> Seen {
+    let at = instant().await;
+    Seen {
+        summary: demo.json(&format!("/api/v1/plans/{plan}/summary")).await,
+        tree: demo
+            .json(&format!("/api/v1/plans/{plan}?include=tree"))
+            .await["tree"]
+            .clone(),
+        at,
+    }
+}
+
+async fn ids(demo: &Demo, path: &str) -> Vec<String> {
+    demo.all(path)
+        .await
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn pick(list: &[String], n: usize) -> Option<&String> {
+    (!list.is_empty()).then(|| &list[n % list.len()])
+}
+
+async fn perform(demo: &Demo, plan: &str, write: &Write, serial: usize) {
+    let app = &demo.app;
+    let actions = ids(demo, &format!("/api/v1/plans/{plan}/actions?limit=200")).await;
+    let status = match write {
+        Write::Report { action, brag } => {
+            let Some(id) = pick(&actions, *action) else {
+                return;
+            };
+            app.post(
+                &format!("/api/v1/actions/{id}/status-updates"),
+                &json!({"brag": brag, "narrative": format!("Report {serial}")}),
+            )
+            .await
+            .status()
+        }
+        Write::Describe { action, words } => {
+            let Some(id) = pick(&actions, *action) else {
+                return;
+            };
+            app.patch(
+                &format!("/api/v1/actions/{id}"),
+                &json!({"description": format!("{words} {serial}")}),
+            )
+            .await
+            .status()
+        }
+        Write::Add { outcome } => {
+            let outcomes = ids(demo, &format!("/api/v1/plans/{plan}/outcomes?limit=200")).await;
+            let Some(id) = pick(&outcomes, *outcome) else {
+                return;
+            };
+            app.post(
+                &format!("/api/v1/plans/{plan}/actions"),
+                &json!({"outcome_id": id, "ref": format!("P{serial}"), "description": "Added by the property"}),
+            )
+            .await
+            .status()
+        }
+        Write::Delete { action } => {
+            let Some(id) = pick(&actions, *action) else {
+                return;
+            };
+            let status = app.delete(&format!("/api/v1/actions/{id}")).await.status();
+            assert!(
+                status == 204 || status == 409,
+                "deleting an action: {status}"
+            );
+            return;
+        }
+        Write::Retitle { priority, words } => {
+            let priorities = ids(demo, &format!("/api/v1/plans/{plan}/priorities?limit=200")).await;
+            let Some(id) = pick(&priorities, *priority) else {
+                return;
+            };
+            app.patch(
+                &format!("/api/v1/priorities/{id}"),
+                &json!({"title": format!("{words} {serial}")}),
+            )
+            .await
+            .status()
+        }
+    };
+    assert!(status.is_success(), "{write:?}: {status}");
+}
+
+#[tokio::test]
+async fn the_summary_the_tree_and_the_changes_agree_with_what_was_read_at_each_instant() {
+    let demo = Demo::start().await;
+    let plan = demo.plan_id(SEND).await;
+    let mut runner = TestRunner::default();
+    let mut serial = 0;
+    for case in 0..8 {
+        let sequence = writes().new_tree(&mut runner).unwrap().current();
+        eprintln!("case {case}: {sequence:?}");
+        let mut seen = vec![look(&demo, &plan).await];
+        for write in &sequence {
+            serial += 1;
+            perform(&demo, &plan, write, serial).await;
+            seen.push(look(&demo, &plan).await);
+        }
+        for (i, then) in seen.iter().enumerate() {
+            let summary = demo
+                .json(&format!("/api/v1/plans/{plan}/summary?as_of={}", then.at))
+                .await;
+            assert_eq!(
+                (&summary["totals"], &summary["groups"]),
+                (&then.summary["totals"], &then.summary["groups"]),
+                "case {case}, instant {i} of {sequence:?}: the summary as of then is the one read then"
+            );
+            let tree = tree_at(&demo, &plan, &then.at).await;
+            assert_eq!(
+                tree, then.tree,
+                "case {case}, instant {i} of {sequence:?}: the tree as of then"
+            );
+            for later in &seen[i + 1..] {
+                let between = changes(&demo, &plan, &then.at, &later.at).await;
+                assert_eq!(
+                    apply(flatten(&then.tree), &between),
+                    flatten(&later.tree),
+                    "case {case}, from instant {i} of {sequence:?}: from + changes = to; changes {between}"
+                );
+            }
+        }
+    }
+}
