@@ -26,7 +26,7 @@ use crate::{
     domain::ResourceType,
     domain::{
         external_ref::ExternalRef,
-        plan::{Direction, MeasureKind, TargetStatus, Unit},
+        plan::{Direction, MeasureKind, TargetStatus, Trend, Unit},
     },
     error::FieldError,
 };
@@ -98,6 +98,7 @@ impl From<CohortValue> for PeriodValue {
     "corporate_dashboard": false,
     "position": 1,
     "target_status": "off_track",
+    "trend": "improving",
     "external_refs": [],
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
@@ -147,9 +148,17 @@ pub struct Measure {
     /// Partner systems' ids for this measure.
     pub external_refs: Vec<ExternalRef>,
     pub position: i32,
-    /// The latest reading of the main cohort (`All`, else the first target's)
-    /// against that cohort's latest target.
+    /// The latest reading of the main cohort (`All`, else the first target's),
+    /// judged against the target for its period: the cohort's target for that
+    /// period, else its next target, else its latest. Readings are in order of the
+    /// last day their period covers (`2024/25` ends on 31 August 2025, `Spring
+    /// 2025` in March); a period without a date counts from when it was recorded.
     pub target_status: TargetStatus,
+    /// Which way the main cohort's last readings (up to four) move: the latest
+    /// against the earliest of them, by the measure's direction; absent with
+    /// fewer than two numeric readings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Trend>,
     #[serde(flatten)]
     pub audit: Audit,
 }
@@ -181,6 +190,7 @@ impl From<MeasureRecord> for Measure {
             corporate_dashboard: row.corporate_dashboard,
             position: row.position,
             target_status: row.target_status,
+            trend: row.trend,
             audit: audit_of!(row),
         }
     }

@@ -21,12 +21,13 @@ use crate::{
         Principal,
     },
     db::{
+        history::Change,
         measures,
         readings::{self as query, ReadingFields, ReadingFilter, ReadingRow},
         DbConnection, StoreError, WriteTx,
     },
     domain::plan::{ReadingStatus, TargetStatus},
-    domain::ResourceType,
+    domain::{change::Operation, ResourceType},
     error::ApiError,
 };
 
@@ -64,7 +65,8 @@ pub struct Reading {
     /// The partner system the value came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_system: Option<String>,
-    /// Against the latest target for the same cohort, given the measure's direction and tolerance.
+    /// Against the same cohort's target for this period (else its next target,
+    /// else its latest), given the measure's direction and tolerance.
     pub target_status: TargetStatus,
     #[serde(flatten)]
     pub audit: Audit,
@@ -185,14 +187,44 @@ impl Resource for Readings {
         current: &ReadingRow,
         input: Self::Input,
     ) -> Result<ReadingRow, StoreError> {
-        query::update(tx, &current.id, &current.measure_id, input.into())
+        let (row, moved) = query::update(tx, &current.id, &current.measure_id, input.into())?;
+        measure_moved(tx, &row.measure_id, moved)?;
+        Ok(row)
     }
 
     fn delete(tx: &mut WriteTx<'_>, current: &ReadingRow) -> Result<(), StoreError> {
-        query::delete(tx, &current.id, &current.measure_id)
+        let moved = query::delete(tx, &current.id, &current.measure_id)?;
+        measure_moved(tx, &current.measure_id, moved)
     }
 
     const WRITERS: Writers<Self> = Writers::Rule(Self::authorize);
+}
+
+/// A reading that moved its measure's status or trend changed what the measure
+/// says: that is a new version of the measure, in its history, the feed and its
+/// ETag, written with the reading.
+fn measure_moved(tx: &mut WriteTx<'_>, measure: &str, moved: bool) -> Result<(), StoreError> {
+    if !moved {
+        return Ok(());
+    }
+    let record = measures::bump(tx, measure)?;
+    let (id, version, plan) = (
+        record.row.id.clone(),
+        record.row.version,
+        record.row.plan_id.clone(),
+    );
+    let view = super::measures::Measure::from(record);
+    let snapshot = serde_json::to_value(&view)
+        .map_err(|e| StoreError::Internal(format!("a measure's snapshot: {e}")))?;
+    tx.record(Change {
+        resource_type: ResourceType::Measure,
+        resource_id: &id,
+        version,
+        operation: Operation::Update,
+        plan_id: Some(&plan),
+        snapshot: &snapshot,
+    })?;
+    Ok(())
 }
 
 impl Readings {
@@ -220,7 +252,9 @@ impl Child for Readings {
         measure: &str,
         input: ReadingInput,
     ) -> Result<ReadingRow, StoreError> {
-        query::insert(tx, measure, input.into())
+        let (row, moved) = query::insert(tx, measure, input.into())?;
+        measure_moved(tx, measure, moved)?;
+        Ok(row)
     }
 
     fn parent_plan(conn: &mut DbConnection, measure: &str) -> Result<Option<String>, StoreError> {

@@ -18,7 +18,8 @@ use super::{
 use crate::domain::{
     external_ref::ExternalRef,
     links::Relation,
-    plan::{target_status, Direction, MeasureKind, TargetStatus, Unit, ValueRole},
+    period,
+    plan::{target_status, trend, Direction, MeasureKind, TargetStatus, Trend, Unit, ValueRole},
 };
 
 /// The cohort a measure's headline status is judged on when it has one.
@@ -45,6 +46,7 @@ pub struct MeasureRow {
     pub corporate_dashboard: bool,
     pub position: i32,
     pub target_status: TargetStatus,
+    pub trend: Option<Trend>,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub created_by: String,
@@ -397,28 +399,52 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
     super::removed(diesel::delete(measures::table.find(id)).execute(tx.conn)?)
 }
 
-/// The target a value of `cohort` is judged against: the cohort's latest target.
-pub fn target_for(measure: &Measure, cohort: &str) -> Option<f64> {
-    measure
+/// The target a value of `cohort` for `period` is judged against: the cohort's
+/// target for that period; else its next target, the first whose period ends on
+/// or after the reading's; else (a period past every target, or one without a
+/// date) its latest.
+pub fn target_for(measure: &Measure, cohort: &str, period: &str) -> Option<f64> {
+    let targets: Vec<&PeriodValue> = measure
         .targets
         .iter()
         .filter(|t| t.cohort == cohort)
-        .max_by(|a, b| a.period.cmp(&b.period))
-        .and_then(|t| t.value)
+        .collect();
+    if let Some(same) = targets
+        .iter()
+        .find(|t| t.period.trim().eq_ignore_ascii_case(period.trim()))
+    {
+        return same.value;
+    }
+    let ends = |t: &&PeriodValue| period::end_of(&t.period);
+    let next = period::end_of(period).and_then(|end| {
+        targets
+            .iter()
+            .filter(|t| ends(t).is_some_and(|e| e >= end))
+            .min_by_key(|t| ends(t))
+    });
+    next.or_else(|| {
+        targets
+            .iter()
+            .max_by(|a, b| ends(a).cmp(&ends(b)).then(a.period.cmp(&b.period)))
+    })
+    .and_then(|t| t.value)
 }
 
-/// Where a value of `cohort` stands for this measure.
-pub fn judge(measure: &Measure, cohort: &str, value: Option<f64>) -> TargetStatus {
+/// Where a value of `cohort` for `period` stands for this measure.
+pub fn judge(measure: &Measure, cohort: &str, period: &str, value: Option<f64>) -> TargetStatus {
     if measure.row.kind == MeasureKind::Qualitative {
         return TargetStatus::NoTarget;
     }
     target_status(
         value,
-        target_for(measure, cohort),
+        target_for(measure, cohort, period),
         measure.row.direction,
         measure.row.tolerance,
     )
 }
+
+/// How many of the latest readings the trend is read over.
+const TREND_READINGS: usize = 4;
 
 /// The cohort a measure's headline status follows: `All` when it has a target for
 /// it, otherwise the cohort of its first target.
@@ -432,40 +458,70 @@ fn main_cohort(measure: &Measure) -> String {
         .map_or_else(|| MAIN_COHORT.to_string(), |t| t.cohort.clone())
 }
 
+/// The measure's headline, from its main cohort's readings: the latest judged
+/// against its target, and the trend over the last few. Readings are in time
+/// order by the last day of their period; a period without a date counts from
+/// when its reading was recorded ("Latest DfE termly scorecard").
+fn headline(
+    conn: &mut DbConnection,
+    measure: &Measure,
+) -> Result<(TargetStatus, Option<Trend>), StoreError> {
+    let cohort = main_cohort(measure);
+    let mut series: Vec<(String, Option<f64>, NaiveDateTime)> = readings::table
+        .filter(readings::measure_id.eq(&measure.row.id))
+        .filter(readings::cohort.eq(&cohort))
+        .select((readings::period, readings::value, readings::created_at))
+        .load(conn)?;
+    series.sort_by_key(|(period, _, recorded)| {
+        (
+            period::end_of(period).unwrap_or_else(|| recorded.date()),
+            *recorded,
+        )
+    });
+    let status = match series.last() {
+        Some((period, value, _)) => judge(measure, &cohort, period, *value),
+        None => TargetStatus::NoTarget,
+    };
+    let values: Vec<f64> = series.iter().filter_map(|(_, value, _)| *value).collect();
+    let recent = &values[values.len().saturating_sub(TREND_READINGS)..];
+    Ok((status, trend(recent, measure.row.direction)))
+}
+
+/// Stores the measure's headline; says whether it moved.
+fn store_headline(conn: &mut DbConnection, measure: &Measure) -> Result<bool, StoreError> {
+    let (status, trend) = headline(conn, measure)?;
+    if (status, trend) == (measure.row.target_status, measure.row.trend) {
+        return Ok(false);
+    }
+    diesel::update(measures::table.find(&measure.row.id))
+        .set((
+            measures::target_status.eq(status),
+            measures::trend.eq(trend),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
 /// After one reading of the measure is written (`Some`) or deleted (`None`):
-/// judges that reading, and the measure by its latest reading of the main
-/// cohort. The other readings keep their status, as the targets did not move.
+/// judges that reading, and the measure by its main cohort's readings. The other
+/// readings keep their status, as the targets did not move. Says whether the
+/// measure's headline (status or trend) moved: it is then a new version of it.
 pub fn refresh_after_reading(
     conn: &mut DbConnection,
     id: &str,
     reading: Option<&str>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let measure = get(conn, id)?;
     if let Some(reading) = reading {
-        let (cohort, value): (String, Option<f64>) = readings::table
+        let (cohort, period, value): (String, String, Option<f64>) = readings::table
             .find(reading)
-            .select((readings::cohort, readings::value))
+            .select((readings::cohort, readings::period, readings::value))
             .first(conn)?;
         diesel::update(readings::table.find(reading))
-            .set(readings::target_status.eq(judge(&measure, &cohort, value)))
+            .set(readings::target_status.eq(judge(&measure, &cohort, &period, value)))
             .execute(conn)?;
     }
-    let cohort = main_cohort(&measure);
-    let latest: Option<Option<f64>> = readings::table
-        .filter(readings::measure_id.eq(id))
-        .filter(readings::cohort.eq(&cohort))
-        .order(readings::period.desc())
-        .select(readings::value)
-        .first(conn)
-        .optional()?;
-    let status = match latest {
-        Some(value) => judge(&measure, &cohort, value),
-        None => TargetStatus::NoTarget,
-    };
-    diesel::update(measures::table.find(id))
-        .set(measures::target_status.eq(status))
-        .execute(conn)?;
-    Ok(())
+    store_headline(conn, &measure)
 }
 
 /// Recomputes the stored status of a measure and of each of its readings, as
@@ -474,7 +530,6 @@ pub fn refresh_status(conn: &mut DbConnection, id: &str) -> Result<(), StoreErro
     let measure = get(conn, id)?;
     let rows: Vec<(String, String, String, Option<f64>)> = readings::table
         .filter(readings::measure_id.eq(id))
-        .order(readings::period.desc())
         .select((
             readings::id,
             readings::period,
@@ -482,19 +537,19 @@ pub fn refresh_status(conn: &mut DbConnection, id: &str) -> Result<(), StoreErro
             readings::value,
         ))
         .load(conn)?;
-    for (reading, _, cohort, value) in &rows {
+    for (reading, period, cohort, value) in &rows {
         diesel::update(readings::table.find(reading))
-            .set(readings::target_status.eq(judge(&measure, cohort, *value)))
+            .set(readings::target_status.eq(judge(&measure, cohort, period, *value)))
             .execute(conn)?;
     }
-    let cohort = main_cohort(&measure);
-    let latest = rows.iter().find(|(_, _, c, _)| *c == cohort);
-    let status = match latest {
-        Some((_, _, _, value)) => judge(&measure, &cohort, *value),
-        None => TargetStatus::NoTarget,
-    };
-    diesel::update(measures::table.find(id))
-        .set(measures::target_status.eq(status))
-        .execute(conn)?;
+    store_headline(conn, &measure)?;
     Ok(())
+}
+
+/// A measure's version moved by a reading: its version and audit fields.
+pub fn bump(tx: &mut WriteTx<'_>, id: &str) -> Result<Measure, StoreError> {
+    diesel::update(measures::table.find(id))
+        .set(audit::updated!(measures, tx))
+        .execute(tx.conn)?;
+    get(tx.conn, id)
 }

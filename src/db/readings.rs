@@ -157,11 +157,13 @@ fn check_value(kind: MeasureKind, fields: &ReadingFields) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Stores a new reading of `measure`; says too whether the measure's headline
+/// (status against target, trend) moved.
 pub fn insert(
     tx: &mut WriteTx<'_>,
     measure: &str,
     fields: ReadingFields,
-) -> Result<ReadingRow, StoreError> {
+) -> Result<(ReadingRow, bool), StoreError> {
     let kind: Option<MeasureKind> = measure_table::table
         .find(measure)
         .select(measure_table::kind)
@@ -182,8 +184,8 @@ pub fn insert(
             audit::created!(readings, tx),
         ))
         .execute(tx.conn)?;
-    measures::refresh_after_reading(tx.conn, measure, Some(&id))?;
-    get(tx.conn, &id)
+    let moved = measures::refresh_after_reading(tx.conn, measure, Some(&id))?;
+    Ok((get(tx.conn, &id)?, moved))
 }
 
 pub fn update(
@@ -191,7 +193,7 @@ pub fn update(
     id: &str,
     measure: &str,
     fields: ReadingFields,
-) -> Result<ReadingRow, StoreError> {
+) -> Result<(ReadingRow, bool), StoreError> {
     let kind: MeasureKind = measure_table::table
         .find(&measure)
         .select(measure_table::kind)
@@ -201,11 +203,12 @@ pub fn update(
     diesel::update(readings::table.find(id))
         .set((&fields, audit::updated!(readings, tx)))
         .execute(tx.conn)?;
-    measures::refresh_after_reading(tx.conn, measure, Some(id))?;
-    get(tx.conn, id)
+    let moved = measures::refresh_after_reading(tx.conn, measure, Some(id))?;
+    Ok((get(tx.conn, id)?, moved))
 }
 
-pub fn delete(tx: &mut WriteTx<'_>, id: &str, measure: &str) -> Result<(), StoreError> {
+/// Deletes the reading; says whether its measure's headline moved.
+pub fn delete(tx: &mut WriteTx<'_>, id: &str, measure: &str) -> Result<bool, StoreError> {
     diesel::delete(readings::table.find(id)).execute(tx.conn)?;
     measures::refresh_after_reading(tx.conn, measure, None)
 }

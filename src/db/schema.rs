@@ -202,6 +202,7 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        trend -> Nullable<Text>,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod governance;
 pub mod links;
 pub mod organisation;
 pub mod owner;
+pub mod period;
 pub mod plan;
 pub mod resource;
 pub use resource::ResourceType;

@@ -126,6 +126,37 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Which way a measure's latest readings move, given its direction.
+    Trend {
+        Improving = "improving",
+        Worsening = "worsening",
+        Steady = "steady",
+    }
+}
+
+/// The trend of a series of values, oldest first: its last against its first,
+/// read by the direction (higher is better unless said otherwise). `None` for
+/// fewer than two values.
+pub fn trend(values: &[f64], direction: Option<Direction>) -> Option<Trend> {
+    let (first, last) = (values.first()?, values.last()?);
+    if values.len() < 2 {
+        return None;
+    }
+    let gain = match direction.unwrap_or(Direction::HigherIsBetter) {
+        Direction::HigherIsBetter => last - first,
+        Direction::LowerIsBetter => first - last,
+    };
+    let scale = first.abs().max(last.abs()).max(1.0);
+    Some(if gain.abs() <= scale * 1e-9 {
+        Trend::Steady
+    } else if gain > 0.0 {
+        Trend::Improving
+    } else {
+        Trend::Worsening
+    })
+}
+
 /// Where `value` stands against `target` given the direction and tolerance.
 pub fn target_status(
     value: Option<f64>,

@@ -234,7 +234,7 @@ fn year_of(word: &str) -> Option<i32> {
     (word.len() == 4 && (1990..=2100).contains(&year)).then_some(year)
 }
 
-fn last_day_of_month(first: NaiveDate) -> NaiveDate {
+pub(crate) fn last_day_of_month(first: NaiveDate) -> NaiveDate {
     let (y, m) = if first.month() == 12 {
         (first.year() + 1, 1)
     } else {

@@ -27,17 +27,26 @@ enum Write {
     Delete { action: usize },
     /// A new title for the nth priority.
     Retitle { priority: usize, words: String },
+    /// A reading of the nth quantitative measure (refused, and then nothing,
+    /// when the measure has one for that period and cohort).
+    Read {
+        measure: usize,
+        period: &'static str,
+        value: u8,
+    },
 }
 
 fn writes() -> impl Strategy<Value = Vec<Write>> {
     let brag = prop::sample::select(vec!["blue", "green", "amber", "red", "grey"]);
     let words = "[A-Za-z ]{1,24}";
+    let period = prop::sample::select(vec!["2023/24", "2024/25", "2025/26", "Spring 2025", "2028"]);
     let write = prop_oneof![
         3 => (0..40usize, brag).prop_map(|(action, brag)| Write::Report { action, brag }),
         2 => (0..40usize, words).prop_map(|(action, words)| Write::Describe { action, words }),
         1 => (0..20usize).prop_map(|outcome| Write::Add { outcome }),
         1 => (0..40usize).prop_map(|action| Write::Delete { action }),
         1 => (0..10usize, words).prop_map(|(priority, words)| Write::Retitle { priority, words }),
+        2 => (0..20usize, period, 0..=100u8).prop_map(|(measure, period, value)| Write::Read { measure, period, value }),
     ];
     prop::collection::vec(write, 3..8)
 }
@@ -120,6 +129,31 @@ async fn perform(demo: &Demo, plan: &str, write: &Write, serial: usize) {
                 status == 204 || status == 409,
                 "deleting an action: {status}"
             );
+            return;
+        }
+        Write::Read {
+            measure,
+            period,
+            value,
+        } => {
+            let measures: Vec<String> = demo
+                .all(&format!("/api/v1/plans/{plan}/measures?limit=200"))
+                .await
+                .iter()
+                .filter(|m| m["kind"] == "quantitative")
+                .map(|m| m["id"].as_str().unwrap().to_string())
+                .collect();
+            let Some(id) = pick(&measures, *measure) else {
+                return;
+            };
+            let status = app
+                .post(
+                    &format!("/api/v1/measures/{id}/readings"),
+                    &json!({"period": period, "cohort": "All", "value": value}),
+                )
+                .await
+                .status();
+            assert!(status == 201 || status == 409, "a reading: {status}");
             return;
         }
         Write::Retitle { priority, words } => {

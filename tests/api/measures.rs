@@ -297,3 +297,152 @@ async fn a_risk_scores_likelihood_times_impact() {
         .unwrap();
     assert_eq!(due["items"].as_array().unwrap().len(), 1);
 }
+
+/// A measure with a target for each of two years, higher is better.
+async fn stepped_measure(app: &TestApp, direction: &str) -> (Value, String) {
+    let plan = plan(
+        app,
+        json!({"ref": "STEPS", "title": "Stepped targets", "kind": "strategy"}),
+    )
+    .await;
+    let measure = created(
+        app,
+        &format!("{}/measures", plan_path(&plan)),
+        json!({
+            "ref": "M1", "title": "Take-up", "kind": "quantitative", "unit": "percent",
+            "direction": direction, "tolerance": 1.0,
+            "targets": [
+                {"period": "2025/26", "cohort": "All", "value": 75.0},
+                {"period": "2027/28", "cohort": "All", "value": 80.0}
+            ]
+        }),
+    )
+    .await;
+    let path = format!("/api/v1/measures/{}", measure["id"].as_str().unwrap());
+    (measure, path)
+}
+
+async fn read(app: &TestApp, measure: &str, period: &str, value: f64) -> Value {
+    created(
+        app,
+        &format!("{measure}/readings"),
+        json!({"period": period, "cohort": "All", "value": value}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_reading_is_judged_against_the_target_for_its_period_and_the_measure_shows_its_trend() {
+    let app = spawn_app().await;
+    let (_, measure) = stepped_measure(&app, "higher_is_better").await;
+
+    let early = read(&app, &measure, "2025/26", 76.0).await;
+    assert_eq!(
+        early["target_status"], "on_track",
+        "76 against 2025/26's 75, not 2027/28's 80"
+    );
+    let between = read(&app, &measure, "2026/27", 77.0).await;
+    assert_eq!(
+        between["target_status"], "off_track",
+        "a year without a target is judged against the next one (80)"
+    );
+    let late = read(&app, &measure, "2030/31", 79.5).await;
+    assert_eq!(
+        late["target_status"], "within_tolerance",
+        "past every target: the latest (80), tolerance 1"
+    );
+    let now: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(
+        now["target_status"], "within_tolerance",
+        "its latest reading, 2030/31"
+    );
+    assert_eq!(now["trend"], "improving", "76, 77, 79.5");
+
+    // A reading of an earlier period, recorded later, is not the latest.
+    read(&app, &measure, "Spring 2025", 90.0).await;
+    let again: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(again["target_status"], "within_tolerance");
+    assert_eq!(
+        again["trend"], "worsening",
+        "the last four in period order are 90 (Spring 2025), 76, 77, 79.5: down from 90; {again}"
+    );
+}
+
+#[tokio::test]
+async fn lower_is_better_trends_the_other_way_and_two_readings_are_needed() {
+    let app = spawn_app().await;
+    let (_, measure) = stepped_measure(&app, "lower_is_better").await;
+    read(&app, &measure, "2025/26", 70.0).await;
+    let one: Value = app.get(&measure).await.json().await.unwrap();
+    assert!(
+        one.get("trend").is_none(),
+        "one reading has no trend: {one}"
+    );
+    read(&app, &measure, "2026/27", 72.0).await;
+    let two: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(two["trend"], "worsening", "70 then 72, lower is better");
+    read(&app, &measure, "2027/28", 72.0).await;
+    let three: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(three["trend"], "worsening", "70 to 72 over the last three");
+}
+
+#[tokio::test]
+async fn a_reading_that_moves_the_measure_makes_a_new_version_of_it_and_one_that_does_not_does_not()
+{
+    let app = spawn_app().await;
+    let (created_measure, measure) = stepped_measure(&app, "higher_is_better").await;
+    assert_eq!(created_measure["target_status"], "no_target");
+    let v1 = created_measure["version"].as_i64().unwrap();
+
+    read(&app, &measure, "2025/26", 60.0).await;
+    let moved = app.get(&measure).await;
+    assert_eq!(moved.headers()["etag"], format!("\"{}\"", v1 + 1).as_str());
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["target_status"], "off_track");
+    let version: Value = app
+        .get(&format!("{measure}/versions/{}", v1 + 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        version["snapshot"]["target_status"], "off_track",
+        "{version}"
+    );
+
+    let feed: Value = app
+        .get(&format!(
+            "/api/v1/changes?resource_type=measure&plan_id={}",
+            moved["plan_id"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = feed["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["version"], v1 + 1);
+    assert!(
+        last["changes"].as_array().unwrap().contains(
+            &json!({"field": "target_status", "before": "no_target", "after": "off_track"})
+        ),
+        "{last}"
+    );
+
+    // An earlier period's reading moves neither the status nor a trend of one.
+    let first_of_all = read(&app, &measure, "2020/21", 10.0).await;
+    assert_eq!(first_of_all["target_status"], "off_track");
+    let still: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(still["trend"], "improving", "10 then 60");
+    assert_eq!(
+        still["version"],
+        v1 + 2,
+        "the trend appeared: a new version"
+    );
+    read(&app, &measure, "2019/20", 5.0).await;
+    let unmoved: Value = app.get(&measure).await.json().await.unwrap();
+    assert_eq!(
+        unmoved["version"],
+        v1 + 2,
+        "status and trend as they were: no new version"
+    );
+}

@@ -105,6 +105,17 @@ pub fn apply(
     items
 }
 
+/// The tree as of `from` with `changes` applied is the tree as of `to`.
+async fn assert_applies(demo: &Demo, plan: &str, from: &str, to: &str, changes: &Value) {
+    let before = tree_at(demo, plan, from).await;
+    let after = tree_at(demo, plan, to).await;
+    assert_eq!(
+        apply(flatten(&before), changes),
+        flatten(&after),
+        "from + changes = to"
+    );
+}
+
 fn entry<'a>(changes: &'a Value, list: &str, item_ref: &str) -> &'a Value {
     changes[list]
         .as_array()
@@ -163,13 +174,7 @@ async fn between_two_instants_a_report_added_and_removed_actions_and_a_reading_s
         body["counts"]
     );
 
-    let before = tree_at(&demo, &plan, &start).await;
-    let after = tree_at(&demo, &plan, &end).await;
-    assert_eq!(
-        apply(flatten(&before), &body),
-        flatten(&after),
-        "from + changes = to"
-    );
+    assert_applies(&demo, &plan, &start, &end, &body).await;
 
     let quiet = changes(&demo, &plan, &end, &instant().await).await;
     assert_eq!(
@@ -180,49 +185,58 @@ async fn between_two_instants_a_report_added_and_removed_actions_and_a_reading_s
 }
 
 #[tokio::test]
-async fn a_reading_between_two_instants_is_listed_under_its_measure_with_its_judgement() {
+async fn a_reading_between_two_instants_is_listed_under_its_measure_with_the_judgement_it_moved() {
     let demo = Demo::start().await;
     let app = &demo.app;
     let plan = demo.plan_id(BEST_START).await;
-    let measure = demo
-        .all_of(BEST_START, "measures")
-        .await
-        .into_iter()
-        .find(|m| m["kind"] == "quantitative" && !m["targets"].as_array().unwrap().is_empty())
-        .expect("a measure with a target");
-    let cohort = measure["targets"][0]["cohort"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let measure = app
+        .create(
+            &format!("/api/v1/plans/{plan}/measures"),
+            &json!({
+                "ref": "Aim9/M1", "title": "Take-up", "kind": "quantitative", "unit": "percent",
+                "direction": "higher_is_better",
+                "targets": [{"period": "2026/27", "cohort": "All", "value": 80.0}]
+            }),
+        )
+        .await;
+    assert_eq!(measure["target_status"], "no_target");
     let start = instant().await;
     let reading = app
-        .post(
+        .create(
             &format!(
                 "/api/v1/measures/{}/readings",
                 measure["id"].as_str().unwrap()
             ),
-            &json!({"period": "2099/00", "cohort": cohort, "value": 50.0, "status": "provisional"}),
+            &json!({"period": "2026/27", "cohort": "All", "value": 82.5, "status": "provisional"}),
         )
         .await;
-    assert_eq!(reading.status(), 201);
-    let reading: Value = reading.json().await.unwrap();
+    assert_eq!(reading["target_status"], "on_track");
     let end = instant().await;
 
     let body = changes(&demo, &plan, &start, &end).await;
-    assert_eq!(body["counts"]["readings"], 1, "{body}");
-    let under = body["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == measure["id"])
-        .expect("the measure is listed");
+    assert_eq!(
+        (
+            &body["counts"]["readings"],
+            &body["counts"]["judgements_changed"]
+        ),
+        (&json!(1), &json!(1)),
+        "{body}"
+    );
+    let under = entry(&body, "measures", "Aim9/M1");
+    assert_eq!(under["change"], "changed");
+    assert_eq!(
+        under["target_status"],
+        json!({"before": "no_target", "after": "on_track"})
+    );
     let listed = &under["readings"][0];
     assert_eq!(listed["id"], reading["id"]);
     assert_eq!(listed["change"], "added");
-    assert_eq!(listed["period"], "2099/00");
-    assert_eq!(listed["cohort"], cohort.as_str());
-    assert_eq!(listed["value"], 50.0);
-    assert_eq!(listed["target_status"], reading["target_status"]);
+    assert_eq!(listed["period"], "2026/27");
+    assert_eq!(listed["cohort"], "All");
+    assert_eq!(listed["value"], 82.5);
+    assert_eq!(listed["target_status"], "on_track");
+
+    assert_applies(&demo, &plan, &start, &end, &body).await;
 }
 
 #[tokio::test]
