@@ -22,6 +22,7 @@ use waymark::{
             Brag, Direction, MeasureKind, PlanKind, PlanStatus, PriorityKind, ReadingStatus,
             TargetStatus, Unit,
         },
+        reporting::ReportingCadence,
     },
 };
 
@@ -172,6 +173,10 @@ fn fill_plan(
                 lead_body_id: None,
                 published: p.is_multiple_of(2),
                 source_document: None,
+                reporting_cadence: Some(ReportingCadence::Quarterly),
+                reporting_dates: None,
+                reporting_cutoff_day: None,
+                narrative_required: false,
             },
             sros: vec![people[p % people.len()].clone()],
             partners,

@@ -113,6 +113,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// What still refers to a resource that cannot be deleted.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct Reference {

@@ -18,7 +18,7 @@ use crate::{
     api::{
         actions, bundles, changes, csv, csv_lists, governance_bodies, idempotency, measures,
         operations, organisations, outcomes, owners, plan_changes, plan_summary, plans, priorities,
-        query_rules, rate_limit, reading_batches, readings, risks, status_updates,
+        query_rules, rate_limit, reading_batches, readings, reporting, risks, status_updates,
         webhook_deliveries, webhooks,
     },
     auth::access::{
@@ -141,6 +141,10 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::new("/api/v1/plan-bundles").post(Editor, op!(bundles::import_bundle)),
         Endpoint::new("/api/v1/plans/{id}/bundle").get(PlanContent, op!(bundles::export_bundle)),
         Endpoint::new("/api/v1/plans/{id}/changes").get(Viewer, op!(plan_changes::plan_changes)),
+        Endpoint::new("/api/v1/plans/{id}/reporting-periods")
+            .get(PlanContent, op!(reporting::reporting_periods)),
+        Endpoint::new("/api/v1/plans/{id}/outstanding")
+            .get(PlanContent, op!(reporting::outstanding)),
         Endpoint::new("/api/v1/plans/{id}/summary")
             .get(PlanContent, op!(plan_summary::plan_summary)),
         Endpoint::new("/api/v1/plans/{id}/priorities")

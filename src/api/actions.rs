@@ -25,7 +25,7 @@ use crate::{
     db::{
         actions::{self as query, Action as ActionRecord, ActionFields, ActionFilter, ActionWrite},
         names::LatestUpdate,
-        DbConnection, StoreError, WriteTx,
+        plans, DbConnection, StoreError, WriteTx,
     },
     domain::action::{is_overdue, PROGRESS_FIELDS},
     domain::ResourceType,
@@ -48,7 +48,7 @@ pub struct MonitoredIn {
 }
 
 /// An action's newest status update, as a board paper quotes it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "019ab3c4-5e6f-7a00-8b00-000000000301",
     "brag": "amber",
@@ -430,11 +430,30 @@ impl Actions {
                     &current.row.plan_id,
                     Led::Action(&current.row.id),
                     Some((&changed, PROGRESS_FIELDS)),
-                )
+                )?;
+                let brag_moved = changed.iter().any(|field| field == "brag");
+                if brag_moved && plans::narrative_required(conn, &current.row.plan_id)? {
+                    return Err(ApiError::Validation(vec![narrative_required(
+                        &current.row.id,
+                    )]));
+                }
+                Ok(())
             }
             other => crud::plan_editors::<Self>(conn, who, other),
         }
     }
+}
+
+/// The refusal of a BRAG change without a narrative, pointing to where one is made.
+pub fn narrative_required(action: &str) -> FieldError {
+    FieldError::new(
+        "brag",
+        "narrative_required",
+        format!(
+            "this plan requires a narrative with every BRAG change: post a status update with \
+             brag and narrative to /api/v1/actions/{action}/status-updates"
+        ),
+    )
 }
 
 /// `input` as the store would keep it, so that a contributor's PUT of what it

@@ -16,6 +16,7 @@ const OPTIONAL: &[PlanField] = &[
     PlanField::LeadBodyId,
     PlanField::LeadBody,
     PlanField::SourceDocument,
+    PlanField::Reporting,
 ];
 
 /// A plan with some optional fields left out: still a `Plan` to the spec.

@@ -24,13 +24,14 @@ use crate::{
     auth::{scope, Caller, Principal},
     db::{
         as_of, history,
-        plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanWrite},
+        plans::{self as query, Plan as PlanRecord, PlanFields, PlanFilter, PlanRow, PlanWrite},
         tree, DbConnection, Page, Store, StoreError, WriteTx,
     },
     domain::{change::Operation, ResourceType},
     domain::{
         external_ref::ExternalRef,
         plan::{PlanField, PlanKind, PlanStatus},
+        reporting::{Cycle, ReportingCadence},
     },
     error::{ApiError, FieldError},
 };
@@ -53,6 +54,96 @@ pub struct Period {
 impl Period {
     pub fn is_empty(&self) -> bool {
         self.label.is_none() && self.start.is_none() && self.end.is_none()
+    }
+}
+
+/// When a plan's leads report, and what a report must carry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"cadence": "quarterly", "cutoff_day": 15, "narrative_required": true}))]
+pub struct Reporting {
+    /// `monthly`, `quarterly` (calendar quarters), `termly` (autumn August to
+    /// December, spring January to March, summer April to July) or `dates` (the
+    /// periods end on `dates`); absent: the plan declares no reporting cycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<ReportingCadence>,
+    /// With `dates`: the last day of each period, ascending. The first period
+    /// starts on the plan's `period.start` when that comes before it, else on
+    /// the first day of its month.
+    #[validate(length(max = 200))]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 200)]
+    pub dates: Vec<NaiveDate>,
+    /// The day of a period's last month its updates are due by (a shorter
+    /// month's last day, and never before the period starts); absent: the
+    /// period's last day.
+    #[validate(range(min = 1, max = 31))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 31)]
+    pub cutoff_day: Option<u8>,
+    /// Every change of an action's BRAG must come with a narrative: it is made
+    /// by posting a status update that has one, and a PATCH or PUT of `brag` is
+    /// refused. `false` when left out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub narrative_required: bool,
+}
+
+impl Reporting {
+    pub fn is_empty(&self) -> bool {
+        *self == Reporting::default()
+    }
+
+    fn of(row: &PlanRow) -> Self {
+        Reporting {
+            cadence: row.reporting_cadence,
+            dates: row
+                .reporting_dates
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or_default(),
+            cutoff_day: row.reporting_cutoff_day.and_then(|d| u8::try_from(d).ok()),
+            narrative_required: row.narrative_required,
+        }
+    }
+
+    /// The plan's cycle, when it declares one.
+    pub fn cycle(&self, plan_start: Option<NaiveDate>) -> Option<Cycle> {
+        Some(Cycle {
+            cadence: self.cadence?,
+            dates: self.dates.clone(),
+            cutoff_day: self.cutoff_day.map(u32::from),
+            start: plan_start,
+        })
+    }
+
+    fn cross_checks(&self) -> Vec<Option<FieldError>> {
+        let listed = self.cadence == Some(ReportingCadence::Dates);
+        vec![
+            (listed && self.dates.is_empty()).then(|| {
+                FieldError::new(
+                    "reporting.dates",
+                    "required",
+                    "a `dates` cadence needs its dates",
+                )
+            }),
+            (!listed && !self.dates.is_empty()).then(|| {
+                FieldError::new(
+                    "reporting.dates",
+                    "not_allowed",
+                    "dates are given only with the `dates` cadence",
+                )
+            }),
+            self.dates
+                .windows(2)
+                .any(|pair| pair[0] >= pair[1])
+                .then(|| {
+                    FieldError::new(
+                        "reporting.dates",
+                        "out_of_order",
+                        "dates must ascend, each once",
+                    )
+                }),
+        ]
     }
 }
 
@@ -110,6 +201,9 @@ pub struct Plan {
     pub source_document: Option<String>,
     /// Partner systems' ids for this plan.
     pub external_refs: Vec<ExternalRef>,
+    /// The plan's reporting cycle; absent when it declares none.
+    #[serde(skip_serializing_if = "Reporting::is_empty")]
+    pub reporting: Reporting,
     #[serde(flatten)]
     pub audit: Audit,
     /// Everything in the plan; only with `include=tree`.
@@ -142,6 +236,7 @@ impl From<PlanRecord> for Plan {
             published: row.published,
             source_document: row.source_document.clone(),
             external_refs: plan.external_refs,
+            reporting: Reporting::of(&row),
             audit: audit_of!(row),
             tree: None,
         }
@@ -204,6 +299,10 @@ pub struct PlanInput {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub external_refs: Vec<ExternalRef>,
+    /// The plan's reporting cycle; none when left out.
+    #[validate(nested)]
+    #[serde(default, skip_serializing_if = "Reporting::is_empty")]
+    pub reporting: Reporting,
 }
 
 fn draft() -> PlanStatus {
@@ -222,6 +321,7 @@ impl Input for PlanInput {
             rules::repeated_refs("external_refs", &self.external_refs),
         ]
         .into_iter()
+        .chain(self.reporting.cross_checks())
         .flatten()
         .collect()
     }
@@ -243,6 +343,11 @@ impl From<PlanInput> for PlanWrite {
                 lead_body_id: input.lead_body_id,
                 published: input.published,
                 source_document: input.source_document,
+                reporting_cadence: input.reporting.cadence,
+                reporting_dates: (!input.reporting.dates.is_empty())
+                    .then(|| serde_json::json!(input.reporting.dates).to_string()),
+                reporting_cutoff_day: input.reporting.cutoff_day.map(i32::from),
+                narrative_required: input.reporting.narrative_required,
             },
             sros: input.senior_responsible_owner_ids,
             partners: input.partner_organisation_ids,
@@ -296,6 +401,7 @@ impl Resource for Plans {
             published: row.published,
             source_document: row.source_document.clone(),
             external_refs: plan.external_refs.clone(),
+            reporting: Reporting::of(row),
         }
     }
 

@@ -141,6 +141,11 @@ const REFERENCED: (u16, &str, &str) = (
     "still_referenced",
     "Other resources still refer to this one",
 );
+const NO_CYCLE: (u16, &str, &str) = (
+    409,
+    "no_reporting_cycle",
+    "The plan declares no reporting cycle (`reporting.cadence`)",
+);
 const IN_PROGRESS: (u16, &str, &str) = (
     409,
     "delivery_in_progress",
@@ -201,6 +206,10 @@ problem_set!(/// Errors of reading one resource.
     ViewErrors: NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of reading from a resource's history: a bad instant, or none then.
     HistoryErrors: BAD_QUERY, NOT_FOUND, GONE, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of reading a plan's reporting periods.
+    PeriodErrors: BAD_QUERY, NOT_FOUND, INTERNAL, UNAVAILABLE);
+problem_set!(/// Errors of reading who has not reported in a period.
+    ReportingErrors: BAD_QUERY, NOT_FOUND, NO_CYCLE, INTERNAL, UNAVAILABLE);
 problem_set!(/// Errors of creating a resource.
     CreateErrors: MALFORMED, DUPLICATE, TOO_LARGE, NOT_JSON, INVALID, INTERNAL, UNAVAILABLE, FULL, READ_ONLY);
 problem_set!(/// Errors of changing a resource.

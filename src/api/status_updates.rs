@@ -28,6 +28,7 @@ use crate::{
     db::{
         history::Change,
         idempotency::Answer,
+        plans,
         status_updates::{self as query, NewStatusUpdate, StatusUpdateFilter, StatusUpdateRow},
         Store,
     },
@@ -202,6 +203,20 @@ pub async fn create_status_update(
                 Led::Action(&action_id),
                 Some((&changed, PROGRESS_FIELDS)),
             )?;
+            let told = report
+                .narrative
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty());
+            if changed.iter().any(|field| field == "brag")
+                && !told
+                && plans::narrative_required(tx.conn, &plan)?
+            {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "narrative",
+                    "required",
+                    "this plan requires a narrative with every BRAG change",
+                )]));
+            }
             // The report is stored first, so the action's new version (its
             // answer and its revision) carries it as its latest update.
             let evidence = serde_json::to_string(&report.evidence)

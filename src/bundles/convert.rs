@@ -78,6 +78,7 @@ pub fn plan_input(e: &PlanEntry, k: &Keys) -> PlanInput {
         published: e.published,
         source_document: e.source_document.clone(),
         external_refs: e.external_refs.clone(),
+        reporting: e.reporting.clone(),
     }
 }
 
@@ -96,6 +97,7 @@ pub fn plan_entry(i: PlanInput, k: &Keys) -> PlanEntry {
         published: i.published,
         source_document: i.source_document,
         external_refs: i.external_refs,
+        reporting: i.reporting,
     }
 }
 

@@ -11,7 +11,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{measures::CohortValue, owners::Holder, plans::Period, readings::ReadingInput};
+use crate::api::{
+    measures::CohortValue,
+    owners::Holder,
+    plans::{Period, Reporting},
+    readings::ReadingInput,
+};
 use crate::domain::{
     external_ref::ExternalRef,
     governance::{BodyKind, Cadence, LineKind},
@@ -131,6 +136,9 @@ pub struct PlanEntry {
     /// Partner systems' ids for the plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_refs: Vec<ExternalRef>,
+    /// The plan's reporting cycle.
+    #[serde(default, skip_serializing_if = "Reporting::is_empty")]
+    pub reporting: Reporting,
 }
 
 /// A section of the plan with its outcomes, and the actions that serve it directly.

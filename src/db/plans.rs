@@ -16,6 +16,7 @@ use crate::domain::{
     external_ref::ExternalRef,
     links::Relation,
     plan::{PlanKind, PlanStatus},
+    reporting::ReportingCadence,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -34,6 +35,11 @@ pub struct PlanRow {
     pub lead_body_id: Option<String>,
     pub published: bool,
     pub source_document: Option<String>,
+    pub reporting_cadence: Option<ReportingCadence>,
+    /// JSON: the listed period ends, `["2026-03-10", ...]`.
+    pub reporting_dates: Option<String>,
+    pub reporting_cutoff_day: Option<i32>,
+    pub narrative_required: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub created_by: String,
@@ -56,6 +62,10 @@ pub struct PlanFields {
     pub lead_body_id: Option<String>,
     pub published: bool,
     pub source_document: Option<String>,
+    pub reporting_cadence: Option<ReportingCadence>,
+    pub reporting_dates: Option<String>,
+    pub reporting_cutoff_day: Option<i32>,
+    pub narrative_required: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -294,4 +304,14 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
     links::remove_parent(tx.conn, id)?;
     external_refs::remove(tx.conn, TYPE, id)?;
     super::removed(diesel::delete(plans::table.find(id)).execute(tx.conn)?)
+}
+
+/// Whether the plan requires a narrative with every change of an action's BRAG.
+pub fn narrative_required(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(plans::table
+        .find(id)
+        .select(plans::narrative_required)
+        .first(conn)
+        .optional()?
+        .unwrap_or(false))
 }

@@ -104,6 +104,10 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        reporting_cadence -> Nullable<Text>,
+        reporting_dates -> Nullable<Text>,
+        reporting_cutoff_day -> Nullable<Integer>,
+        narrative_required -> Bool,
     }
 }
 

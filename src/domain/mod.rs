@@ -13,6 +13,7 @@ pub mod organisation;
 pub mod owner;
 pub mod period;
 pub mod plan;
+pub mod reporting;
 pub mod resource;
 pub use resource::ResourceType;
 pub mod when;

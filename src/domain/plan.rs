@@ -200,6 +200,7 @@ text_enum! {
         Published = "published",
         SourceDocument = "source_document",
         ExternalRefs = "external_refs",
+        Reporting = "reporting",
         Version = "version",
         CreatedAt = "created_at",
         CreatedBy = "created_by",

@@ -96,7 +96,7 @@ impl World {
             "governance-bodies" => json!({"name": format!("Group {n}"), "kind": "working_group"}),
             "plans" => json!({
                 "ref": format!("PLAN-{n}"), "title": format!("Plan {n}"), "kind": "strategy",
-                "partner_organisation_ids": [self.own]
+                "partner_organisation_ids": [self.own], "reporting": {"cadence": "monthly"}
             }),
             "priorities" => {
                 json!({"ref": format!("P{n}"), "kind": "aim", "title": format!("Aim {n}")})

@@ -43,6 +43,7 @@ mod process;
 mod queries;
 mod rate_limit;
 mod reading_batches;
+mod reporting;
 mod scope;
 mod status_updates;
 mod storage;

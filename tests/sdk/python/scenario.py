@@ -38,13 +38,19 @@ from waymark_api_client.api.changes import change_list  # noqa: E402
 from waymark_api_client.api.operations import readiness_view  # noqa: E402
 from waymark_api_client.api.organisations import organisation_view  # noqa: E402
 from waymark_api_client.api.owners import owner_view  # noqa: E402
-from waymark_api_client.api.plans import plan_changes_view, plan_list, plan_summary_view  # noqa: E402
+from waymark_api_client.api.plans import (  # noqa: E402
+    plan_changes_view,
+    plan_list,
+    plan_outstanding_view,
+    plan_summary_view,
+)
 from waymark_api_client.models import (  # noqa: E402
     Action,
     Brag,
     ChangePage,
     Operation,
     Organisation,
+    Outstanding,
     Owner,
     PlanChanges,
     PaginatedAction,
@@ -238,6 +244,13 @@ def run(base_url: str, token: str) -> None:
     reported = [u.id for u in entry.status_updates] if not isinstance(entry.status_updates, Unset) else []
     check(first.id in reported, f"plan_changes_view: status updates {reported}, expected {first.id} among them")
     step("plan's changes", f"{changed.counts.changed} changed, {changed.counts.status_updates} status update(s) since {just_before.isoformat()}")
+
+    # 7e. Who to chase this period: not the lead that has just reported.
+    chase = expect(plan_outstanding_view.sync_detailed(plan.id, client=client),
+                   200, Outstanding, "plan_outstanding_view")
+    named = {a.id for o in chase.organisations for w in o.owners for a in w.actions} | {a.id for a in chase.unassigned}
+    check(action.id not in named, f"plan_outstanding_view: {action.id} reported this period but is listed")
+    step("outstanding", f"{chase.total} action(s) not reported on in {chase.period.key}; {action.id} not among them")
 
     # 8. A stale If-Match is refused with 412.
     stale = action_status_update_create.sync_detailed(

@@ -205,6 +205,16 @@ async function run(baseUrl: string, token: string): Promise<void> {
   check(reported.includes(first.id), `plan_changes_view: status updates ${reported}, expected ${first.id} among them`);
   step("plan's changes", `${changed.counts.changed} changed, ${changed.counts.status_updates} status update(s) since ${justBefore}`);
 
+  // 7e. Who to chase this period: not the lead that has just reported.
+  const chased = await client.GET("/api/v1/plans/{id}/outstanding", { params: { path: { id: plan.id } } });
+  const chase = expect(chased, 200, "plan_outstanding_view");
+  const named = new Set([
+    ...chase.organisations.flatMap((o) => o.owners.flatMap((w) => w.actions.map((a) => a.id))),
+    ...chase.unassigned.map((a) => a.id),
+  ]);
+  check(!named.has(action.id), `plan_outstanding_view: ${action.id} reported this period but is listed`);
+  step("outstanding", `${chase.total} action(s) not reported on in ${chase.period.key}; ${action.id} not among them`);
+
   // 8. A stale If-Match is refused with 412.
   const stale = await post(quoted(v0), `sdk-typescript-${randomUUID()}`, body);
   check(stale.response.status === 412, `stale If-Match: HTTP ${stale.response.status}, expected 412`);
