@@ -9,11 +9,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{filters::Since, plans::plan_as_it_stood, problems::ViewErrors, tree::PlanTree};
+use super::{
+    filters::Since,
+    plans::{plan_as_it_stood, Plan, Reporting},
+    problems::ViewErrors,
+    tree::PlanTree,
+};
 use crate::{
     auth::{scope, Caller},
     db::{tree, Store},
-    domain::plan::SummaryGrouping,
+    domain::{plan::SummaryGrouping, reporting::Period},
     error::ApiError,
 };
 
@@ -57,6 +62,10 @@ pub struct ActionCounts {
     /// With a status update at or after `updated_since`; absent without it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_since: Option<u32>,
+    /// With a status update in the plan's reporting period that holds the
+    /// instant counted; absent when the plan declares no reporting cycle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_in_period: Option<u32>,
 }
 
 /// The measures counted, by their status against target.
@@ -103,10 +112,11 @@ pub struct SummaryGroup {
     "plan_id": "019ab3c4-5e6f-7a00-8b00-0000000000d1",
     "plan_ref": "SEND-LAIAP-2025",
     "at": "2026-12-01T09:00:00Z",
+    "reporting_period": "2026-Q4",
     "group_by": "priority",
     "totals": {
         "actions": {"total": 72, "blue": 12, "green": 7, "amber": 32, "red": 0, "grey": 8,
-            "no_status": 12, "overdue": 9, "undated": 6, "completed": 19},
+            "no_status": 12, "overdue": 9, "undated": 6, "completed": 19, "reported_in_period": 41},
         "measures": {"total": 14, "on_track": 2, "within_tolerance": 1, "off_track": 3,
             "no_target": 6, "no_reading": 2}
     },
@@ -125,6 +135,10 @@ pub struct PlanSummary {
     pub plan_ref: String,
     /// The instant counted: now, or `as_of`; overdue is judged on this day.
     pub at: DateTime<Utc>,
+    /// The key of the reporting period holding `at` (`2026-Q4`), when the plan
+    /// declares a cycle: `reported_in_period` counts within it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporting_period: Option<String>,
     pub group_by: SummaryGrouping,
     /// Every action and measure once, however many groups it is in.
     pub totals: SummaryCounts,
@@ -132,6 +146,16 @@ pub struct PlanSummary {
     /// an action with joint leads counts in each of its leads' groups.
     #[schema(max_items = 10000)]
     pub groups: Vec<SummaryGroup>,
+}
+
+/// The reporting period holding `at`, from the plan (as it stood) when it
+/// declares a cycle.
+fn reporting_period(plan: &serde_json::Value, at: DateTime<Utc>) -> Option<Period> {
+    let reporting: Reporting = serde_json::from_value(plan.get("reporting")?.clone()).ok()?;
+    let start = plan["period"]["start"]
+        .as_str()
+        .and_then(|s| s.parse().ok());
+    reporting.cycle(start)?.period_of(at.date_naive())
 }
 
 #[utoipa::path(
@@ -146,7 +170,8 @@ pub struct PlanSummary {
         once under each of its leads' organisations (or leads) and once in `totals`, so groups \
         may add up to more than the totals; a measure counts under its team responsible, and \
         under each outcome it serves. With `as_of`, the plan is counted as it stood then, from \
-        its history.",
+        its history. When the plan declares a reporting cycle, `reported_in_period` counts the \
+        actions with a status update in the period holding the instant counted.",
     params(("id" = String, Path, description = "Plan id"), SummaryQuery),
     responses(
         (status = 200, description = "The plan's counts", body = PlanSummary),
@@ -174,10 +199,8 @@ pub async fn plan_summary(
             None => {
                 scope::readable(conn, only_published, Some(&id), "plan", &id)?;
                 let contents = tree::load(conn, &id).map_err(ApiError::from_store("plan", &id))?;
-                let mut plan = serde_json::json!({
-                    "id": contents.plan.row.id,
-                    "ref": contents.plan.row.ref_,
-                });
+                let mut plan = serde_json::to_value(Plan::from(contents.plan.clone()))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
                 plan["tree"] = serde_json::to_value(PlanTree::build(contents))
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
                 Ok(plan)
@@ -190,11 +213,17 @@ pub async fn plan_summary(
         .map_err(|e| ApiError::Internal(format!("a plan's tree: {e}")))?;
     let grouping = query.group_by.unwrap_or(SummaryGrouping::Priority);
     let since = query.updated_since.map(|s| s.naive_utc().and_utc());
-    let (totals, groups) = summarise(&tree, grouping, at, since);
+    let period = reporting_period(&plan, at);
+    let period_start = period
+        .as_ref()
+        .and_then(|p| p.start.and_hms_opt(0, 0, 0))
+        .map(|start| start.and_utc());
+    let (totals, groups) = summarise(&tree, grouping, at, since, period_start);
     Ok(HttpResponse::Ok().json(PlanSummary {
         plan_id,
         plan_ref,
         at,
+        reporting_period: period.map(|p| p.key),
         group_by: grouping,
         totals,
         groups,

@@ -11,7 +11,7 @@ use super::names::{self, Named};
 
 use super::{
     audit, external_refs, keys, links, outcomes, priorities,
-    schema::{actions, links as link_table, owners, plans, priorities as priority_table},
+    schema::{actions, links as link_table, plans, priorities as priority_table},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
 use crate::domain::{
@@ -185,14 +185,7 @@ pub fn list(
         None => None,
     };
     for org in filter.organisation_id.iter().chain(organisation.iter()) {
-        let members = owners::table
-            .filter(owners::organisation_id.eq(org.clone()))
-            .select(owners::id);
-        let led = link_table::table
-            .filter(link_table::relation.eq(Relation::ActionLead.as_str()))
-            .filter(link_table::target_id.eq_any(members))
-            .select(link_table::parent_id);
-        query = query.filter(actions::id.eq_any(led));
+        query = query.filter(actions::id.eq_any(links::actions_led_by_organisation(org.clone())));
     }
     if let Some(body) = &filter.body_id {
         let led_plans = plans::table

@@ -12,6 +12,22 @@ use super::{
 };
 use crate::domain::links::{Relation, Target};
 
+/// The ids of the actions led by an owner of `organisation`, as a subquery.
+#[diesel::dsl::auto_type]
+pub fn actions_led_by_organisation(organisation: String) -> _ {
+    let lead: &'static str = Relation::ActionLead.as_str();
+    links::table
+        .filter(links::relation.eq(lead))
+        .filter(
+            links::target_id.eq_any(
+                owners::table
+                    .filter(owners::organisation_id.eq(organisation))
+                    .select(owners::id),
+            ),
+        )
+        .select(links::parent_id)
+}
+
 /// Replaces the links of `parent` in `relation` with `targets`, in order. `field`
 /// names the input field, for the error when a target does not exist.
 pub fn replace(

@@ -4,11 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    audit, keys,
-    schema::{links, owners, plans, status_updates},
+    audit, keys, links,
+    schema::{plans, status_updates},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
-use crate::domain::{links::Relation, plan::Brag};
+use crate::domain::plan::Brag;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = status_updates)]
@@ -110,14 +110,9 @@ pub fn list(
     }
     if let Some(key) = &filter.organisation {
         let organisation = keys::organisation_key(conn, key)?;
-        let members = owners::table
-            .filter(owners::organisation_id.eq(organisation))
-            .select(owners::id);
-        let led = links::table
-            .filter(links::relation.eq(Relation::ActionLead.as_str()))
-            .filter(links::target_id.eq_any(members))
-            .select(links::parent_id);
-        query = query.filter(status_updates::action_id.eq_any(led));
+        query = query.filter(
+            status_updates::action_id.eq_any(links::actions_led_by_organisation(organisation)),
+        );
     }
     if !filter.brag.is_empty() {
         query = query.filter(status_updates::brag.eq_any(filter.brag.clone()));

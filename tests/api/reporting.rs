@@ -226,6 +226,24 @@ async fn outstanding_lists_by_organisation_and_lead_the_actions_not_reported_on_
     let (still, _) = listed(&after);
     assert!(!still.contains(seven["id"].as_str().unwrap()));
     assert_eq!(after["total"], ids.len() - 1, "only Afl3.3/7 reported");
+    let summary = demo
+        .json(&format!("/api/v1/plans/{plan}/summary?group_by=plan"))
+        .await;
+    assert_eq!(summary["reporting_period"], this_quarter().as_str());
+    assert_eq!(
+        summary["totals"]["actions"]["reported_in_period"], 1,
+        "the summary counts Afl3.3/7's report in this quarter"
+    );
+    let no_cycle = demo
+        .json(&format!(
+            "/api/v1/plans/{}/summary",
+            demo.plan_id("BSIL-2025").await
+        ))
+        .await;
+    assert!(no_cycle.get("reporting_period").is_none());
+    assert!(no_cycle["totals"]["actions"]
+        .get("reported_in_period")
+        .is_none());
     let named = demo
         .json(&format!("{path}?period={}", this_quarter()))
         .await;

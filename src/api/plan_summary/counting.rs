@@ -115,6 +115,8 @@ impl MeasureFacts {
 struct Counting {
     today: NaiveDate,
     updated_since: Option<DateTime<Utc>>,
+    /// The start of the reporting period holding the instant counted.
+    period_start: Option<DateTime<Utc>>,
 }
 
 impl Counting {
@@ -136,6 +138,10 @@ impl Counting {
             let updated = a.latest_update.as_ref().is_some_and(|u| u.at >= since);
             *c.updated_since.get_or_insert(0) += u32::from(updated);
         }
+        if let Some(start) = self.period_start {
+            let reported = a.latest_update.as_ref().is_some_and(|u| u.at >= start);
+            *c.reported_in_period.get_or_insert(0) += u32::from(reported);
+        }
     }
 
     fn measure(counts: &mut SummaryCounts, m: &MeasureFacts) {
@@ -154,6 +160,9 @@ impl Counting {
         let mut counts = SummaryCounts::default();
         if self.updated_since.is_some() {
             counts.actions.updated_since = Some(0);
+        }
+        if self.period_start.is_some() {
+            counts.actions.reported_in_period = Some(0);
         }
         counts
     }
@@ -267,10 +276,12 @@ pub fn summarise(
     grouping: SummaryGrouping,
     at: DateTime<Utc>,
     updated_since: Option<DateTime<Utc>>,
+    period_start: Option<DateTime<Utc>>,
 ) -> (SummaryCounts, Vec<SummaryGroup>) {
     let counting = Counting {
         today: at.date_naive(),
         updated_since,
+        period_start,
     };
     let mut totals = counting.empty();
     for (_, _, action) in all_actions(tree) {
