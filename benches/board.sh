@@ -32,17 +32,19 @@ cargo build --release --locked --quiet --bin waymark --example generate --exampl
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 measure() {
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
+  wrk -t1 -c"${conns:-$connections}" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$@" | python3 benches/wrk_summary.py
 }
 ceiling_rps=""
 row() { # LABEL URL
-  local label=$1 figures share rps p99 verdict
+  local label=$1 figures share rps p99 verdict alone
   shift
   figures=$(measure "$@")
   read -r rps _ p99 _ <<<"$figures"
+  # One connection: what one request costs when nothing queues before it.
+  alone=$(conns=1 measure "$@" | awk '{print $2}')
   share=$(python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$rps" "$ceiling_rps")
   verdict=$(python3 -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'NOT met')" "$p99" "$ceiling_ms")
-  printf '%-52s %s %8s   p99 <= %s ms: %s\n' "$label" "$figures" "$share" "$ceiling_ms" "$verdict"
+  printf '%-52s %s %8s %9s   p99 <= %s ms: %s\n' "$label" "$figures" "$share" "$alone" "$ceiling_ms" "$verdict"
 }
 
 db="$work/board.db"
@@ -133,7 +135,7 @@ ceiling_port=$(free_port)
 target/release/examples/ceiling "$ceiling_port" "$summary_bytes" >/dev/null &
 ceiling=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$ceiling_port/" >/dev/null 2>&1 && break; sleep 0.1; done
-printf '%-52s %10s %8s %8s %6s %8s\n' case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling"
+printf '%-52s %10s %8s %8s %6s %8s %9s\n' case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling" "1-conn p50"
 figures=$(measure "http://127.0.0.1:$ceiling_port/")
 read -r ceiling_rps _ <<<"$figures"
 printf '%-52s %s %8s\n' "ceiling: fixed $summary_bytes-byte JSON, bare actix-web" "$figures" "1.000"

@@ -42,6 +42,7 @@ from waymark_api_client.api.plans import (  # noqa: E402
     plan_changes_view,
     plan_list,
     plan_outstanding_view,
+    plan_reporting_period_list,
     plan_summary_view,
 )
 from waymark_api_client.models import (  # noqa: E402
@@ -53,6 +54,7 @@ from waymark_api_client.models import (  # noqa: E402
     Outstanding,
     Owner,
     PlanChanges,
+    ReportingPeriods,
     PaginatedAction,
     PaginatedPlan,
     PaginatedStatusUpdate,
@@ -245,11 +247,17 @@ def run(base_url: str, token: str) -> None:
     check(first.id in reported, f"plan_changes_view: status updates {reported}, expected {first.id} among them")
     step("plan's changes", f"{changed.counts.changed} changed, {changed.counts.status_updates} status update(s) since {just_before.isoformat()}")
 
-    # 7e. Who to chase this period: not the lead that has just reported.
+    # 7e. The plan's reporting periods, and who to chase in the current one:
+    # not the lead that has just reported.
+    periods = expect(plan_reporting_period_list.sync_detailed(plan.id, client=client),
+                     200, ReportingPeriods, "plan_reporting_period_list")
+    current = [p.key for p in periods.periods if p.current]
+    check(len(current) == 1, f"plan_reporting_period_list: current periods {current}, expected one")
     chase = expect(plan_outstanding_view.sync_detailed(plan.id, client=client),
                    200, Outstanding, "plan_outstanding_view")
     named = {a.id for o in chase.organisations for w in o.owners for a in w.actions} | {a.id for a in chase.unassigned}
     check(action.id not in named, f"plan_outstanding_view: {action.id} reported this period but is listed")
+    check(chase.period.key == current[0], f"plan_outstanding_view: period {chase.period.key}, current is {current[0]}")
     step("outstanding", f"{chase.total} action(s) not reported on in {chase.period.key}; {action.id} not among them")
 
     # 8. A stale If-Match is refused with 412.

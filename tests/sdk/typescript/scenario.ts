@@ -205,7 +205,12 @@ async function run(baseUrl: string, token: string): Promise<void> {
   check(reported.includes(first.id), `plan_changes_view: status updates ${reported}, expected ${first.id} among them`);
   step("plan's changes", `${changed.counts.changed} changed, ${changed.counts.status_updates} status update(s) since ${justBefore}`);
 
-  // 7e. Who to chase this period: not the lead that has just reported.
+  // 7e. The plan's reporting periods, and who to chase in the current one:
+  // not the lead that has just reported.
+  const listedPeriods = await client.GET("/api/v1/plans/{id}/reporting-periods", { params: { path: { id: plan.id } } });
+  const periods = expect(listedPeriods, 200, "plan_reporting_period_list");
+  const current = periods.periods.filter((p) => p.current).map((p) => p.key);
+  check(current.length === 1, `plan_reporting_period_list: current periods ${current}, expected one`);
   const chased = await client.GET("/api/v1/plans/{id}/outstanding", { params: { path: { id: plan.id } } });
   const chase = expect(chased, 200, "plan_outstanding_view");
   const named = new Set([
@@ -213,6 +218,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
     ...chase.unassigned.map((a) => a.id),
   ]);
   check(!named.has(action.id), `plan_outstanding_view: ${action.id} reported this period but is listed`);
+  check(chase.period.key === current[0], `plan_outstanding_view: period ${chase.period.key}, current is ${current[0]}`);
   step("outstanding", `${chase.total} action(s) not reported on in ${chase.period.key}; ${action.id} not among them`);
 
   // 8. A stale If-Match is refused with 412.
