@@ -150,6 +150,7 @@ fn server(
     let webhooks = web::Data::new(config.webhooks.clone());
     let exposure = web::Data::new(config.exposure.clone());
     let bundle_limit = web::Data::new(EntryLimit(config.bundle_max_entries));
+    let reports = web::Data::new(crate::api::report_cache::ReportCache::default());
     let rate_limit = config
         .rate_limit
         .map(|per_minute| web::Data::new(RateLimit::per_minute(per_minute)));
@@ -171,6 +172,7 @@ fn server(
             .app_data(query_rules.clone())
             .app_data(exposure.clone())
             .app_data(bundle_limit.clone())
+            .app_data(reports.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -32,6 +32,7 @@ pub mod query_rules;
 pub mod rate_limit;
 pub mod reading_batches;
 pub mod readings;
+pub mod report_cache;
 pub mod reporting;
 pub mod request_body;
 pub mod risks;

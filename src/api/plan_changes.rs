@@ -16,6 +16,7 @@ use super::{
     actions::LatestStatusUpdate,
     changes::{field_changes, FieldChange},
     problems::HistoryErrors,
+    report_cache::{answer, instant, keep, settled, ReportCache},
 };
 use crate::{
     auth::Caller,
@@ -216,6 +217,7 @@ pub struct PlanChanges {
 )]
 pub async fn plan_changes(
     store: web::Data<Store>,
+    cache: web::Data<ReportCache>,
     caller: Caller,
     id: web::Path<String>,
     query: web::Query<ChangesQuery>,
@@ -230,8 +232,12 @@ pub async fn plan_changes(
             "from must not be later than to",
         ));
     }
+    let key = settled(to).then(|| format!("changes|{id}|{}|{}", instant(from), instant(to)));
+    if let Some(body) = key.as_deref().and_then(|k| cache.get(k)) {
+        return Ok(answer(&body));
+    }
     let changes = store.read(move |conn| compare(conn, &id, from, to)).await?;
-    Ok(HttpResponse::Ok().json(changes))
+    keep(&cache, key, &changes)
 }
 
 fn compare(

@@ -13,11 +13,12 @@ use super::{
     filters::Since,
     plans::{plan_as_it_stood, Plan, Reporting},
     problems::ViewErrors,
+    report_cache::{answer, instant, keep, settled, ReportCache},
     tree::PlanTree,
 };
 use crate::{
     auth::{scope, Caller},
-    db::{tree, Store},
+    db::{history, tree, Store},
     domain::{plan::SummaryGrouping, reporting::Period},
     error::ApiError,
 };
@@ -133,7 +134,9 @@ pub struct SummaryGroup {
 pub struct PlanSummary {
     pub plan_id: String,
     pub plan_ref: String,
-    /// The instant counted: now, or `as_of`; overdue is judged on this day.
+    /// The instant counted: `as_of`, or now; overdue is judged on this day.
+    /// Counts are kept for the next reader until anything is written: a kept
+    /// answer says when it was counted.
     pub at: DateTime<Utc>,
     /// The key of the reporting period holding `at` (`2026-Q4`), when the plan
     /// declares a cycle: `reported_in_period` counts within it.
@@ -180,6 +183,7 @@ fn reporting_period(plan: &serde_json::Value, at: DateTime<Utc>) -> Option<Perio
 )]
 pub async fn plan_summary(
     store: web::Data<Store>,
+    cache: web::Data<ReportCache>,
     caller: Caller,
     id: web::Path<String>,
     query: web::Query<SummaryQuery>,
@@ -193,33 +197,59 @@ pub async fn plan_summary(
     }
     let at = query.as_of.unwrap_or_else(Utc::now);
     let as_of = query.as_of;
-    let mut plan = store
-        .read(move |conn| match as_of {
-            Some(at) => plan_as_it_stood(conn, &id, at.naive_utc()),
-            None => {
-                scope::readable(conn, only_published, Some(&id), "plan", &id)?;
-                let contents = tree::load(conn, &id).map_err(ApiError::from_store("plan", &id))?;
-                let mut plan = serde_json::to_value(Plan::from(contents.plan.clone()))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-                plan["tree"] = serde_json::to_value(PlanTree::build(contents))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-                Ok(plan)
+    let grouping = query.group_by.unwrap_or(SummaryGrouping::Priority);
+    let since = query.updated_since.map(|s| s.naive_utc().and_utc());
+    let asked = format!(
+        "{}|{}",
+        grouping.as_str(),
+        since.map(instant).unwrap_or_default()
+    );
+    let shared = cache.clone();
+    let found = store
+        .read(move |conn| -> Result<Found, ApiError> {
+            let key = match as_of {
+                Some(at) => settled(at).then(|| format!("summary|{id}|at {}|{asked}", instant(at))),
+                None => {
+                    scope::readable(conn, only_published, Some(&id), "plan", &id)?;
+                    // Any write, or a new day (overdue), makes a new key.
+                    let last = history::last_seq(conn)?;
+                    let day = Utc::now().date_naive();
+                    Some(format!("summary|{id}|seq {last} on {day}|{asked}"))
+                }
+            };
+            if let Some(body) = key.as_deref().and_then(|k| shared.get(k)) {
+                return Ok(Found::Kept(body));
             }
+            let plan = match as_of {
+                Some(at) => plan_as_it_stood(conn, &id, at.naive_utc())?,
+                None => {
+                    let contents =
+                        tree::load(conn, &id).map_err(ApiError::from_store("plan", &id))?;
+                    let mut plan = serde_json::to_value(Plan::from(contents.plan.clone()))
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    plan["tree"] = serde_json::to_value(PlanTree::build(contents))
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    plan
+                }
+            };
+            Ok(Found::Plan(key, plan))
         })
         .await?;
+    let (key, mut plan) = match found {
+        Found::Kept(body) => return Ok(answer(&body)),
+        Found::Plan(key, plan) => (key, plan),
+    };
     let text = |field: &str| plan[field].as_str().unwrap_or_default().to_string();
     let (plan_id, plan_ref) = (text("id"), text("ref"));
     let tree: TreeFacts = serde_json::from_value(plan["tree"].take())
         .map_err(|e| ApiError::Internal(format!("a plan's tree: {e}")))?;
-    let grouping = query.group_by.unwrap_or(SummaryGrouping::Priority);
-    let since = query.updated_since.map(|s| s.naive_utc().and_utc());
     let period = reporting_period(&plan, at);
     let period_start = period
         .as_ref()
         .and_then(|p| p.start.and_hms_opt(0, 0, 0))
         .map(|start| start.and_utc());
     let (totals, groups) = summarise(&tree, grouping, at, since, period_start);
-    Ok(HttpResponse::Ok().json(PlanSummary {
+    let summary = PlanSummary {
         plan_id,
         plan_ref,
         at,
@@ -227,5 +257,12 @@ pub async fn plan_summary(
         group_by: grouping,
         totals,
         groups,
-    }))
+    };
+    keep(&cache, key, &summary)
+}
+
+/// A summary kept from an earlier request, or the plan to count.
+enum Found {
+    Kept(std::sync::Arc<Vec<u8>>),
+    Plan(Option<String>, serde_json::Value),
 }

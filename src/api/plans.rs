@@ -15,6 +15,7 @@ use super::{
     pagination::{self, PageQuery, Paginated},
     plan_fields,
     problems::{CreateErrors, ListErrors, NotModified, ViewErrors},
+    report_cache::{answer, instant, keep, settled, ReportCache},
     request_body::{Input, Valid},
     rules,
     summary::{self, Summary},
@@ -599,6 +600,7 @@ pub fn plan_as_it_stood(
 pub async fn find_plan(
     req: HttpRequest,
     store: web::Data<Store>,
+    cache: web::Data<ReportCache>,
     caller: Caller,
     id: web::Path<String>,
     view: web::Query<PlanViewQuery>,
@@ -608,10 +610,14 @@ pub async fn find_plan(
     if let (Some(PlanInclude::Tree), Some(at)) = (view.include, view.as_of) {
         // History is for token holders, as a plan's other versions are.
         caller.principal()?;
+        let key = settled(at).then(|| format!("tree|{id}|{}", instant(at)));
+        if let Some(body) = key.as_deref().and_then(|k| cache.get(k)) {
+            return Ok(answer(&body));
+        }
         let body = store
             .read(move |conn| plan_as_it_stood(conn, &id, at.naive_utc()))
             .await?;
-        return Ok(HttpResponse::Ok().json(body));
+        return keep(&cache, key, &body);
     }
     if view.include.is_none() || view.as_of.is_some() {
         let as_of = AsOfQuery { as_of: view.as_of };

@@ -224,3 +224,41 @@ async fn a_summary_of_nothing_or_by_an_unknown_grouping_is_refused() {
     let totals_only = summary(&demo, SEND, "?group_by=plan").await;
     assert_eq!(totals_only["groups"], json!([]));
 }
+
+#[tokio::test]
+async fn a_summary_read_again_after_a_write_counts_the_write() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let plan = demo.plan_id(SEND).await;
+    let path = format!("/api/v1/plans/{plan}/summary?group_by=plan");
+    let first = demo.json(&path).await;
+    let again = demo.json(&path).await;
+    assert_eq!(
+        first, again,
+        "nothing written in between: the same counts, the same instant"
+    );
+
+    let action = demo.action(SEND, "Afl3.3/7").await;
+    assert_eq!(action["brag"], "amber");
+    let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
+    let report = app
+        .post_as(
+            &cnwl,
+            &format!(
+                "/api/v1/actions/{}/status-updates",
+                action["id"].as_str().unwrap()
+            ),
+            &json!({"brag": "red", "narrative": "Paused."}),
+        )
+        .await;
+    assert_eq!(report.status(), 201);
+    let after = demo.json(&path).await;
+    let counts = |s: &Value, brag: &str| s["totals"]["actions"][brag].as_u64().unwrap();
+    assert_eq!(counts(&after, "red"), counts(&first, "red") + 1, "{after}");
+    assert_eq!(counts(&after, "amber"), counts(&first, "amber") - 1);
+    assert_eq!(
+        counts(&after, "reported_in_period"),
+        counts(&first, "reported_in_period") + 1
+    );
+    assert!(after["at"].as_str() > first["at"].as_str(), "counted again");
+}
