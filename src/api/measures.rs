@@ -159,6 +159,12 @@ pub struct Measure {
     /// fewer than two numeric readings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<Trend>,
+    /// Only in a plan's tree as of an instant (`include=tree&as_of=`): the
+    /// readings known then, in time order. A live measure's readings are at
+    /// `/measures/{id}/readings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100000)]
+    pub readings: Option<Vec<super::readings::Reading>>,
     #[serde(flatten)]
     pub audit: Audit,
 }
@@ -191,6 +197,7 @@ impl From<MeasureRecord> for Measure {
             position: row.position,
             target_status: row.target_status,
             trend: row.trend,
+            readings: None,
             audit: audit_of!(row),
         }
     }

@@ -552,7 +552,7 @@ pub struct PlanViewQuery {
     /// the plan's measures and risks, in plan order.
     pub include: Option<PlanInclude>,
     /// Return the plan as it was at this time (RFC 3339); with `include=tree`,
-    /// everything in it as it was then.
+    /// everything in it as it was then, each measure with the readings known then.
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 

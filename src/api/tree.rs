@@ -101,6 +101,21 @@ pub fn from_snapshots(items: Vec<(ResourceType, Value)>) -> Value {
     );
     let (measures, mut risks) = (take(ResourceType::Measure), take(ResourceType::Risk));
     risks.sort_by(|a, b| text(a, "id").cmp(&text(b, "id")));
+    let mut readings: HashMap<String, Vec<Value>> = HashMap::new();
+    for reading in of.remove(&ResourceType::Reading).unwrap_or_default() {
+        let measure = text(&reading, "measure_id").unwrap_or("").to_string();
+        readings.entry(measure).or_default().push(reading);
+    }
+    let measures: Vec<Value> = measures
+        .into_iter()
+        .map(|mut measure| {
+            let id = text(&measure, "id").unwrap_or("").to_string();
+            let mut known = readings.remove(&id).unwrap_or_default();
+            known.sort_by_key(time_order);
+            measure["readings"] = Value::Array(known);
+            measure
+        })
+        .collect();
 
     let mut under_outcome: HashMap<String, Vec<Value>> = HashMap::new();
     let mut under_priority: HashMap<String, Vec<Value>> = HashMap::new();
@@ -129,6 +144,16 @@ pub fn from_snapshots(items: Vec<(ResourceType, Value)>) -> Value {
         })
         .collect();
     json!({"priorities": priorities, "measures": measures, "risks": risks})
+}
+
+/// Readings in time order: by the last day of their period, a period without a
+/// date by when it was recorded, as a measure's headline reads them.
+fn time_order(reading: &Value) -> (Option<chrono::NaiveDate>, String) {
+    let recorded = text(reading, "created_at").unwrap_or("").to_string();
+    let day = text(reading, "period")
+        .and_then(crate::domain::period::end_of)
+        .or_else(|| recorded.get(..10).and_then(|d| d.parse().ok()));
+    (day, recorded)
 }
 
 fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {

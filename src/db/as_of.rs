@@ -13,12 +13,14 @@ use super::{
 };
 use crate::domain::{change::Operation, ResourceType};
 
-/// What a plan's tree holds, by type; the plan itself is read by `history::as_of`.
-pub const TREE_TYPES: [ResourceType; 5] = [
+/// What a plan's tree holds, by type, with the measures' readings; the plan
+/// itself is read by `history::as_of`.
+pub const TREE_TYPES: [ResourceType; 6] = [
     ResourceType::Priority,
     ResourceType::Outcome,
     ResourceType::Action,
     ResourceType::Measure,
+    ResourceType::Reading,
     ResourceType::Risk,
 ];
 

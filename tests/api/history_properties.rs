@@ -3,6 +3,8 @@
 //! is the tree that was read then, and the changes between two instants, applied
 //! to the tree at the first, give the tree at the second.
 
+use std::collections::BTreeSet;
+
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -56,6 +58,8 @@ struct Seen {
     at: String,
     summary: Value,
     tree: Value,
+    /// The plan's readings, by id.
+    readings: BTreeSet<String>,
 }
 
 async fn look(demo: &Demo, plan: &str) -> Seen {
@@ -66,6 +70,12 @@ async fn look(demo: &Demo, plan: &str) -> Seen {
             .json(&format!("/api/v1/plans/{plan}?include=tree"))
             .await["tree"]
             .clone(),
+        readings: demo
+            .all(&format!("/api/v1/readings?plan_id={plan}&limit=200"))
+            .await
+            .iter()
+            .map(|r| r["id"].to_string())
+            .collect(),
         at,
     }
 }
@@ -196,10 +206,26 @@ async fn the_summary_the_tree_and_the_changes_agree_with_what_was_read_at_each_i
                 (&then.summary["totals"], &then.summary["groups"]),
                 "case {case}, instant {i} of {sequence:?}: the summary as of then is the one read then"
             );
-            let tree = tree_at(&demo, &plan, &then.at).await;
+            let mut tree = tree_at(&demo, &plan, &then.at).await;
+            let mut known = BTreeSet::new();
+            for measure in tree["measures"].as_array_mut().unwrap() {
+                // Only a tree as of an instant lists the readings known then.
+                let readings = measure.as_object_mut().unwrap().remove("readings").unwrap();
+                known.extend(
+                    readings
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r["id"].to_string()),
+                );
+            }
             assert_eq!(
                 tree, then.tree,
                 "case {case}, instant {i} of {sequence:?}: the tree as of then"
+            );
+            assert_eq!(
+                known, then.readings,
+                "case {case}, instant {i} of {sequence:?}: the readings known then"
             );
             for later in &seen[i + 1..] {
                 let between = changes(&demo, &plan, &then.at, &later.at).await;

@@ -49,6 +49,8 @@ pub fn flatten(tree: &Value) -> BTreeMap<(String, String), Map<String, Value>> {
             fields.remove("outcomes");
             fields.remove("actions");
         }
+        // The changes list readings under their measure, not as its fields.
+        fields.remove("readings");
         items.insert(
             (list.to_string(), item["id"].as_str().unwrap().to_string()),
             tidy(fields),
