@@ -17,6 +17,7 @@ use super::{
     changes::{field_changes, FieldChange},
     problems::HistoryErrors,
     report_cache::{answer, instant, keep, settled, ReportCache},
+    tree::text,
 };
 use crate::{
     auth::Caller,
@@ -511,8 +512,4 @@ fn count(changes: &mut PlanChanges) {
         counts.status_updates += u32::try_from(item.status_updates.len()).unwrap_or(u32::MAX);
         counts.readings += u32::try_from(item.readings.len()).unwrap_or(u32::MAX);
     }
-}
-
-fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
-    item.get(field).and_then(Value::as_str)
 }

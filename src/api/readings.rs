@@ -7,10 +7,10 @@ use validator::Validate;
 
 use super::{
     audit::{audit_of, Audit},
-    crud::{Child, Resource, Write, Writers},
+    crud::{self, Child, Resource, Write, Writers},
     endpoints::{change_endpoints, child_collection_endpoints, find_endpoint, history_endpoints},
     filters::{Many, Since},
-    measures::all,
+    measures::{all, Measures},
     pagination::Paginated,
     request_body::Input,
     rules,
@@ -21,7 +21,6 @@ use crate::{
         Principal,
     },
     db::{
-        history::Change,
         measures,
         readings::{self as query, ReadingFields, ReadingFilter, ReadingRow},
         DbConnection, StoreError, WriteTx,
@@ -204,26 +203,10 @@ impl Resource for Readings {
 /// says: that is a new version of the measure, in its history, the feed and its
 /// ETag, written with the reading.
 fn measure_moved(tx: &mut WriteTx<'_>, measure: &str, moved: bool) -> Result<(), StoreError> {
-    if !moved {
-        return Ok(());
+    if moved {
+        let record = measures::bump(tx, measure)?;
+        crud::record_in_store::<Measures>(tx, record, Operation::Update)?;
     }
-    let record = measures::bump(tx, measure)?;
-    let (id, version, plan) = (
-        record.row.id.clone(),
-        record.row.version,
-        record.row.plan_id.clone(),
-    );
-    let view = super::measures::Measure::from(record);
-    let snapshot = serde_json::to_value(&view)
-        .map_err(|e| StoreError::Internal(format!("a measure's snapshot: {e}")))?;
-    tx.record(Change {
-        resource_type: ResourceType::Measure,
-        resource_id: &id,
-        version,
-        operation: Operation::Update,
-        plan_id: Some(&plan),
-        snapshot: &snapshot,
-    })?;
     Ok(())
 }
 

@@ -130,25 +130,19 @@ pub async fn reporting_periods(
             "from must not be later than to",
         ));
     }
-    let periods: Vec<ReportingPeriod> = match plan.reporting.cycle(plan.period.start) {
-        Some(cycle) => cycle
-            .periods_between(from, to, MAX_PERIODS + 1)
-            .into_iter()
-            .map(|p| ReportingPeriod::of(p, today))
-            .collect(),
-        None => Vec::new(),
-    };
+    let cycle = plan.reporting.cycle(plan.period.start);
+    let periods: Vec<ReportingPeriod> = cycle
+        .iter()
+        .flat_map(|c| c.periods_between(from, to, MAX_PERIODS + 1))
+        .map(|p| ReportingPeriod::of(p, today))
+        .collect();
     if periods.len() > MAX_PERIODS {
         return Err(ApiError::bad_request(
             "invalid_query",
             format!("from..to spans more than {MAX_PERIODS} periods; ask for a shorter span"),
         ));
     }
-    let current = plan
-        .reporting
-        .cycle(plan.period.start)
-        .and_then(|cycle| cycle.period_of(today))
-        .map(|p| p.key);
+    let current = cycle.and_then(|c| c.period_of(today)).map(|p| p.key);
     Ok(HttpResponse::Ok().json(ReportingPeriods {
         plan_id: plan.id,
         plan_ref: plan.reference,
@@ -343,9 +337,7 @@ fn outstanding_in(
         .load::<String>(conn)?
         .into_iter()
         .collect();
-    let contents = tree::load(conn, &plan.id).map_err(ApiError::from_store("plan", &plan.id))?;
-    let due: Vec<Action> = contents
-        .actions
+    let due: Vec<Action> = tree::actions_of(conn, &plan.id)?
         .into_iter()
         .map(Action::from)
         .filter(|a| a.audit.created_at.date_naive() <= period.end)

@@ -156,7 +156,8 @@ fn time_order(reading: &Value) -> (Option<chrono::NaiveDate>, String) {
     (day, recorded)
 }
 
-fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
+/// A text field of a snapshot.
+pub(super) fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
     item.get(field).and_then(Value::as_str)
 }
 

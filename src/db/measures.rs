@@ -458,20 +458,23 @@ fn main_cohort(measure: &Measure) -> String {
         .map_or_else(|| MAIN_COHORT.to_string(), |t| t.cohort.clone())
 }
 
+/// One reading of a series: its period, value and when it was recorded.
+type Point = (String, Option<f64>, NaiveDateTime);
+
+/// The main cohort's readings of the measure.
+fn main_series(conn: &mut DbConnection, measure: &Measure) -> Result<Vec<Point>, StoreError> {
+    Ok(readings::table
+        .filter(readings::measure_id.eq(&measure.row.id))
+        .filter(readings::cohort.eq(main_cohort(measure)))
+        .select((readings::period, readings::value, readings::created_at))
+        .load(conn)?)
+}
+
 /// The measure's headline, from its main cohort's readings: the latest judged
 /// against its target, and the trend over the last few. Readings are in time
 /// order by the last day of their period; a period without a date counts from
 /// when its reading was recorded ("Latest DfE termly scorecard").
-fn headline(
-    conn: &mut DbConnection,
-    measure: &Measure,
-) -> Result<(TargetStatus, Option<Trend>), StoreError> {
-    let cohort = main_cohort(measure);
-    let mut series: Vec<(String, Option<f64>, NaiveDateTime)> = readings::table
-        .filter(readings::measure_id.eq(&measure.row.id))
-        .filter(readings::cohort.eq(&cohort))
-        .select((readings::period, readings::value, readings::created_at))
-        .load(conn)?;
+fn headline(measure: &Measure, mut series: Vec<Point>) -> (TargetStatus, Option<Trend>) {
     series.sort_by_key(|(period, _, recorded)| {
         (
             period::end_of(period).unwrap_or_else(|| recorded.date()),
@@ -479,17 +482,21 @@ fn headline(
         )
     });
     let status = match series.last() {
-        Some((period, value, _)) => judge(measure, &cohort, period, *value),
+        Some((period, value, _)) => judge(measure, &main_cohort(measure), period, *value),
         None => TargetStatus::NoTarget,
     };
     let values: Vec<f64> = series.iter().filter_map(|(_, value, _)| *value).collect();
     let recent = &values[values.len().saturating_sub(TREND_READINGS)..];
-    Ok((status, trend(recent, measure.row.direction)))
+    (status, trend(recent, measure.row.direction))
 }
 
 /// Stores the measure's headline; says whether it moved.
-fn store_headline(conn: &mut DbConnection, measure: &Measure) -> Result<bool, StoreError> {
-    let (status, trend) = headline(conn, measure)?;
+fn store_headline(
+    conn: &mut DbConnection,
+    measure: &Measure,
+    series: Vec<Point>,
+) -> Result<bool, StoreError> {
+    let (status, trend) = headline(measure, series);
     if (status, trend) == (measure.row.target_status, measure.row.trend) {
         return Ok(false);
     }
@@ -521,28 +528,36 @@ pub fn refresh_after_reading(
             .set(readings::target_status.eq(judge(&measure, &cohort, &period, value)))
             .execute(conn)?;
     }
-    store_headline(conn, &measure)
+    let series = main_series(conn, &measure)?;
+    store_headline(conn, &measure, series)
 }
 
 /// Recomputes the stored status of a measure and of each of its readings, as
 /// after its targets change.
 pub fn refresh_status(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
     let measure = get(conn, id)?;
-    let rows: Vec<(String, String, String, Option<f64>)> = readings::table
+    let rows: Vec<(String, String, String, Option<f64>, NaiveDateTime)> = readings::table
         .filter(readings::measure_id.eq(id))
         .select((
             readings::id,
             readings::period,
             readings::cohort,
             readings::value,
+            readings::created_at,
         ))
         .load(conn)?;
-    for (reading, period, cohort, value) in &rows {
+    for (reading, period, cohort, value, _) in &rows {
         diesel::update(readings::table.find(reading))
             .set(readings::target_status.eq(judge(&measure, cohort, period, *value)))
             .execute(conn)?;
     }
-    store_headline(conn, &measure)?;
+    let main = main_cohort(&measure);
+    let series = rows
+        .into_iter()
+        .filter(|(_, _, cohort, _, _)| *cohort == main)
+        .map(|(_, period, _, value, recorded)| (period, value, recorded))
+        .collect();
+    store_headline(conn, &measure, series)?;
     Ok(())
 }
 

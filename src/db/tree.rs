@@ -23,7 +23,7 @@ pub struct PlanContents {
 }
 
 pub fn load(conn: &mut DbConnection, id: &str) -> Result<PlanContents, StoreError> {
-    use schema::{actions as a, measures as m, outcomes as o, priorities as p, risks as r};
+    use schema::{measures as m, outcomes as o, priorities as p, risks as r};
     let plan = plans::get(conn, id)?;
     let priority_rows: Vec<PriorityRow> = p::table
         .filter(p::plan_id.eq(id))
@@ -34,11 +34,6 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<PlanContents, StoreErro
         .filter(o::plan_id.eq(id))
         .order((o::position, o::id))
         .select(OutcomeRow::as_select())
-        .load(conn)?;
-    let action_rows: Vec<ActionRow> = a::table
-        .filter(a::plan_id.eq(id))
-        .order((a::position, a::id))
-        .select(ActionRow::as_select())
         .load(conn)?;
     let measure_rows: Vec<MeasureRow> = m::table
         .filter(m::plan_id.eq(id))
@@ -54,10 +49,21 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<PlanContents, StoreErro
         plan,
         priorities: priorities::attach(conn, priority_rows)?,
         outcomes: outcomes::attach(conn, outcome_rows)?,
-        actions: actions::attach(conn, action_rows)?,
+        actions: actions_of(conn, id)?,
         measures: measures::attach(conn, measure_rows)?,
         risks,
     })
+}
+
+/// Every action of a plan, with its leads and latest update, in stored order.
+pub fn actions_of(conn: &mut DbConnection, plan: &str) -> Result<Vec<Action>, StoreError> {
+    use schema::actions as a;
+    let rows: Vec<ActionRow> = a::table
+        .filter(a::plan_id.eq(plan))
+        .order((a::position, a::id))
+        .select(ActionRow::as_select())
+        .load(conn)?;
+    actions::attach(conn, rows)
 }
 
 /// Where each priority and outcome of a plan stands: `(id, position, ref)`, for

@@ -188,11 +188,22 @@ pub fn record<R: Resource>(
     record: R::Record,
     operation: Operation,
 ) -> Result<(i64, R::View), ApiError> {
+    Ok(record_in_store::<R>(tx, record, operation)?)
+}
+
+/// `record`, for writes that run inside a resource's own store operations (a
+/// reading that moves its measure), where faults are still the store's.
+pub fn record_in_store<R: Resource>(
+    tx: &mut WriteTx<'_>,
+    record: R::Record,
+    operation: Operation,
+) -> Result<(i64, R::View), StoreError> {
     let id = R::id(&record).to_string();
     let version = R::version(&record);
     let plan = R::plan_id(tx.conn, &record)?;
     let view = R::View::from(record);
-    let snapshot = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let snapshot = serde_json::to_value(&view)
+        .map_err(|e| StoreError::Internal(format!("a {} snapshot: {e}", R::NAME)))?;
     tx.record(Change {
         resource_type: R::TYPE,
         resource_id: &id,
