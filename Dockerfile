@@ -19,6 +19,7 @@ RUN mkdir src \
 COPY src src
 COPY migrations migrations
 COPY seeds seeds
+COPY templates templates
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 
 FROM debian:bookworm-slim

@@ -31,6 +31,8 @@ pub mod openapi;
 /// Property tests (proptest) of the code that reads untrusted text.
 #[cfg(test)]
 mod properties;
+/// Highlight reports: drafted from history, rendered for boards.
+pub mod reports;
 /// The route table.
 pub mod routes;
 /// The partnership's five plans, embedded as demo data.

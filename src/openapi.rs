@@ -46,7 +46,7 @@ use crate::{
         contact(name = "Waymark maintainers")
     ),
     servers((url = "/", description = "This deployment")),
-    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField)),
+    components(schemas(Problem, FieldError, Reference, plans::PlanInclude, crate::domain::plan::PlanField, crate::domain::meeting::ReportFormat)),
     modifiers(
         &RouteTable,
         &BearerAuth,

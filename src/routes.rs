@@ -16,10 +16,11 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     api::{
-        actions, bundles, changes, csv, csv_lists, governance_bodies, idempotency, measures,
-        operations, organisations, outcomes, owners, plan_changes, plan_summary, plans, priorities,
-        query_rules, rate_limit, reading_batches, readings, reporting, risks, status_updates,
-        webhook_deliveries, webhooks,
+        actions, bundles, changes, csv, csv_lists, governance_bodies, highlight_reports,
+        idempotency, measures, meetings, operations, organisations, outcomes, owners, plan_changes,
+        plan_summary, plans, priorities, query_rules, rate_limit, reading_batches, readings,
+        report_publishing, report_reads, reporting, risks, status_updates, webhook_deliveries,
+        webhooks,
     },
     auth::access::{
         enforce,
@@ -83,6 +84,10 @@ pub const TAGS: &[(&str, &str)] = &[
     (
         "risks",
         "A plan's risk register: likelihood, impact, score, owner, mitigation, review date",
+    ),
+    (
+        "meetings",
+        "Governance bodies' meetings, their agendas and decisions; each plan's highlight report, drafted from its history, commented, then published and frozen as presented (JSON, HTML, CSV, Excel)",
     ),
     (
         "changes",
@@ -222,6 +227,31 @@ fn endpoints() -> Vec<Endpoint> {
             .put(Editor, op!(risks::replace_risk))
             .patch(Editor, op!(risks::update_risk))
             .delete(Editor, op!(risks::delete_risk)),
+        Endpoint::new("/api/v1/governance-bodies/{id}/meetings")
+            .get(Viewer, op!(meetings::list_body_meetings))
+            .post(Editor, op!(meetings::create_meeting)),
+        Endpoint::new("/api/v1/meetings").get(Viewer, op!(meetings::list_meetings)),
+        Endpoint::new("/api/v1/meetings/{id}")
+            .get(Viewer, op!(meetings::find_meeting))
+            .put(Editor, op!(meetings::replace_meeting))
+            .patch(Editor, op!(meetings::update_meeting))
+            .delete(Editor, op!(meetings::delete_meeting)),
+        Endpoint::new("/api/v1/meetings/{id}/highlight-reports")
+            .get(Viewer, op!(highlight_reports::list_meeting_reports))
+            .post(Editor, op!(highlight_reports::create_report)),
+        Endpoint::new("/api/v1/highlight-reports")
+            .get(Viewer, op!(highlight_reports::list_reports)),
+        Endpoint::new("/api/v1/highlight-reports/{id}")
+            .get(PlanContent, op!(report_reads::find_report))
+            .put(Editor, op!(highlight_reports::replace_report))
+            .patch(Editor, op!(highlight_reports::update_report))
+            .delete(Editor, op!(highlight_reports::delete_report)),
+        Endpoint::new("/api/v1/highlight-reports/{id}/comments")
+            .post(Editor, op!(report_publishing::comment_on_report)),
+        Endpoint::new("/api/v1/highlight-reports/{id}/publish")
+            .post(Editor, op!(report_publishing::publish_report)),
+        Endpoint::new("/api/v1/highlight-reports/{id}/regenerated")
+            .get(Viewer, op!(report_reads::regenerated_report)),
         Endpoint::new("/api/v1/changes").get(Viewer, op!(changes::list_changes)),
         Endpoint::new("/api/v1/organisations/{id}/versions")
             .get(Viewer, op!(organisations::organisation_versions)),
@@ -259,6 +289,14 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::new("/api/v1/risks/{id}/versions").get(Viewer, op!(risks::risk_versions)),
         Endpoint::new("/api/v1/risks/{id}/versions/{version}")
             .get(Viewer, op!(risks::risk_version)),
+        Endpoint::new("/api/v1/meetings/{id}/versions")
+            .get(Viewer, op!(meetings::meeting_versions)),
+        Endpoint::new("/api/v1/meetings/{id}/versions/{version}")
+            .get(Viewer, op!(meetings::meeting_version)),
+        Endpoint::new("/api/v1/highlight-reports/{id}/versions")
+            .get(Viewer, op!(highlight_reports::highlight_report_versions)),
+        Endpoint::new("/api/v1/highlight-reports/{id}/versions/{version}")
+            .get(Viewer, op!(highlight_reports::highlight_report_version)),
         Endpoint::new("/api/v1/webhooks")
             .get(Admin, op!(webhooks::list_webhooks))
             .post(Admin, op!(webhooks::create_webhook)),

@@ -1,11 +1,11 @@
 //! The version and audit fields every stored resource carries.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Who made the resource and its latest version, and when.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Audit {
     /// Starts at 1 and goes up by one with every change.
     #[schema(example = 1)]

@@ -57,7 +57,7 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
 
 /// One CSV record, quoted as RFC 4180 says. Text that a spreadsheet would run as
 /// a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
-pub(super) fn push_row(out: &mut String, cells: &[&str]) {
+pub(crate) fn push_row(out: &mut String, cells: &[&str]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

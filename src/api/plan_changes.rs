@@ -241,7 +241,7 @@ pub async fn plan_changes(
     keep(&cache, key, &changes)
 }
 
-fn compare(
+pub(crate) fn compare(
     conn: &mut DbConnection,
     id: &str,
     from: DateTime<Utc>,

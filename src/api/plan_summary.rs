@@ -153,7 +153,7 @@ pub struct PlanSummary {
 
 /// The reporting period holding `at`, from the plan (as it stood) when it
 /// declares a cycle.
-fn reporting_period(plan: &serde_json::Value, at: DateTime<Utc>) -> Option<Period> {
+pub(crate) fn reporting_period(plan: &serde_json::Value, at: DateTime<Utc>) -> Option<Period> {
     let reporting: Reporting = serde_json::from_value(plan.get("reporting")?.clone()).ok()?;
     let start = plan["period"]["start"]
         .as_str()

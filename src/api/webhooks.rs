@@ -51,7 +51,8 @@ pub struct WebhookInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// Event types to send: `<resource>.<created|updated|deleted>`, `*` for
+    /// Event types to send: `<resource>.<created|updated|deleted>` (and
+    /// `highlight_report.published`), `*` for
     /// either part (`action.*`, `*.deleted`). Empty or absent: every event.
     #[validate(length(max = 50))]
     #[serde(default)]

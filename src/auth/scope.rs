@@ -66,6 +66,23 @@ pub fn edit_plan(conn: &mut DbConnection, who: &Principal, plan: &str) -> Result
     )))
 }
 
+/// Editors run the meetings of the bodies their organisation sits on.
+pub fn edit_meeting(conn: &mut DbConnection, who: &Principal, body: &str) -> Result<(), ApiError> {
+    who.require(Role::Editor)?;
+    if who.is(Role::Admin) {
+        return Ok(());
+    }
+    if let Some(org) = organisation_id(conn, who)? {
+        if facts::is_member(conn, body, &org)? {
+            return Ok(());
+        }
+    }
+    Err(outside(format!(
+        "{} does not sit on this governance body",
+        organisation_name(who)
+    )))
+}
+
 /// A change to a plan's partners, judged before it is written: an editor
 /// (already a partner, `edit_plan`) must stay one, and only an admin removes a
 /// partner, so that nobody moves a plan into or out of another's reach.

@@ -256,8 +256,13 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .filter(priorities::working_group_id.eq(id))
         .count()
         .get_result(tx.conn)?;
+    let meetings: i64 = super::schema::meetings::table
+        .filter(super::schema::meetings::body_id.eq(id))
+        .count()
+        .get_result(tx.conn)?;
     super::refuse_if_referenced([
         ("bodies reporting to it", reporting),
+        ("meetings", meetings),
         ("plans it leads", led),
         ("priorities it works on", groups),
     ])?;

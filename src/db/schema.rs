@@ -412,3 +412,46 @@ diesel::table! {
 
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_subscriptions);
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        body_id -> Text,
+        title -> Nullable<Text>,
+        date -> Date,
+        papers_cutoff -> Timestamp,
+        status -> Text,
+        plan_ids -> Text,
+        decisions -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    highlight_reports (id) {
+        id -> Text,
+        meeting_id -> Text,
+        plan_id -> Text,
+        status -> Text,
+        sections -> Text,
+        comments -> Text,
+        content -> Text,
+        frozen -> Nullable<Text>,
+        content_hash -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::joinable!(highlight_reports -> meetings (meeting_id));
+diesel::allow_tables_to_appear_in_same_query!(meetings, highlight_reports);
+diesel::allow_tables_to_appear_in_same_query!(highlight_reports, plans);

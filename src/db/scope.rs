@@ -33,6 +33,21 @@ pub fn is_partner(
     .get_result(conn)?)
 }
 
+/// Whether `organisation` sits on the governance body.
+pub fn is_member(
+    conn: &mut DbConnection,
+    body: &str,
+    organisation: &str,
+) -> Result<bool, StoreError> {
+    Ok(select(exists(
+        links::table
+            .filter(links::relation.eq(Relation::BodyMember.as_str()))
+            .filter(links::parent_id.eq(body))
+            .filter(links::target_id.eq(organisation)),
+    ))
+    .get_result(conn)?)
+}
+
 /// Whether one of the action's leads is an owner of `organisation`.
 pub fn leads_action(
     conn: &mut DbConnection,

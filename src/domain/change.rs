@@ -5,6 +5,8 @@ text_enum! {
         Create = "create",
         Update = "update",
         Delete = "delete",
+        /// A highlight report frozen as presented.
+        Publish = "publish",
     }
 }
 

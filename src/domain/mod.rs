@@ -9,6 +9,7 @@ pub mod change;
 pub mod external_ref;
 pub mod governance;
 pub mod links;
+pub mod meeting;
 pub mod organisation;
 pub mod owner;
 pub mod period;

@@ -17,6 +17,8 @@ text_enum! {
         Reading = "reading",
         Risk = "risk",
         StatusUpdate = "status_update",
+        Meeting = "meeting",
+        HighlightReport = "highlight_report",
     }
 }
 
@@ -35,6 +37,8 @@ impl ResourceType {
             ResourceType::Reading => "reading",
             ResourceType::Risk => "risk",
             ResourceType::StatusUpdate => "status update",
+            ResourceType::Meeting => "meeting",
+            ResourceType::HighlightReport => "highlight report",
         }
     }
 
@@ -52,6 +56,8 @@ impl ResourceType {
             ResourceType::Reading => "readings",
             ResourceType::Risk => "risks",
             ResourceType::StatusUpdate => "status-updates",
+            ResourceType::Meeting => "meetings",
+            ResourceType::HighlightReport => "highlight-reports",
         }
     }
 

@@ -167,7 +167,7 @@ fn payloads(schemas: &mut Map<String, Value>) {
     schemas.insert(
         "WebhookPayload".into(),
         json!({
-            "description": "The JSON body a delivery sends: `type` (`<resource>.<created|updated|deleted>`), `timestamp`, and in `data` the change-feed event with the resource as that version stored it (`resource`).",
+            "description": "The JSON body a delivery sends: `type` (`<resource>.<created|updated|deleted>`, or `highlight_report.published`), `timestamp`, and in `data` the change-feed event with the resource as that version stored it (`resource`).",
             "oneOf": variants,
             "discriminator": {"propertyName": "type", "mapping": mapping},
         }),

@@ -1,4 +1,5 @@
-//! What a webhook delivers: change-feed events named `<resource>.<created|updated|deleted>`,
+//! What a webhook delivers: change-feed events named `<resource>.<created|updated|deleted>`
+//! (and `highlight_report.published`),
 //! matched against a subscription's event types and filters, as the JSON body
 //! Standard Webhooks describes (`type`, `timestamp`, `data`).
 
@@ -12,7 +13,7 @@ use crate::{
     domain::{change::Operation, ResourceType},
 };
 
-const OPERATIONS: &[&str] = &["created", "updated", "deleted"];
+const OPERATIONS: &[&str] = &["created", "updated", "deleted", "published"];
 
 /// `action.updated` for an update of an action.
 pub fn event_type(resource_type: &str, operation: Operation) -> String {
@@ -20,6 +21,7 @@ pub fn event_type(resource_type: &str, operation: Operation) -> String {
         Operation::Create => "created",
         Operation::Update => "updated",
         Operation::Delete => "deleted",
+        Operation::Publish => "published",
     };
     format!("{resource_type}.{done}")
 }
@@ -29,7 +31,7 @@ pub fn event_type(resource_type: &str, operation: Operation) -> String {
 pub fn check_pattern(pattern: &str) -> Result<(), String> {
     let Some((resource, operation)) = pattern.split_once('.') else {
         return Err(format!(
-            "{pattern:?} is not <resource>.<created|updated|deleted>"
+            "{pattern:?} is not <resource>.<created|updated|deleted|published>"
         ));
     };
     if resource != "*" && ResourceType::parse(resource).is_none() {
@@ -38,7 +40,7 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
     }
     if operation != "*" && !OPERATIONS.contains(&operation) {
         return Err(format!(
-            "{operation:?} is not created, updated, deleted or *"
+            "{operation:?} is not created, updated, deleted, published or *"
         ));
     }
     Ok(())

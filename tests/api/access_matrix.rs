@@ -45,6 +45,8 @@ fn expected(access: Access, method: &Method, path: &str, who: Who, public_read: 
         Method::POST if path.ends_with("/reading-batches") => 200,
         // A delivery sent again is queued, not created.
         Method::POST if path.ends_with("/redeliver") => 202,
+        // A comment and a publication change the report they name.
+        Method::POST if path.ends_with("/comments") || path.ends_with("/publish") => 200,
         Method::POST => 201,
         Method::DELETE => 204,
         _ => 200,
@@ -93,7 +95,16 @@ impl World {
             "owners" => {
                 json!({"kind": "team", "name": format!("Team {n}"), "organisation_id": self.own})
             }
-            "governance-bodies" => json!({"name": format!("Group {n}"), "kind": "working_group"}),
+            "governance-bodies" => json!({
+                "name": format!("Group {n}"), "kind": "working_group",
+                "member_organisation_ids": [self.own]
+            }),
+            "meetings" => json!({"date": "2030-06-01", "plan_ids": [self.id("plans")]}),
+            "highlight-reports" => {
+                json!({"plan_id": self.id("plans"), "summary": format!("Summary {n}")})
+            }
+            "comments" => json!({"text": format!("Comment {n}")}),
+            "publish" => json!({}),
             "plans" => json!({
                 "ref": format!("PLAN-{n}"), "title": format!("Plan {n}"), "kind": "strategy",
                 "partner_organisation_ids": [self.own], "reporting": {"cadence": "monthly"}
@@ -145,6 +156,10 @@ impl World {
             }
             "readings" => format!("/api/v1/measures/{}/readings", self.id("measures")),
             "status-updates" => format!("/api/v1/actions/{}/status-updates", self.id("actions")),
+            "meetings" => format!(
+                "/api/v1/governance-bodies/{}/meetings",
+                self.id("governance-bodies")
+            ),
             _ => format!("/api/v1/{resource}"),
         }
     }
@@ -158,6 +173,7 @@ impl World {
             "actions" => json!({"brag": "amber"}),
             "readings" => json!({"comment": "Checked"}),
             "webhooks" => json!({"description": "Changed"}),
+            "highlight-reports" => json!({"summary": "Changed"}),
             _ => json!({"title": "Changed"}),
         }
     }
@@ -215,6 +231,7 @@ async fn world(app: &TestApp, published: bool) -> World {
         "readings",
         "risks",
         "status-updates",
+        "meetings",
     ] {
         let mut body = w.body(resource);
         if resource == "plans" {
@@ -224,11 +241,34 @@ async fn world(app: &TestApp, published: bool) -> World {
         w.ids
             .push((resource, item["id"].as_str().unwrap().to_string()));
     }
+    // Read as published (anonymous readers see no drafts); changed as drafts.
+    let report = draft_report(app, &w).await;
+    let published = app
+        .client
+        .post(app.url(&format!("/api/v1/highlight-reports/{report}/publish")))
+        .header("If-Match", "*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+    w.ids.push(("highlight-reports", report));
     let webhook = webhook["id"].as_str().unwrap().to_string();
     let delivery = first_attempted_delivery(app, &webhook).await;
     w.ids.push(("webhooks", webhook));
     w.ids.push(("deliveries", delivery));
     w
+}
+
+/// A draft report on the world's plan, for a meeting of its own (one report
+/// per plan per meeting).
+async fn draft_report(app: &TestApp, w: &World) -> String {
+    let meeting = create(app, &w.collection_of("meetings"), &w.body("meetings")).await;
+    let path = format!(
+        "/api/v1/meetings/{}/highlight-reports",
+        meeting["id"].as_str().unwrap()
+    );
+    let report = create(app, &path, &w.body("highlight-reports")).await;
+    report["id"].as_str().unwrap().to_string()
 }
 
 /// A delivery of `webhook` whose first attempt is logged (so that sending it
@@ -268,6 +308,17 @@ async fn request_for(
     let changes = matches!(*method, Method::PUT | Method::PATCH | Method::DELETE);
     if *method == Method::POST {
         let collection = rest.rsplit('/').next().unwrap_or_default();
+        // Each of these spends what it names: a meeting takes one report per
+        // plan, a published report no more comments.
+        if collection == "highlight-reports" {
+            let meeting = create(app, &w.collection_of("meetings"), &w.body("meetings")).await;
+            let path = template.replace("{id}", meeting["id"].as_str().unwrap());
+            return (path, Some(w.body(collection)));
+        }
+        if resource == "highlight-reports" {
+            let path = template.replace("{id}", &draft_report(app, w).await);
+            return (path, Some(w.body(collection)));
+        }
         let path = match template.contains("{id}") {
             true => template
                 .replace("{id}", w.id(resource))
@@ -278,8 +329,14 @@ async fn request_for(
     }
     if changes && template.ends_with("/{id}") {
         let body = w.body(resource);
-        let item = create(app, &w.collection_of(resource), &body).await;
-        let path = format!("/api/v1/{resource}/{}", item["id"].as_str().unwrap());
+        let id = match resource {
+            "highlight-reports" => draft_report(app, w).await,
+            _ => {
+                let item = create(app, &w.collection_of(resource), &body).await;
+                item["id"].as_str().unwrap().to_string()
+            }
+        };
+        let path = format!("/api/v1/{resource}/{id}");
         let body = match *method {
             Method::PUT if resource == "actions" => {
                 let mut body = body;
@@ -324,7 +381,8 @@ async fn send(
 ) -> reqwest::Response {
     let verb = reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("an HTTP method");
     let mut request = client.request(verb, app.url(path));
-    if matches!(*method, Method::PUT | Method::PATCH | Method::DELETE) {
+    if matches!(*method, Method::PUT | Method::PATCH | Method::DELETE) || path.ends_with("/publish")
+    {
         request = request.header("If-Match", "*");
     }
     request = match (method, body) {
@@ -644,6 +702,10 @@ fn self_granting(
             path,
             item("measure_id", json!(x.measure)),
         )],
+        (false, "meetings/{id}") => vec![(Who::ForeignEditor, path, item("title", json!("Taken")))],
+        (false, "highlight-reports/{id}") => {
+            vec![(Who::ForeignEditor, path, item("plan_id", json!(x.plan)))]
+        }
         (false, "priorities/{id}" | "risks/{id}") => {
             vec![(Who::ForeignEditor, path, item("plan_id", json!(x.plan)))]
         }

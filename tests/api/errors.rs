@@ -318,7 +318,7 @@ async fn an_enum_filter_outside_its_values_answers_400_listing_them() {
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("\"actions\""), "{message}");
     assert!(
-        message.contains("action, governance_body, measure"),
+        message.contains("action, governance_body, highlight_report, measure"),
         "{message}"
     );
     let body = problem(

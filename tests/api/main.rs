@@ -28,6 +28,7 @@ mod history_properties;
 mod idempotency;
 mod limits;
 mod measures;
+mod meetings;
 mod migrations;
 mod names;
 mod openapi;

@@ -66,6 +66,18 @@ pub trait Resource: 'static {
     /// Who may write it, judged on the object itself; the route has already
     /// checked the role.
     const WRITERS: Writers<Self>;
+
+    /// Refuses any change to a record that never changes again (a published
+    /// report), before its ETag is compared: no version could be the right
+    /// one. Judges the caller's scope first, so that those outside it learn
+    /// nothing more.
+    fn writable(
+        _conn: &mut DbConnection,
+        _who: &Principal,
+        _record: &Self::Record,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// Who may write a resource, beyond the role its routes require.
@@ -353,6 +365,7 @@ async fn change<R: Resource>(
     let (version, view) = store
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
+            R::writable(tx.conn, &who, &current)?;
             precondition.check(R::version(&current))?;
             let input = match input(&current) {
                 Ok(input) => input,
@@ -400,6 +413,7 @@ pub async fn delete<R: Resource>(
     store
         .write(caller.actor(), move |tx| {
             let current = load::<R>(tx.conn, &id)?;
+            R::writable(tx.conn, &who, &current)?;
             precondition.check(R::version(&current))?;
             authorize::<R>(tx.conn, &who, Write::Delete { current: &current })?;
             remove::<R>(tx, current)

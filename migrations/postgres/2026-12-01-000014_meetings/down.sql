@@ -1,0 +1,2 @@
+DROP TABLE highlight_reports;
+DROP TABLE meetings;
