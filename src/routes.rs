@@ -18,9 +18,9 @@ use crate::{
     api::{
         actions, bundles, changes, csv, csv_lists, governance_bodies, highlight_reports,
         idempotency, measures, meetings, operations, organisations, outcomes, owners, plan_changes,
-        plan_summary, plans, priorities, query_rules, rate_limit, reading_batches, readings,
-        report_publishing, report_reads, reporting, risks, status_updates, webhook_deliveries,
-        webhooks,
+        plan_summary, plans, priorities, progress, query_rules, rate_limit, reading_batches,
+        readings, report_publishing, report_reads, reporting, risks, status_updates,
+        webhook_deliveries, webhooks,
     },
     auth::access::{
         enforce,
@@ -227,6 +227,7 @@ fn endpoints() -> Vec<Endpoint> {
             .put(Editor, op!(risks::replace_risk))
             .patch(Editor, op!(risks::update_risk))
             .delete(Editor, op!(risks::delete_risk)),
+        Endpoint::new("/api/v1/plans/{id}/progress").get(PlanContent, op!(progress::plan_progress)),
         Endpoint::new("/api/v1/governance-bodies/{id}/meetings")
             .get(Viewer, op!(meetings::list_body_meetings))
             .post(Editor, op!(meetings::create_meeting)),

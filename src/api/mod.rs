@@ -30,6 +30,7 @@ pub mod plan_summary;
 pub mod plans;
 pub mod priorities;
 pub mod problems;
+pub mod progress;
 pub mod query_rules;
 pub mod rate_limit;
 pub mod reading_batches;

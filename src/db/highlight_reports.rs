@@ -206,3 +206,19 @@ pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {
         .execute(tx.conn)?,
     )
 }
+
+/// A plan's published reports, newest meeting first: (report id, meeting
+/// date, body id).
+pub fn published_of(
+    conn: &mut DbConnection,
+    plan: &str,
+) -> Result<Vec<(String, NaiveDate, String)>, StoreError> {
+    Ok(highlight_reports::table
+        .inner_join(meetings::table)
+        .filter(highlight_reports::plan_id.eq(plan))
+        .filter(highlight_reports::status.eq(ReportStatus::Published))
+        .order((meetings::date.desc(), highlight_reports::id.desc()))
+        .select((highlight_reports::id, meetings::date, meetings::body_id))
+        .limit(100)
+        .load(conn)?)
+}

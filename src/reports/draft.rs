@@ -31,19 +31,38 @@ pub struct Previous {
     pub as_of: DateTime<Utc>,
 }
 
-/// The content of the report on `plan` for `meeting`, read as it stood at `as_of`.
-pub fn draft(
+/// A plan as it stood at an instant, counted and listed as reports show it.
+pub struct Reading {
+    pub plan: PlanHeading,
+    /// The plan's own summary.
+    pub summary: Option<String>,
+    pub reporting_period: Option<String>,
+    pub actions: BragCounts,
+    pub measures: JudgementCounts,
+    /// Each priority, in plan order, with its actions in plan order.
+    pub areas: Vec<(AreaCounts, Vec<ActionLine>)>,
+    /// Red, then amber.
+    pub exceptions: Vec<ActionLine>,
+    pub overdue: Vec<ActionLine>,
+    pub not_updated: Vec<ActionLine>,
+    pub measure_lines: Vec<MeasureLine>,
+    pub top_risks: Vec<RiskLine>,
+}
+
+/// Reads `plan` as it stood at `as_of`. Updates count from the reporting
+/// period's start, else from `since`, else any update counts.
+pub fn read(
     conn: &mut DbConnection,
-    meeting: MeetingHeading,
     plan: &str,
     as_of: DateTime<Utc>,
-    previous: Option<Previous>,
-) -> Result<ReportContent, ApiError> {
+    since: Option<DateTime<Utc>>,
+    meeting_body: Option<(&str, &str)>,
+) -> Result<Reading, ApiError> {
     let stood = plan_as_it_stood(conn, plan, as_of.naive_utc())?;
-    let lead_body = match text(&stood, "lead_body_id") {
-        Some(id) if id == meeting.body_id => Some(meeting.body.clone()),
-        Some(id) => bodies::get(conn, id).ok().map(|b| b.row.name),
-        None => None,
+    let lead_body = match (text(&stood, "lead_body_id"), meeting_body) {
+        (Some(id), Some((body_id, name))) if id == body_id => Some(name.to_string()),
+        (Some(id), _) => bodies::get(conn, id).ok().map(|b| b.row.name),
+        (None, _) => None,
     };
     let heading = PlanHeading {
         id: plan.to_string(),
@@ -52,13 +71,11 @@ pub fn draft(
         lead_body,
     };
     let period = reporting_period(&stood, as_of);
-    // Updates count from the period's start; without a cycle, from the
-    // previous report.
     let window_start = period
         .as_ref()
         .and_then(|p| p.start.and_hms_opt(0, 0, 0))
         .map(|start| start.and_utc())
-        .or(previous.as_ref().map(|p| p.as_of));
+        .or(since);
     let today = as_of.date_naive();
     let tree = &stood["tree"];
 
@@ -68,6 +85,7 @@ pub fn draft(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for priority in list(tree, "priorities") {
         let mut counts = BragCounts::default();
+        let mut lines = Vec::new();
         let outcome_actions = list(priority, "outcomes")
             .iter()
             .flat_map(|o| list(o, "actions").iter());
@@ -88,16 +106,18 @@ pub fn draft(
                 overdue.push(line.clone());
             }
             match line.brag {
-                Some(Brag::Red) => red.push(line),
-                Some(Brag::Amber) => amber.push(line),
+                Some(Brag::Red) => red.push(line.clone()),
+                Some(Brag::Amber) => amber.push(line.clone()),
                 _ => {}
             }
+            lines.push(line);
         }
-        areas.push(AreaCounts {
+        let area = AreaCounts {
             r#ref: text(priority, "ref").unwrap_or_default().to_string(),
             title: text(priority, "title").unwrap_or_default().to_string(),
             actions: counts,
-        });
+        };
+        areas.push((area, lines));
     }
     red.extend(amber);
 
@@ -121,14 +141,9 @@ pub fn draft(
     risks.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.r#ref.cmp(&b.r#ref)));
     risks.truncate(TOP_RISKS);
 
-    let since_last = match previous {
-        Some(previous) => Some(since(conn, plan, previous, as_of)?),
-        None => None,
-    };
-    Ok(ReportContent {
-        meeting,
+    Ok(Reading {
         plan: heading,
-        as_of,
+        summary: text(&stood, "summary").map(str::to_string),
         reporting_period: period.map(|p| p.key),
         actions: totals,
         measures,
@@ -138,6 +153,36 @@ pub fn draft(
         not_updated,
         measure_lines,
         top_risks: risks,
+    })
+}
+
+/// The content of the report on `plan` for `meeting`, read as it stood at `as_of`.
+pub fn draft(
+    conn: &mut DbConnection,
+    meeting: MeetingHeading,
+    plan: &str,
+    as_of: DateTime<Utc>,
+    previous: Option<Previous>,
+) -> Result<ReportContent, ApiError> {
+    let body = Some((meeting.body_id.as_str(), meeting.body.as_str()));
+    let reading = read(conn, plan, as_of, previous.as_ref().map(|p| p.as_of), body)?;
+    let since_last = match previous {
+        Some(previous) => Some(since(conn, plan, previous, as_of)?),
+        None => None,
+    };
+    Ok(ReportContent {
+        meeting,
+        plan: reading.plan,
+        as_of,
+        reporting_period: reading.reporting_period,
+        actions: reading.actions,
+        measures: reading.measures,
+        areas: reading.areas.into_iter().map(|(area, _)| area).collect(),
+        exceptions: reading.exceptions,
+        overdue: reading.overdue,
+        not_updated: reading.not_updated,
+        measure_lines: reading.measure_lines,
+        top_risks: reading.top_risks,
         since_last,
     })
 }

@@ -413,3 +413,97 @@ async fn a_report_reads_as_a_page_a_table_and_a_workbook_from_the_same_snapshot(
     let unknown = app.get(&format!("{path}?format=pdf")).await;
     assert_eq!(unknown.status(), 400);
 }
+
+#[tokio::test]
+async fn a_published_plan_has_a_public_progress_page_linking_its_reports() {
+    let demo = Demo {
+        app: crate::helpers::spawn_app_with(&[
+            ("WAYMARK_DEMO_PLANS", "true"),
+            ("WAYMARK_PUBLIC_READ", "true"),
+        ])
+        .await,
+    };
+    let app = &demo.app;
+    let first = meeting(&demo, 10).await;
+    let (report, _, _) = publish_report(&demo, &first, "Steady progress.").await;
+    let action = demo.action(SEND, "Afl3.3/7").await;
+
+    let page = app
+        .anonymous
+        .get(app.url(&format!("/api/v1/plans/{SEND}/progress")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("<script"));
+    assert!(html.contains("Afl3.3/7"), "every action is listed");
+    assert!(html.contains(&format!(
+        "/api/v1/highlight-reports/{}?format=html",
+        report["id"].as_str().unwrap()
+    )));
+    assert!(html.contains(
+        action["description"]
+            .as_str()
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .trim()
+    ));
+
+    // The report it links to opens without a token; a draft does not.
+    let linked = app
+        .anonymous
+        .get(app.url(&format!(
+            "/api/v1/highlight-reports/{}?format=html",
+            report["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(linked.status(), 200);
+    let second = meeting(&demo, 100).await;
+    let plan = demo.plan_id(SEND).await;
+    let draft = app
+        .create(
+            &format!(
+                "/api/v1/meetings/{}/highlight-reports",
+                second["id"].as_str().unwrap()
+            ),
+            &json!({"plan_id": plan}),
+        )
+        .await;
+    let hidden = app
+        .anonymous
+        .get(app.url(&format!(
+            "/api/v1/highlight-reports/{}",
+            draft["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), 404);
+
+    // An unpublished plan has no public page.
+    let unpublished = app
+        .patch(
+            &format!("/api/v1/plans/{plan}"),
+            &json!({"published": false}),
+        )
+        .await;
+    assert_eq!(unpublished.status(), 200);
+    let gone = app
+        .anonymous
+        .get(app.url(&format!("/api/v1/plans/{SEND}/progress")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    let with_token = app.get(&format!("/api/v1/plans/{SEND}/progress")).await;
+    assert_eq!(with_token.status(), 200);
+}
