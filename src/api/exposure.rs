@@ -22,6 +22,10 @@ const DOCS_POLICY: &str =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
+/// Report and progress pages carry their styles and charts inline and load
+/// nothing else: no script runs on them.
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+     base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /// JSON and CSV answers load nothing and are framed nowhere.
 const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 const HSTS: &str = "max-age=31536000; includeSubDomains";
@@ -46,7 +50,15 @@ pub async fn secure(
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "no-referrer");
-    let policy = if docs { DOCS_POLICY } else { API_POLICY };
+    let page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let policy = match (docs, page) {
+        (true, _) => DOCS_POLICY,
+        (false, true) => PAGE_POLICY,
+        (false, false) => API_POLICY,
+    };
     set(headers, header::CONTENT_SECURITY_POLICY, policy);
     if authenticated && !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "private, no-cache");

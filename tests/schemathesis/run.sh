@@ -64,6 +64,13 @@ ids = {c: first(f"/{c}?limit=1") for c in [
 # Status updates have no flat list: the change feed names one.
 updates = call("GET", "/changes?resource_type=status_update&limit=1")["items"]
 ids["status-updates"] = updates[0]["resource_id"] if updates else None
+# A meeting of the board that leads a plan, with a draft report on that plan.
+led = [p for p in call("GET", "/plans?limit=50")["items"] if p.get("lead_body_id")]
+if led:
+    meeting = call("POST", f"/governance-bodies/{led[0]['lead_body_id']}/meetings", {"date": "2031-01-15"})
+    ids["meetings"] = meeting["id"]
+    report = call("POST", f"/meetings/{meeting['id']}/highlight-reports", {"plan_id": led[0]["id"]})
+    ids["highlight-reports"] = report["id"]
 # A public address (no private network is allowed), disabled: nothing is sent.
 ids["webhooks"] = call("POST", "/webhooks", {"url": "https://93.184.215.14/waymark", "enabled": False})["id"]
 
