@@ -64,7 +64,8 @@ fn header_bounds(name: &str) -> Option<(&'static str, u64)> {
     Some(match name.to_ascii_lowercase().as_str() {
         "retry-after" => ("^[0-9]{1,10}$", 10),
         "www-authenticate" => ("^Bearer( .*)?$", 512),
-        "etag" => ("^(W/)?\"[^\"]*\"$", 64),
+        // A version (`"3"`) or a content hash (`"sha256-` and 64 hex digits).
+        "etag" => ("^(W/)?\"[^\"]*\"$", 80),
         "location" => ("^/", URL_LENGTH),
         "link" => ("^<[^>]*>; rel=\"next\"$", URL_LENGTH + 16),
         "allow" => ("^[A-Z]+(, [A-Z]+)*$", 64),
