@@ -234,11 +234,7 @@ fn content_json(
         },
         other => StoreError::Internal(other.to_string()),
     })?;
-    to_json(&content)
-}
-
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Internal(e.to_string()))
+    crate::db::json_text(&content)
 }
 
 /// How highlight reports are loaded and stored, for the shared operations in `crud`.
@@ -287,7 +283,7 @@ impl Resource for HighlightReports {
     ) -> Result<ReportRow, StoreError> {
         let meeting = meetings::get(tx.conn, &current.meeting_id)?;
         let fields = DraftFields {
-            sections: to_json(&input.sections())?,
+            sections: crate::db::json_text(&input.sections())?,
             comments: current.comments.clone(),
             content: content_json(tx, &meeting, &current.plan_id)?,
         };
@@ -384,7 +380,7 @@ impl Child for HighlightReports {
             });
         }
         let fields = DraftFields {
-            sections: to_json(&input.sections())?,
+            sections: crate::db::json_text(&input.sections())?,
             comments: "[]".into(),
             content: content_json(tx, &meeting, &input.plan_id)?,
         };

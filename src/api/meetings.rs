@@ -156,8 +156,8 @@ impl MeetingInput {
             date: self.date,
             papers_cutoff: self.cutoff().naive_utc(),
             status: self.status,
-            plan_ids: to_json(&plan_ids)?,
-            decisions: to_json(&self.decisions)?,
+            plan_ids: crate::db::json_text(&plan_ids)?,
+            decisions: crate::db::json_text(&self.decisions)?,
         })
     }
 
@@ -171,11 +171,6 @@ impl MeetingInput {
         }
         Named { plans, owners }
     }
-}
-
-/// A JSON column's text.
-fn to_json(value: &impl Serialize) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Internal(e.to_string()))
 }
 
 impl Input for MeetingInput {

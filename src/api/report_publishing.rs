@@ -11,8 +11,7 @@ use super::{
     conditional::{with_etag, IfMatch},
     crud::{self, record},
     highlight_reports::{
-        content_tag, drafted, reading_instant, still_draft, to_json, HighlightReport,
-        HighlightReports,
+        content_tag, drafted, reading_instant, still_draft, HighlightReport, HighlightReports,
     },
     problems::UpdateErrors,
     request_body::{Input, Valid},
@@ -87,7 +86,7 @@ pub async fn comment_on_report(
             });
             let fields = DraftFields {
                 sections: current.sections.clone(),
-                comments: to_json(&comments)?,
+                comments: crate::db::json_text(&comments)?,
                 content: current.content.clone(),
             };
             let updated = query::update(tx, &current.id, fields)?;
@@ -136,7 +135,7 @@ pub async fn publish_report(
             let meeting = meetings::get(tx.conn, &current.meeting_id)?;
             let at = reading_instant(&meeting, tx.now);
             let content = drafted(tx.conn, &meeting, &current.plan_id, at)?;
-            let published = query::publish(tx, &current.id, to_json(&content)?)?;
+            let published = query::publish(tx, &current.id, crate::db::json_text(&content)?)?;
             let frozen = serde_json::to_string(&HighlightReport::from(published.clone()))
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             let tag = content_tag(frozen.as_bytes());

@@ -37,6 +37,11 @@ pub use error::{refuse_if_referenced, removed, StoreError};
 pub use migrations::refresh_statistics;
 pub use store::{now, Actor, Page, PageRequest, Store, WriteTx};
 
+/// The text of a JSON column (an agenda, a report's sections), for either backend.
+pub fn json_text(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Internal(e.to_string()))
+}
+
 /// A new opaque id. UUID v7 ids sort by creation time, which keyset pagination
 /// relies on for a stable order.
 pub fn new_id() -> String {
