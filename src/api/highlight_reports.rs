@@ -101,8 +101,12 @@ impl From<ReportRow> for HighlightReport {
 }
 
 /// Content that cannot be read back (never written so by this service): the
-/// report still answers, with nothing counted.
+/// report still answers, with nothing counted, and the log says which.
 fn blank(row: &ReportRow) -> ReportContent {
+    log::error!(
+        "highlight report {}: its stored content does not parse; answering it with nothing counted",
+        row.id
+    );
     let epoch = DateTime::<Utc>::default();
     ReportContent {
         meeting: MeetingHeading {

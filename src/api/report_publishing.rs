@@ -20,7 +20,7 @@ use super::{
 use crate::{
     auth::{scope, Caller},
     db::{
-        highlight_reports::{self as query, DraftFields},
+        highlight_reports::{self as query, DraftFields, ReportRow},
         meetings, Store,
     },
     domain::change::Operation,
@@ -140,6 +140,11 @@ pub async fn publish_report(
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             let tag = content_tag(frozen.as_bytes());
             query::freeze(tx, &current.id, &frozen, &tag)?;
+            // The feed and the webhook carry the hash, which the frozen bytes cannot.
+            let published = ReportRow {
+                content_hash: Some(tag.clone()),
+                ..published
+            };
             record::<HighlightReports>(tx, published, Operation::Publish)?;
             Ok::<_, ApiError>((tag, frozen))
         })

@@ -57,7 +57,8 @@ pub struct MeetingFilter {
     pub status: Vec<MeetingStatus>,
     /// Meetings with this plan on the agenda.
     pub plan_id: Option<String>,
-    /// Set for anonymous readers, who never reach meetings (token holders only).
+    /// Set by the list endpoint for anonymous readers, who never reach meetings
+    /// (token holders only): it has nothing to narrow.
     pub published_only: bool,
 }
 
@@ -87,17 +88,16 @@ pub fn list(
         query = query.filter(meetings::status.eq_any(filter.status.clone()));
     }
     if let Some(plan) = &filter.plan_id {
-        // Ids are UUIDs: quoted, one cannot be part of another.
-        query = query.filter(meetings::plan_ids.like(format!("%\"{}\"%", escape_like(plan))));
+        // Plan ids are UUIDs, stored in their hyphenated lower-case form: quoted,
+        // one cannot be part of another, and they hold no LIKE wildcard. Text
+        // that is no UUID names no plan.
+        let Ok(plan) = uuid::Uuid::parse_str(plan) else {
+            return Ok(Page::from_rows(Vec::new(), page, |r: &MeetingRow| &r.id));
+        };
+        query = query.filter(meetings::plan_ids.like(format!("%\"{plan}\"%")));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id))
-}
-
-fn escape_like(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '%' | '_' | '\\' | '"'))
-        .collect()
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<MeetingRow, StoreError> {

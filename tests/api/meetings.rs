@@ -14,7 +14,7 @@ const SEND: &str = "SEND-LAIAP-2025";
 const BOARD: &str = "SEND Strategic Partnership Board";
 
 /// A meeting `days` from today whose papers close the day before, as MKCC plans it.
-async fn meeting(demo: &Demo, days: u64) -> Value {
+pub(crate) async fn meeting(demo: &Demo, days: u64) -> Value {
     let board = demo.body(BOARD).await;
     let date = Utc::now().date_naive() + Days::new(days);
     let mkcc = demo.app.client_as(Role::Editor, Some("MKCC"));
@@ -39,7 +39,11 @@ async fn body_of(response: Response) -> (Option<String>, Vec<u8>) {
 }
 
 /// Drafts, writes, comments on and publishes the SEND plan's report for `meeting`.
-async fn publish_report(demo: &Demo, meeting: &Value, summary: &str) -> (Value, String, Vec<u8>) {
+pub(crate) async fn publish_report(
+    demo: &Demo,
+    meeting: &Value,
+    summary: &str,
+) -> (Value, String, Vec<u8>) {
     let app = &demo.app;
     let mkcc = app.client_as(Role::Editor, Some("MKCC"));
     let plan = demo.plan_id(SEND).await;
@@ -119,6 +123,17 @@ async fn a_published_report_stays_as_presented_and_the_next_shows_what_changed()
         .map(|p| p.as_str().unwrap())
         .collect();
     assert!(agenda.contains(&plan.as_str()), "{agenda:?}");
+    let listed = demo
+        .json(&format!("/api/v1/meetings?plan_id={}", plan.to_uppercase()))
+        .await;
+    assert_eq!(listed["items"][0]["id"], first["id"], "{listed}");
+    for unlike in ["%", "not-a-plan", "\"", "_"] {
+        let response = app
+            .get(&format!("/api/v1/meetings?plan_id={}", urlencoding(unlike)))
+            .await;
+        let body = problem(response, 400, "invalid_query").await;
+        assert_eq!(body["errors"][0]["code"], "not_an_id", "plan_id={unlike}");
+    }
 
     let (report, etag, bytes) = publish_report(&demo, &first, "Steady progress.").await;
     let path = format!(
@@ -506,4 +521,8 @@ async fn a_published_plan_has_a_public_progress_page_linking_its_reports() {
     assert_eq!(gone.status(), 404);
     let with_token = app.get(&format!("/api/v1/plans/{SEND}/progress")).await;
     assert_eq!(with_token.status(), 200);
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
 }

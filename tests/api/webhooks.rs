@@ -16,7 +16,11 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::helpers::{fields, problem, spawn_app_with, TestApp};
+use crate::{
+    demo::Demo,
+    helpers::{fields, problem, spawn_app_with, TestApp},
+    meetings,
+};
 
 const QUICK_RETRIES: &[(&str, &str)] = &[
     ("WAYMARK_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8"),
@@ -675,4 +679,43 @@ async fn subscriptions_are_checked_versioned_and_deleted_with_their_log() {
         "not_found",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_published_highlight_report_is_sent_once_to_those_who_asked_for_it() {
+    let mut env = QUICK_RETRIES.to_vec();
+    env.push(("WAYMARK_DEMO_PLANS", "true"));
+    let demo = Demo {
+        app: spawn_app_with(&env).await,
+    };
+    let receiver = Receiver::up();
+    let webhook = subscribe(
+        &demo.app,
+        json!({"url": receiver.url(), "event_types": ["highlight_report.published"]}),
+    )
+    .await;
+    let secret = webhook["secret"].as_str().unwrap();
+
+    // Drafted, written, commented on and published: four writes, one of them a publication.
+    let board = meetings::meeting(&demo, 12).await;
+    let (report, etag, _) = meetings::publish_report(&demo, &board, "For the board.").await;
+
+    let messages = receiver.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.seen().len(), 1, "only the publication is sent");
+    verify(secret, &messages[0]);
+    let body: Value = serde_json::from_str(&messages[0].body).unwrap();
+    assert_eq!(body["type"], "highlight_report.published");
+    assert_eq!(body["data"]["resource_type"], "highlight_report");
+    assert_eq!(body["data"]["resource_id"], report["id"]);
+    let sent = &body["data"]["resource"];
+    assert_eq!(sent["status"], "published");
+    assert_eq!(
+        format!("\"{}\"", sent["content_hash"].as_str().unwrap()),
+        etag
+    );
+    assert_eq!(sent["content"], report["content"], "the content as frozen");
+    let log = deliveries(&demo.app, &webhook).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["state"], "delivered", "{}", log[0]);
 }

@@ -1,33 +1,40 @@
 #!/usr/bin/env bash
 # Generates a Python and a TypeScript client from openapi/v1.json with pinned
-# generators and runs the same scenario through each against a running server:
-# list plans, find action Afl3.3/1 by ref, post a status update with If-Match
-# and an Idempotency-Key (and replay it), read the change feed.
+# generators and runs the same two scenarios through each against a running
+# server. The partner's: list plans, find action Afl3.3/1 by ref, post a status
+# update with If-Match and an Idempotency-Key (and replay it), read the change
+# feed. The board's: book a meeting, draft, comment on and publish the SEND
+# plan's highlight report, see it stay frozen while the plan moves on, record
+# the board's decisions.
 #
-#   tests/sdk/run.sh BASE_URL TOKEN
+#   tests/sdk/run.sh BASE_URL TOKEN EDITOR_TOKEN
 #
 # BASE_URL: e.g. http://127.0.0.1:8080. TOKEN: a bearer token whose role may
 # report on Afl3.3/1: a contributor of the organisation that leads it (CNWL in
 # the demo plans), or an editor or admin, e.g.
 #   waymark token --sub sdk --role contributor --org CNWL
+# EDITOR_TOKEN: an editor of an organisation on the SEND Strategic Partnership
+# Board, which leads the plan (MKCC in the demo plans), or an admin, e.g.
+#   waymark token --sub sdk-board --role editor --org MKCC
 #
 # Tools and generated code go under target/sdk/ (not committed):
 #   target/sdk/venv                           openapi-python-client, from python/requirements.txt
 #   target/sdk/python/waymark_api_client      the generated Python package
 #   target/sdk/typescript/schema.d.ts         the generated TypeScript paths
-#   target/sdk/typescript/dist/scenario.js    the compiled TypeScript scenario
+#   target/sdk/typescript/dist/*.js           the compiled TypeScript scenarios
 # npm installs typescript/package-lock.json into tests/sdk/typescript/node_modules.
 # Safe to repeat, against a fresh server or the same one again. Needs python3
 # (3.11 or later: the generated code uses typing.Self), node 20 and npm, and
 # the PyPI and npm registries (or their caches).
 set -euo pipefail
 
-if [ "$#" -ne 2 ]; then
-  echo "usage: $0 BASE_URL TOKEN" >&2
+if [ "$#" -ne 3 ]; then
+  echo "usage: $0 BASE_URL TOKEN EDITOR_TOKEN" >&2
   exit 2
 fi
 base_url=${1%/}
 token=$2
+editor_token=$3
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -107,8 +114,9 @@ no_warnings openapi-python-client "$log" 'Warning|Error|Skipping|not in PATH'
 echo "$(find "$out/python/waymark_api_client/api" -name '*.py' ! -name '__init__.py' | wc -l) operations," \
   "$(find "$out/python/waymark_api_client/models" -name '*.py' ! -name '__init__.py' | wc -l) models"
 
-say "Python scenario"
+say "Python scenarios"
 "$venv/bin/python" "$here/python/scenario.py" "$base_url" "$token"
+"$venv/bin/python" "$here/python/board.py" "$base_url" "$editor_token"
 
 # ---------------------------------------------------------------- TypeScript
 say "generate the TypeScript types"
@@ -123,12 +131,13 @@ say "type-check (tsc --noEmit, strict)"
 (cd "$ts_dir" && "$ts_bin/tsc" --noEmit -p tsconfig.json)
 echo "no errors"
 
-say "compile and run the TypeScript scenario"
+say "compile and run the TypeScript scenarios"
 (cd "$ts_dir" && "$ts_bin/tsc" -p tsconfig.json)
 # The compiled scenario is an ES module and imports openapi-fetch from the
 # node_modules that npm ci filled in tests/sdk/typescript.
 printf '{"type": "module"}\n' >"$ts_out/dist/package.json"
 ln -sfn "$ts_dir/node_modules" "$ts_out/node_modules"
 node "$ts_out/dist/scenario.js" "$base_url" "$token"
+node "$ts_out/dist/board.js" "$base_url" "$editor_token"
 
-say "both scenarios passed"
+say "all four scenarios passed"

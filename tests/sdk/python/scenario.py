@@ -16,17 +16,11 @@ and uses a fresh Idempotency-Key each run.
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import sys
 import uuid
-from pathlib import Path
-from typing import NoReturn, TypeVar
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "target" / "sdk" / "python"))
-
+from common import check, expect, feed_head, main, problem_of, quoted, step, token_claims
 from waymark_api_client import AuthenticatedClient  # noqa: E402
 from waymark_api_client.api.actions import (  # noqa: E402
     action_status_update_create,
@@ -59,77 +53,13 @@ from waymark_api_client.models import (  # noqa: E402
     PaginatedPlan,
     PaginatedStatusUpdate,
     PlanSummary,
-    Problem,
     StatusUpdate,
     StatusUpdateInput,
 )
-from waymark_api_client.types import Response, Unset  # noqa: E402
+from waymark_api_client.types import Unset  # noqa: E402
 
 PLAN_REF = "SEND-LAIAP-2025"
 ACTION_REF = "Afl3.3/1"
-
-T = TypeVar("T")
-
-
-class ScenarioFailed(Exception):
-    pass
-
-
-def fail(message: str) -> NoReturn:
-    raise ScenarioFailed(message)
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        fail(message)
-
-
-def step(name: str, line: str) -> None:
-    print(f"python  {name:<22} {line}", flush=True)
-
-
-def expect(response: Response[object], status: int, kind: type[T], what: str) -> T:
-    """The parsed body of a response with the expected status and model."""
-    if response.status_code != status:
-        fail(f"{what}: HTTP {int(response.status_code)}, expected {status}: {response.content[:400]!r}")
-    if not isinstance(response.parsed, kind):
-        fail(f"{what}: parsed as {type(response.parsed).__name__}, expected {kind.__name__}")
-    return response.parsed
-
-
-def problem_of(response: Response[object], what: str) -> Problem:
-    """The problem document of an error response, as the generated client parsed
-    it: the spec lists every error status an operation can give, so any other
-    status (parsed as None) is a gap in the spec and fails the scenario."""
-    check(isinstance(response.parsed, Problem),
-          f"{what}: HTTP {int(response.status_code)} not parsed as a Problem: is it in the spec?")
-    assert isinstance(response.parsed, Problem)
-    return response.parsed
-
-
-def token_claims(token: str) -> dict[str, object]:
-    """The token's claims, unverified, to say which organisation it names; {} if opaque."""
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
-        return {}
-    return claims if isinstance(claims, dict) else {}
-
-
-def quoted(version: int) -> str:
-    return f'"{version}"'
-
-
-def feed_head(client: AuthenticatedClient) -> int:
-    """The seq of the last event now in the change feed."""
-    after = 0
-    while True:
-        page = expect(change_list.sync_detailed(client=client, after=after, limit=1000),
-                      200, ChangePage, "change_list")
-        if not page.items:
-            return after
-        after = page.last_seq
 
 
 def run(base_url: str, token: str) -> None:
@@ -298,18 +228,5 @@ def run(base_url: str, token: str) -> None:
          f"at seq {action_events[0].seq}, status_update {first.id} at seq {report_events[0].seq}; last_seq {feed.last_seq}")
 
 
-def main() -> int:
-    if len(sys.argv) != 3:
-        print("usage: scenario.py BASE_URL TOKEN", file=sys.stderr)
-        return 2
-    try:
-        run(sys.argv[1].rstrip("/"), sys.argv[2])
-    except ScenarioFailed as error:
-        print(f"python  FAILED: {error}", file=sys.stderr, flush=True)
-        return 1
-    print("python  scenario passed", flush=True)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, "scenario.py"))

@@ -12,50 +12,12 @@
 // failure exits 1. Safe to repeat against the same server.
 
 import { randomUUID } from "node:crypto";
-import createClient from "openapi-fetch";
-// A type-only import: erased from the output, so nothing is loaded at run time.
-import type { components, paths } from "../../../target/sdk/typescript/schema.js";
+import { check, client, expect, fail, feedHead, main, problemOf, quoted, type Schemas, step } from "./common.js";
 
-type Schemas = components["schemas"];
 type Brag = Schemas["Brag"];
-type Problem = Schemas["Problem"];
 
 const PLAN_REF = "SEND-LAIAP-2025";
 const ACTION_REF = "Afl3.3/1";
-
-class ScenarioFailed extends Error {}
-
-function fail(message: string): never {
-  throw new ScenarioFailed(message);
-}
-
-function check(condition: boolean, message: string): asserts condition {
-  if (!condition) fail(message);
-}
-
-function step(name: string, line: string): void {
-  console.log(`ts      ${name.padEnd(22)} ${line}`);
-}
-
-/** The data of a response that had the expected status. */
-function expect<T>(
-  result: { data?: T; error?: unknown; response: Response },
-  status: number,
-  what: string,
-): T {
-  if (result.response.status !== status || result.data === undefined) {
-    fail(`${what}: HTTP ${result.response.status}, expected ${status}: ${JSON.stringify(result.error ?? null).slice(0, 400)}`);
-  }
-  return result.data;
-}
-
-/** The problem document of an error response, checking its media type. */
-function problemOf(result: { error?: Problem; response: Response }, what: string): Problem {
-  const type = result.response.headers.get("content-type") ?? "";
-  check(type.startsWith("application/problem+json"), `${what}: content type ${JSON.stringify(type)}`);
-  check(result.error !== undefined, `${what}: no problem document`);
-  return result.error;
-}
 
 type Claims = { sub?: string; roles?: string[]; org?: string };
 
@@ -69,27 +31,20 @@ function tokenClaims(token: string): Claims {
   }
 }
 
-const quoted = (version: number): string => `"${version}"`;
-
 async function run(baseUrl: string, token: string): Promise<void> {
-  // Only the JSON media types: without this, operations that can also answer
-  // text/csv (plan_action_list, ...) type their data as `Paginated_Action | string`.
-  const client = createClient<paths, "application/json" | "application/problem+json">({
-    baseUrl,
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  const api = client(baseUrl, token);
   const claims = tokenClaims(token);
   const runId = randomUUID().slice(0, 8);
 
   // 0. The server is up and its database reachable.
-  const ready = await client.GET("/readyz");
+  const ready = await api.GET("/readyz");
   check(ready.response.status === 200, `readiness_view: HTTP ${ready.response.status}`);
   step("ready", `GET /readyz 200; token sub=${claims.sub} roles=${(claims.roles ?? []).join(",")} org=${claims.org}`);
 
   // 1. List plans, then find the SEND plan by its business reference.
-  const plans = expect(await client.GET("/api/v1/plans", { params: { query: { limit: 200 } } }), 200, "plan_list");
+  const plans = expect(await api.GET("/api/v1/plans", { params: { query: { limit: 200 } } }), 200, "plan_list");
   check(plans.items.length >= 1, "plan_list: no plans");
-  const byRef = expect(await client.GET("/api/v1/plans", { params: { query: { ref: PLAN_REF } } }), 200, "plan_list ref");
+  const byRef = expect(await api.GET("/api/v1/plans", { params: { query: { ref: PLAN_REF } } }), 200, "plan_list ref");
   check(byRef.items.length === 1, `plan_list ref=${PLAN_REF}: ${byRef.items.length} plans`);
   const plan = byRef.items[0] ?? fail("unreachable");
   check(plan.ref === PLAN_REF, `plan ref is ${plan.ref}`);
@@ -98,7 +53,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
 
   // 2. Find action Afl3.3/1 in it by its business reference.
   const actions = expect(
-    await client.GET("/api/v1/plans/{id}/actions", { params: { path: { id: plan.id }, query: { ref: ACTION_REF } } }),
+    await api.GET("/api/v1/plans/{id}/actions", { params: { path: { id: plan.id }, query: { ref: ACTION_REF } } }),
     200,
     "plan_action_list",
   );
@@ -108,16 +63,16 @@ async function run(baseUrl: string, token: string): Promise<void> {
   step("find action", `${ACTION_REF} is ${found.id}, ${found.lead_ids.length} lead(s)`);
 
   // 3. Read it: its version and ETag; and which organisation leads it.
-  const viewed = await client.GET("/api/v1/actions/{id}", { params: { path: { id: found.id } } });
+  const viewed = await api.GET("/api/v1/actions/{id}", { params: { path: { id: found.id } } });
   const action: Schemas["Action"] = expect(viewed, 200, "action_view");
   const v0 = action.version;
   const etag = viewed.response.headers.get("ETag");
   check(etag === quoted(v0), `action_view: ETag ${etag}, body version ${v0}`);
   const leadId = action.lead_ids[0] ?? fail("the action has no lead");
-  const lead = expect(await client.GET("/api/v1/owners/{id}", { params: { path: { id: leadId } } }), 200, "owner_view");
+  const lead = expect(await api.GET("/api/v1/owners/{id}", { params: { path: { id: leadId } } }), 200, "owner_view");
   const leadOrgId = lead.organisation_id ?? fail(`lead ${lead.name} belongs to no organisation`);
   const org = expect(
-    await client.GET("/api/v1/organisations/{id}", { params: { path: { id: leadOrgId } } }),
+    await api.GET("/api/v1/organisations/{id}", { params: { path: { id: leadOrgId } } }),
     200,
     "organisation_view",
   );
@@ -131,12 +86,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
   }
 
   // 4. Start of the change feed for this run.
-  let head = 0;
-  for (;;) {
-    const page = expect(await client.GET("/api/v1/changes", { params: { query: { after: head, limit: 1000 } } }), 200, "change_list");
-    if (page.items.length === 0) break;
-    head = page.last_seq;
-  }
+  const head = await feedHead(api);
   step("feed head", `last seq ${head}`);
 
   // 5. Report a status with If-Match and an Idempotency-Key.
@@ -144,7 +94,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
   const body: Schemas["StatusUpdateInput"] = { brag: newBrag, narrative: `SDK scenario (typescript) run ${runId}` };
   const key = `sdk-typescript-${randomUUID()}`;
   const post = (ifMatch: string, idempotencyKey: string, input: Schemas["StatusUpdateInput"]) =>
-    client.POST("/api/v1/actions/{id}/status-updates", {
+    api.POST("/api/v1/actions/{id}/status-updates", {
       params: { path: { id: action.id }, header: { "If-Match": ifMatch, "Idempotency-Key": idempotencyKey } },
       body: input,
     });
@@ -168,7 +118,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
   step("replay same key", `201 ${replay.id} again, Idempotent-Replayed: ${replayed}`);
 
   // 7. The action moved exactly one version.
-  const reread = await client.GET("/api/v1/actions/{id}", { params: { path: { id: action.id } } });
+  const reread = await api.GET("/api/v1/actions/{id}", { params: { path: { id: action.id } } });
   const after = expect(reread, 200, "action_view (after)");
   check(after.version === v0 + 1, `action version is ${after.version}, expected ${v0 + 1} (moved more than once?)`);
   check(after.brag === newBrag, `action brag is ${after.brag}, expected ${newBrag}`);
@@ -177,13 +127,13 @@ async function run(baseUrl: string, token: string): Promise<void> {
   step("re-read action", `version ${after.version} (moved once), brag ${newBrag}, ETag ${quoted(after.version)}, latest_update ${first.id}`);
 
   // 7b. The plan's status updates, newest first: the report leads.
-  const listed = await client.GET("/api/v1/status-updates", { params: { query: { plan: PLAN_REF, limit: 5 } } });
+  const listed = await api.GET("/api/v1/status-updates", { params: { query: { plan: PLAN_REF, limit: 5 } } });
   const updates = expect(listed, 200, "status_update_list");
   check(updates.items[0]?.id === first.id, `newest update of ${PLAN_REF} is ${updates.items[0]?.id}, expected ${first.id}`);
   step("plan's updates", `${updates.items.length} on the first page, newest ${updates.items[0]?.id}`);
 
   // 7c. The plan's summary counts the report's action as updated.
-  const summarised = await client.GET("/api/v1/plans/{id}/summary", {
+  const summarised = await api.GET("/api/v1/plans/{id}/summary", {
     params: { path: { id: plan.id }, query: { updated_since: first.created_at } },
   });
   const counted = expect(summarised, 200, "plan_summary_view");
@@ -195,7 +145,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
 
   // 7d. What changed in the plan since just before the report: the action, with it.
   const justBefore = new Date(Date.parse(first.created_at) - 1).toISOString();
-  const compared = await client.GET("/api/v1/plans/{id}/changes", {
+  const compared = await api.GET("/api/v1/plans/{id}/changes", {
     params: { path: { id: plan.id }, query: { from: justBefore } },
   });
   const changed = expect(compared, 200, "plan_changes_view");
@@ -207,11 +157,11 @@ async function run(baseUrl: string, token: string): Promise<void> {
 
   // 7e. The plan's reporting periods, and who to chase in the current one:
   // not the lead that has just reported.
-  const listedPeriods = await client.GET("/api/v1/plans/{id}/reporting-periods", { params: { path: { id: plan.id } } });
+  const listedPeriods = await api.GET("/api/v1/plans/{id}/reporting-periods", { params: { path: { id: plan.id } } });
   const periods = expect(listedPeriods, 200, "plan_reporting_period_list");
   const current = periods.periods.filter((p) => p.current).map((p) => p.key);
   check(current.length === 1, `plan_reporting_period_list: current periods ${current}, expected one`);
-  const chased = await client.GET("/api/v1/plans/{id}/outstanding", { params: { path: { id: plan.id } } });
+  const chased = await api.GET("/api/v1/plans/{id}/outstanding", { params: { path: { id: plan.id } } });
   const chase = expect(chased, 200, "plan_outstanding_view");
   const named = new Set([
     ...chase.organisations.flatMap((o) => o.owners.flatMap((w) => w.actions.map((a) => a.id))),
@@ -238,7 +188,7 @@ async function run(baseUrl: string, token: string): Promise<void> {
 
   // 10. The change feed has the action's new version and the report, once each.
   const feed = expect(
-    await client.GET("/api/v1/changes", { params: { query: { after: head, limit: 1000, plan_id: plan.id } } }),
+    await api.GET("/api/v1/changes", { params: { query: { after: head, limit: 1000, plan_id: plan.id } } }),
     200,
     "change_list after the post",
   );
@@ -260,31 +210,4 @@ async function run(baseUrl: string, token: string): Promise<void> {
   );
 }
 
-async function main(): Promise<number> {
-  const [baseUrl, token] = process.argv.slice(2);
-  if (baseUrl === undefined || token === undefined || process.argv.length !== 4) {
-    console.error("usage: node scenario.js BASE_URL TOKEN");
-    return 2;
-  }
-  try {
-    await run(baseUrl.replace(/\/+$/, ""), token);
-  } catch (error) {
-    if (error instanceof ScenarioFailed) {
-      console.error(`ts      FAILED: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-  console.log("ts      scenario passed");
-  return 0;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error("ts      FAILED:", error);
-    process.exitCode = 1;
-  },
-);
+main("scenario", run);
