@@ -129,7 +129,10 @@ async fn a_published_report_stays_as_presented_and_the_next_shows_what_changed()
     assert_eq!(listed["items"][0]["id"], first["id"], "{listed}");
     for unlike in ["%", "not-a-plan", "\"", "_"] {
         let response = app
-            .get(&format!("/api/v1/meetings?plan_id={}", urlencoding(unlike)))
+            .get(&format!(
+                "/api/v1/meetings?plan_id={}",
+                url::form_urlencoded::byte_serialize(unlike.as_bytes()).collect::<String>()
+            ))
             .await;
         let body = problem(response, 400, "invalid_query").await;
         assert_eq!(body["errors"][0]["code"], "not_an_id", "plan_id={unlike}");
@@ -521,8 +524,4 @@ async fn a_published_plan_has_a_public_progress_page_linking_its_reports() {
     assert_eq!(gone.status(), 404);
     let with_token = app.get(&format!("/api/v1/plans/{SEND}/progress")).await;
     assert_eq!(with_token.status(), 200);
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes().map(|b| format!("%{b:02X}")).collect()
 }

@@ -192,9 +192,8 @@ def run(base_url: str, token: str) -> None:
     step("reproducible", f"regenerated at {regenerated.as_of.isoformat()}: equal to the published content")
 
     # 11. The meeting held; the board's decisions recorded with owners and dates.
-    meeting_etag = http.get(f"/api/v1/meetings/{meeting.id}").headers["ETag"]
     due = date + datetime.timedelta(days=42)
-    held = expect(meeting_update.sync_detailed(meeting.id, client=client, if_match=meeting_etag, body=MeetingPatch(
+    held = expect(meeting_update.sync_detailed(meeting.id, client=client, if_match=quoted(meeting.version), body=MeetingPatch(
         status=MeetingStatus.HELD,
         decisions=[Decision(kind=DecisionKind.ACTION, text=f"Recovery plan for {ACTION_REF}", plan_id=plan.id,
                             owner_id=action.lead_ids[0], due_date=due)])),
