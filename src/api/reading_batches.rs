@@ -4,21 +4,24 @@
 //! reading for a measure, period and cohort that exists is updated (a new version
 //! only when something differs), never duplicated.
 
+use std::collections::HashSet;
+
 use actix_web::{http::StatusCode, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
-    crud::{authorize, record, Child, Resource, Write},
+    crud::{authorize, record_in_plan, Resource, Write},
     idempotency,
+    measures::Measures,
     problems::CreateErrors,
     readings::{ReadingInput, Readings},
     request_body::{one_per_field, rule_errors, type_error, JsonBody},
 };
 use crate::{
     auth::{Caller, Principal},
-    db::{idempotency::Answer, readings::find_by_key, Store, WriteTx},
+    db::{idempotency::Answer, reading_batch::Batch, DbConnection, Store, WriteTx},
     domain::{change::Operation, plan::ReadingStatus},
     error::{join_path, ApiError, FieldError, Problem},
 };
@@ -216,47 +219,95 @@ enum Stored {
     Unchanged(String, i64),
 }
 
-fn store_one(
-    tx: &mut WriteTx<'_>,
-    who: &Principal,
-    item: ReadingBatchItem,
-) -> Result<Stored, ApiError> {
-    let (measure, input) = item.split();
-    if Readings::parent_plan(tx.conn, &measure)?.is_none() {
-        return Err(ApiError::not_found("measure", measure));
+/// What the batch has read and decided so far: the measures and their
+/// readings, and which measures the caller may write.
+struct Items {
+    batch: Batch,
+    writable: HashSet<String>,
+}
+
+impl Items {
+    fn load(tx: &mut WriteTx<'_>, items: &[ReadItem]) -> Result<Self, ApiError> {
+        let mut ids: Vec<&str> = items
+            .iter()
+            .filter_map(|item| item.as_ref().ok().map(|i| i.measure_id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(Items {
+            batch: Batch::load(tx.conn, &ids)?,
+            writable: HashSet::new(),
+        })
     }
-    match find_by_key(tx.conn, &measure, &input.period, &input.cohort)? {
-        Some(current) => {
-            authorize::<Readings>(
-                tx.conn,
-                who,
-                Write::Change {
+
+    /// The caller's right to write readings of `measure`, judged once per
+    /// measure: it depends on the measure alone.
+    fn authorize(
+        &mut self,
+        conn: &mut DbConnection,
+        who: &Principal,
+        measure: &str,
+        write: Write<'_, Readings>,
+    ) -> Result<(), ApiError> {
+        if !self.writable.contains(measure) {
+            authorize::<Readings>(conn, who, write)?;
+            self.writable.insert(measure.to_string());
+        }
+        Ok(())
+    }
+
+    fn store_one(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        who: &Principal,
+        item: ReadingBatchItem,
+    ) -> Result<Stored, ApiError> {
+        let (measure, input) = item.split();
+        let Some(plan) = self.batch.measure(&measure).map(|m| m.row.plan_id.clone()) else {
+            return Err(ApiError::not_found("measure", measure));
+        };
+        let (applied, created) = match self
+            .batch
+            .find(&measure, &input.period, &input.cohort)
+            .cloned()
+        {
+            Some(current) => {
+                let write = Write::Change {
                     current: &current,
                     input: &input,
-                },
-            )?;
-            let id = current.id.clone();
-            if Readings::input_of(&current) == input {
-                return Ok(Stored::Unchanged(id, current.version));
+                };
+                self.authorize(tx.conn, who, &measure, write)?;
+                if Readings::input_of(&current) == input {
+                    return Ok(Stored::Unchanged(current.id, current.version));
+                }
+                let applied = self.batch.update(tx, &measure, &current.id, input.into())?;
+                (applied, false)
             }
-            let updated = Readings::update(tx, &current, input)?;
-            let (version, _) = record::<Readings>(tx, updated, Operation::Update)?;
-            Ok(Stored::Updated(id, version))
-        }
-        None => {
-            authorize::<Readings>(
-                tx.conn,
-                who,
-                Write::Create {
+            None => {
+                let write = Write::Create {
                     parent: Some(&measure),
                     input: &input,
-                },
-            )?;
-            let created = Readings::insert_in(tx, &measure, input)?;
-            let id = created.id.clone();
-            let (version, _) = record::<Readings>(tx, created, Operation::Create)?;
-            Ok(Stored::Created(id, version))
+                };
+                self.authorize(tx.conn, who, &measure, write)?;
+                let applied = self.batch.insert(tx, &measure, input.into())?;
+                (applied, true)
+            }
+        };
+        let id = applied.reading.id.clone();
+        let operation = if created {
+            Operation::Create
+        } else {
+            Operation::Update
+        };
+        let (version, _) = record_in_plan::<Readings>(tx, applied.reading, operation, Some(&plan))?;
+        if let Some(moved) = applied.measure {
+            record_in_plan::<Measures>(tx, moved, Operation::Update, Some(&plan))?;
         }
+        Ok(if created {
+            Stored::Created(id, version)
+        } else {
+            Stored::Updated(id, version)
+        })
     }
 }
 
@@ -323,12 +374,18 @@ pub async fn create_reading_batch(
         &store,
         caller.actor(),
         move |tx| {
+            let mut items_of = Items::load(tx, &items)?;
             let mut results = Vec::with_capacity(items.len());
             for (index, item) in items.into_iter().enumerate() {
                 let stored = match item {
                     Err(errors) => Err(ApiError::Validation(errors)),
-                    Ok(item) if atomic => store_one(tx, &who, item).map_err(|e| at_item(index, e)),
-                    Ok(item) => tx.savepoint(|tx| store_one(tx, &who, item)),
+                    Ok(item) => items_of.store_one(tx, &who, item).map_err(|e| {
+                        if atomic {
+                            at_item(index, e)
+                        } else {
+                            e
+                        }
+                    }),
                 };
                 match stored {
                     Ok(stored) => results.push((index, Ok(stored))),
@@ -336,6 +393,7 @@ pub async fn create_reading_batch(
                     Err(e) => results.push((index, Err(e))),
                 }
             }
+            items_of.batch.store(tx.conn)?;
             Ok(results)
         },
         move |results| Answer::json(StatusCode::OK, &[], &summarise(atomic, results)),

@@ -50,6 +50,7 @@ pub fn authenticator(settings: &AuthSettings) -> Result<Authenticator, ConfigErr
             audiences: settings.audiences.clone(),
             leeway: settings.leeway,
             claims: settings.claims.clone(),
+            verified: Default::default(),
         },
         public_read: settings.public_read,
         refusal_hint: match &settings.keys {

@@ -21,6 +21,8 @@ pub mod role;
 pub mod scope;
 /// Auth configuration from the environment.
 pub mod settings;
+/// Tokens already verified, kept until they expire.
+pub mod verified;
 /// Token verification.
 pub mod verify;
 

@@ -4,12 +4,15 @@
 //! configured leeway. What the token says about role and organisation is then
 //! read through the claim map.
 
+use std::sync::Arc;
+
 use jsonwebtoken::{decode, decode_header, errors::ErrorKind, Algorithm, Validation};
 use serde_json::Value;
 
 use super::{
     claims::{ClaimMap, Identity},
     keys::{KeyError, KeyStore},
+    verified::{Verified, VerifiedTokens},
 };
 
 /// Why a token was refused; each says so in words safe to return to the caller.
@@ -70,10 +73,19 @@ pub struct Verifier {
     pub audiences: Vec<String>,
     pub leeway: u64,
     pub claims: ClaimMap,
+    pub verified: VerifiedTokens,
 }
 
 impl Verifier {
     pub async fn verify(&self, token: &str) -> Result<Identity, TokenError> {
+        if let Some(kept) = self.verified.get(token) {
+            // Asking for the key keeps the key set's refresh and rotation as
+            // they are for every token; a refetched set holds new key objects.
+            let key = self.keys.find(kept.kid.as_deref()).await;
+            if key.is_ok_and(|key| Arc::ptr_eq(&key, &kept.key)) {
+                return Ok(kept.identity.clone());
+            }
+        }
         let header = decode_header(token).map_err(|_| TokenError::Malformed)?;
         if !self.algorithms.contains(&header.alg) {
             return Err(TokenError::Algorithm(header.alg));
@@ -89,8 +101,21 @@ impl Verifier {
         validation.validate_nbf = true;
         validation.leeway = self.leeway;
         let data = decode::<Value>(token, &key.decoding, &validation)?;
-        self.claims
+        let identity = self
+            .claims
             .identity(&data.claims)
-            .ok_or_else(|| TokenError::MissingClaim("sub".into()))
+            .ok_or_else(|| TokenError::MissingClaim("sub".into()))?;
+        if let Some(expires) = data.claims.get("exp").and_then(Value::as_u64) {
+            self.verified.put(
+                token,
+                Verified {
+                    identity: identity.clone(),
+                    kid: header.kid,
+                    key,
+                    expires,
+                },
+            );
+        }
+        Ok(identity)
     }
 }

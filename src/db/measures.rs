@@ -250,6 +250,21 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Measure, StoreError> {
     Ok(attach(conn, vec![row])?.remove(0))
 }
 
+/// The measures of these ids that exist, by id.
+pub fn get_many(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<HashMap<String, Measure>, StoreError> {
+    let rows = measures::table
+        .filter(measures::id.eq_any(ids))
+        .select(MeasureRow::as_select())
+        .load(conn)?;
+    Ok(attach(conn, rows)?
+        .into_iter()
+        .map(|m| (m.row.id.clone(), m))
+        .collect())
+}
+
 pub fn exists(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
     Ok(diesel::select(diesel::dsl::exists(measures::table.find(id))).get_result(conn)?)
 }
@@ -488,6 +503,20 @@ fn headline(measure: &Measure, mut series: Vec<Point>) -> (TargetStatus, Option<
     let values: Vec<f64> = series.iter().filter_map(|(_, value, _)| *value).collect();
     let recent = &values[values.len().saturating_sub(TREND_READINGS)..];
     (status, trend(recent, measure.row.direction))
+}
+
+/// The measure's headline (status against target, trend) from all its readings.
+pub fn headline_of(
+    measure: &Measure,
+    readings: &[super::readings::ReadingRow],
+) -> (TargetStatus, Option<Trend>) {
+    let main = main_cohort(measure);
+    let series = readings
+        .iter()
+        .filter(|r| r.cohort == main)
+        .map(|r| (r.period.clone(), r.value, r.created_at))
+        .collect();
+    headline(measure, series)
 }
 
 /// Stores the measure's headline; says whether it moved.

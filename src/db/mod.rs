@@ -23,6 +23,7 @@ pub mod outcomes;
 pub mod owners;
 pub mod plans;
 pub mod priorities;
+pub mod reading_batch;
 pub mod readings;
 pub mod risks;
 pub mod schema;
@@ -36,6 +37,19 @@ pub use connection::{build_pool, prepare_sqlite, DatabaseUrl, DbConnection, Pool
 pub use error::{refuse_if_referenced, removed, StoreError};
 pub use migrations::refresh_statistics;
 pub use store::{now, Actor, Page, PageRequest, Store, WriteTx};
+
+/// Runs `$body` with `$c` bound to the backend's own connection: statements
+/// diesel cannot run through the two-backend connection (multi-row INSERTs)
+/// run on either backend this way.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
 
 /// The text of a JSON column (an agenda, a report's sections), for either backend.
 pub fn json_text(value: &impl serde::Serialize) -> Result<String, StoreError> {

@@ -142,7 +142,7 @@ fn check_free(
 }
 
 /// A quantitative measure's reading needs a number; a qualitative one, text.
-fn check_value(kind: MeasureKind, fields: &ReadingFields) -> Result<(), StoreError> {
+pub(super) fn check_value(kind: MeasureKind, fields: &ReadingFields) -> Result<(), StoreError> {
     let (field, missing) = match kind {
         MeasureKind::Quantitative => ("value", fields.value.is_none()),
         MeasureKind::Qualitative => ("text_value", fields.text_value.is_none()),

@@ -51,6 +51,8 @@ pub struct WriteTx<'a> {
     pub now: NaiveDateTime,
     /// The last change-feed seq used; `record` takes the next one.
     pub seq: i64,
+    /// Changes recorded and not yet stored (`finish` stores them).
+    pub(super) recorded: Vec<super::history::Recorded>,
 }
 
 impl<'a> WriteTx<'a> {
@@ -68,11 +70,12 @@ impl<'a> WriteTx<'a> {
             actor_organisation: actor.organisation.as_deref(),
             now: now(),
             seq,
+            recorded: Vec::new(),
         })
     }
 
     /// Runs `f` in a savepoint: when it fails, what it wrote is undone — its feed
-    /// seqs too — and the transaction goes on.
+    /// seqs and recorded changes too — and the transaction goes on.
     pub fn savepoint<T, E>(
         &mut self,
         f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
@@ -80,24 +83,25 @@ impl<'a> WriteTx<'a> {
     where
         E: From<diesel::result::Error>,
     {
-        let (actor, organisation, now, seq) =
-            (self.actor, self.actor_organisation, self.now, self.seq);
-        let (result, seq) = self.conn.transaction(|conn| {
-            let mut inner = WriteTx {
-                conn,
-                actor,
-                actor_organisation: organisation,
-                now,
-                seq,
-            };
-            let result = f(&mut inner)?;
-            Ok::<_, E>((result, inner.seq))
-        })?;
-        self.seq = seq;
-        Ok(result)
+        type Manager = <DbConnection as Connection>::TransactionManager;
+        let (seq, recorded) = (self.seq, self.recorded.len());
+        Manager::begin_transaction(self.conn)?;
+        match f(self) {
+            Ok(value) => {
+                Manager::commit_transaction(self.conn)?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.seq = seq;
+                self.recorded.truncate(recorded);
+                Manager::rollback_transaction(self.conn)?;
+                Err(e)
+            }
+        }
     }
 
-    pub fn finish(self, started_at: i64) -> Result<(), StoreError> {
+    pub fn finish(mut self, started_at: i64) -> Result<(), StoreError> {
+        self.flush()?;
         if self.seq != started_at {
             diesel::update(write_lock::table.find(1))
                 .set(write_lock::last_seq.eq(self.seq))

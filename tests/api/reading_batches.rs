@@ -187,3 +187,97 @@ async fn a_batch_holds_one_to_a_thousand_items() {
     .await;
     assert_eq!(fields(&body), ["items"]);
 }
+
+/// A batch is applied in memory and written at the end: a reading sent twice
+/// in one batch is created then updated, each version in its history and the
+/// feed once, and a measure moved by the batch's readings stores what its last
+/// version says.
+#[tokio::test]
+async fn a_batch_records_every_version_it_makes_as_single_writes_would() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let waits = id_of(&demo, "Afl3-M1").await;
+    let measure_path = format!("/api/v1/measures/{}", waits.as_str().unwrap());
+    let measure_before = demo.json(&measure_path).await;
+    let seq_before = app.last_seq().await;
+    let cnwl = app.client_as(Role::Contributor, Some("CNWL"));
+    let batch = json!({"items": [
+        {"measure_id": waits, "period": "2025-08", "value": 430.0},
+        {"measure_id": waits, "period": "2025-09", "value": 412.0},
+        {"measure_id": waits, "period": "2025-09", "value": 300.0, "comment": "corrected"},
+        {"measure_id": waits, "period": "2025-10", "value": 150.0}
+    ]});
+    let result: Value = app
+        .post_as(&cnwl, BATCHES, &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let versions: Vec<&Value> = result["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["version"])
+        .collect();
+    assert_eq!(versions, [&json!(1), &json!(1), &json!(2), &json!(1)]);
+    assert_eq!(result["results"][1]["id"], result["results"][2]["id"]);
+    assert_eq!(
+        [&result["created"], &result["updated"]],
+        [&json!(3), &json!(1)]
+    );
+
+    // The corrected reading: stored as its second version says.
+    let reading_path = format!(
+        "/api/v1/readings/{}",
+        result["results"][2]["id"].as_str().unwrap()
+    );
+    let reading = demo.json(&reading_path).await;
+    assert_eq!((reading["version"].clone(), reading["value"].clone()), (json!(2), json!(300.0)));
+    let history = demo.json(&format!("{reading_path}/versions")).await;
+    let history = history["items"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["snapshot"]["value"], 412.0);
+    assert_eq!(history[1]["snapshot"], reading);
+
+    // The measure: its stored headline and version are its last revision's.
+    let measure = demo.json(&measure_path).await;
+    assert!(
+        measure["version"].as_i64() > measure_before["version"].as_i64(),
+        "the readings moved the measure: {} then {}",
+        measure_before["target_status"],
+        measure["target_status"]
+    );
+    let last = demo
+        .json(&format!("{measure_path}/versions/{}", measure["version"]))
+        .await;
+    assert_eq!(last["snapshot"], measure);
+
+    // The feed: every version the batch made, once, in order per resource.
+    let feed = demo
+        .json(&format!("/api/v1/changes?after={seq_before}&limit=1000"))
+        .await;
+    let mut seen: Vec<(String, i64)> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["resource_id"].as_str().unwrap().to_string(),
+                e["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let in_order = seen.clone();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), in_order.len(), "no version twice: {in_order:?}");
+    let measure_versions: Vec<i64> = in_order
+        .iter()
+        .filter(|(id, _)| id == waits.as_str().unwrap())
+        .map(|(_, v)| *v)
+        .collect();
+    let first = measure_before["version"].as_i64().unwrap() + 1;
+    let last = measure["version"].as_i64().unwrap();
+    assert_eq!(measure_versions, (first..=last).collect::<Vec<_>>());
+    assert_eq!(in_order.len() as i64, 4 + (last - first + 1));
+}

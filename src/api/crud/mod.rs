@@ -210,9 +210,20 @@ pub fn record_in_store<R: Resource>(
     record: R::Record,
     operation: Operation,
 ) -> Result<(i64, R::View), StoreError> {
+    let plan = R::plan_id(tx.conn, &record)?;
+    record_in_plan::<R>(tx, record, operation, plan.as_deref())
+}
+
+/// `record_in_store` for a caller that knows the record's plan already (a
+/// batch, which looked it up once for all its items).
+pub fn record_in_plan<R: Resource>(
+    tx: &mut WriteTx<'_>,
+    record: R::Record,
+    operation: Operation,
+    plan: Option<&str>,
+) -> Result<(i64, R::View), StoreError> {
     let id = R::id(&record).to_string();
     let version = R::version(&record);
-    let plan = R::plan_id(tx.conn, &record)?;
     let view = R::View::from(record);
     let snapshot = serde_json::to_value(&view)
         .map_err(|e| StoreError::Internal(format!("a {} snapshot: {e}", R::NAME)))?;
@@ -221,7 +232,7 @@ pub fn record_in_store<R: Resource>(
         resource_id: &id,
         version,
         operation,
-        plan_id: plan.as_deref(),
+        plan_id: plan,
         snapshot: &snapshot,
     })?;
     Ok((version, view))
