@@ -266,7 +266,7 @@ impl Items {
         let Some(plan) = self.batch.measure(&measure).map(|m| m.row.plan_id.clone()) else {
             return Err(ApiError::not_found("measure", measure));
         };
-        let (applied, created) = match self
+        let (reading, created) = match self
             .batch
             .find(&measure, &input.period, &input.cohort)
             .cloned()
@@ -280,8 +280,8 @@ impl Items {
                 if Readings::input_of(&current) == input {
                     return Ok(Stored::Unchanged(current.id, current.version));
                 }
-                let applied = self.batch.update(tx, &measure, &current.id, input.into())?;
-                (applied, false)
+                let reading = self.batch.update(tx, &measure, &current.id, input.into())?;
+                (reading, false)
             }
             None => {
                 let write = Write::Create {
@@ -289,20 +289,17 @@ impl Items {
                     input: &input,
                 };
                 self.authorize(tx.conn, who, &measure, write)?;
-                let applied = self.batch.insert(tx, &measure, input.into())?;
-                (applied, true)
+                let reading = self.batch.insert(tx, &measure, input.into())?;
+                (reading, true)
             }
         };
-        let id = applied.reading.id.clone();
+        let id = reading.id.clone();
         let operation = if created {
             Operation::Create
         } else {
             Operation::Update
         };
-        let (version, _) = record_in_plan::<Readings>(tx, applied.reading, operation, Some(&plan))?;
-        if let Some(moved) = applied.measure {
-            record_in_plan::<Measures>(tx, moved, Operation::Update, Some(&plan))?;
-        }
+        let (version, _) = record_in_plan::<Readings>(tx, reading, operation, Some(&plan))?;
         Ok(if created {
             Stored::Created(id, version)
         } else {
@@ -392,6 +389,10 @@ pub async fn create_reading_batch(
                     Err(e) if atomic || ends_batch(&e) => return Err(e),
                     Err(e) => results.push((index, Err(e))),
                 }
+            }
+            for moved in items_of.batch.judge_measures(tx) {
+                let plan = moved.row.plan_id.clone();
+                record_in_plan::<Measures>(tx, moved, Operation::Update, Some(&plan))?;
             }
             items_of.batch.store(tx.conn)?;
             Ok(results)
