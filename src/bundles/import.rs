@@ -19,7 +19,7 @@ use super::{
 use crate::{
     api::{
         actions::Actions,
-        crud::{record, remove, Child, Resource, TopLevel},
+        crud::{record, record_in_plan, remove, Child, Resource, TopLevel},
         governance_bodies::GovernanceBodies,
         measures::Measures,
         organisations::Organisations,
@@ -31,7 +31,7 @@ use crate::{
         risks::Risks,
     },
     auth::{scope, Principal},
-    db::{keys, tree, WriteTx},
+    db::{keys, reading_batch::Batch, tree, WriteTx},
     domain::change::Operation,
     error::ApiError,
 };
@@ -365,20 +365,15 @@ fn contents(
         let current = old.actions.remove(&action.r#ref);
         upsert_in::<Actions>(tx, current, input, &mut report.actions, plan).map_err(at(&path))?;
     }
+    let mut measure_ids = Vec::with_capacity(bundle.measures.len());
     for (i, m) in bundle.measures.iter().enumerate() {
-        let path = format!("measures[{i}]");
         let input = convert::measure_input(m, position(i), keys);
         let current = old.measures.remove(&m.r#ref);
         let id = upsert_in::<Measures>(tx, current, input, &mut report.measures, plan)
-            .map_err(at(&path))?;
-        for (r, reading) in m.readings.iter().enumerate() {
-            let key = (id.clone(), reading.period.clone(), reading.cohort.clone());
-            let current = old.readings.remove(&key);
-            let input = reading.clone();
-            upsert_in::<Readings>(tx, current, input, &mut report.readings, &id)
-                .map_err(at(&format!("{path}.readings[{r}]")))?;
-        }
+            .map_err(at(&format!("measures[{i}]")))?;
+        measure_ids.push(id);
     }
+    readings(tx, bundle, plan, &measure_ids, &mut old, report)?;
     for (i, r) in bundle.risks.iter().enumerate() {
         let input = convert::risk_input(r, keys);
         let current = old.risks.remove(r.r#ref.as_deref().unwrap_or(&r.title));
@@ -386,6 +381,57 @@ fn contents(
             .map_err(at(&format!("risks[{i}]")))?;
     }
     leftovers(tx, old, report)
+}
+
+/// The measures' readings, as one batch: thousands of them are common (a
+/// measure a month per cohort over years), and one by one each cost a score of
+/// round trips. `measure_ids` are the bundle's measures' ids, in its order.
+fn readings(
+    tx: &mut WriteTx<'_>,
+    bundle: &Bundle,
+    plan: &str,
+    measure_ids: &[String],
+    old: &mut Existing,
+    report: &mut ImportReport,
+) -> Result<(), ApiError> {
+    let ids: Vec<&str> = measure_ids.iter().map(String::as_str).collect();
+    let mut batch = Batch::load(tx.conn, &ids)?;
+    for (i, (m, id)) in bundle.measures.iter().zip(measure_ids).enumerate() {
+        for (r, input) in m.readings.iter().enumerate() {
+            old.readings
+                .remove(&(id.clone(), input.period.clone(), input.cohort.clone()));
+            let (stored, operation) = match batch.find(id, &input.period, &input.cohort) {
+                Some(current) if Readings::input_of(current) == *input => {
+                    report.readings.unchanged += 1;
+                    continue;
+                }
+                Some(current) => {
+                    let current = current.id.clone();
+                    report.readings.updated += 1;
+                    (
+                        batch.update(tx, id, &current, input.clone().into()),
+                        Operation::Update,
+                    )
+                }
+                None => {
+                    report.readings.created += 1;
+                    (
+                        batch.insert(tx, id, input.clone().into()),
+                        Operation::Create,
+                    )
+                }
+            };
+            let stored = stored
+                .map_err(ApiError::from)
+                .map_err(at(&format!("measures[{i}].readings[{r}]")))?;
+            record_in_plan::<Readings>(tx, stored, operation, Some(plan))?;
+        }
+    }
+    for moved in batch.judge_measures(tx) {
+        record_in_plan::<Measures>(tx, moved, Operation::Update, Some(plan))?;
+    }
+    batch.store(tx.conn)?;
+    Ok(())
 }
 
 /// Actions in an order where one monitored in another comes after it.
