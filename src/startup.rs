@@ -75,19 +75,29 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves, and sends webhooks, until the server is stopped; the delivery
-    /// worker stops with it (an attempt cut short is sent again later).
+    /// Serves, sends webhooks and follows the change feed until the server is
+    /// stopped; the background work stops with it (a delivery cut short is sent
+    /// again later).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        if !self.webhooks.deliver {
-            return self.server.await;
-        }
-        let deliveries = Box::pin(worker::run(self.store, self.webhooks));
-        match futures_util::future::select(self.server, deliveries).await {
+        let follow = self.store.clone().follow_feed(FOLLOW_FEED_EVERY);
+        let background = async move {
+            if self.webhooks.deliver {
+                futures_util::future::join(follow, worker::run(self.store, self.webhooks)).await;
+            } else {
+                follow.await;
+            }
+        };
+        match futures_util::future::select(self.server, Box::pin(background)).await {
             futures_util::future::Either::Left((served, _)) => served,
             futures_util::future::Either::Right(((), server)) => server.await,
         }
     }
 }
+
+/// How often the feed's position is read for other processes' writes: how
+/// long, at most, a representation kept by this process can lag one of theirs
+/// (`api::view_cache`).
+const FOLLOW_FEED_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Loads the five demo plans into a database that holds no plans yet.
 fn load_demo_plans(store: &Store) -> Result<(), ConfigError> {
@@ -151,6 +161,7 @@ fn server(
     let exposure = web::Data::new(config.exposure.clone());
     let bundle_limit = web::Data::new(EntryLimit(config.bundle_max_entries));
     let reports = web::Data::new(crate::api::report_cache::ReportCache::default());
+    let views = web::Data::new(crate::api::view_cache::ViewCache::default());
     let rate_limit = config
         .rate_limit
         .map(|per_minute| web::Data::new(RateLimit::per_minute(per_minute)));
@@ -173,6 +184,7 @@ fn server(
             .app_data(exposure.clone())
             .app_data(bundle_limit.clone())
             .app_data(reports.clone())
+            .app_data(views.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -45,5 +45,6 @@ pub(crate) mod rules;
 pub mod status_updates;
 pub mod summary;
 pub mod tree;
+pub mod view_cache;
 pub mod webhook_deliveries;
 pub mod webhooks;

@@ -14,7 +14,13 @@
 //! the feed has no gaps. The cost is one writer at a time, which SQLite imposes
 //! anyway and which a partnership's write rate never approaches.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
@@ -32,6 +38,10 @@ pub struct Store {
     writers: Arc<tokio::sync::Mutex<()>>,
     /// How long a writer may wait for its turn before answering 503.
     timeout: Duration,
+    /// The newest change-feed seq this process knows committed: its own
+    /// writes raise it as they commit, `follow_feed` raises it for those of
+    /// other processes on the same database.
+    feed_position: Arc<AtomicI64>,
 }
 
 /// Who writes: a token's subject and organisation.
@@ -148,6 +158,26 @@ impl Store {
             pool,
             writers: Arc::default(),
             timeout,
+            feed_position: Arc::default(),
+        }
+    }
+
+    /// The newest change-feed seq known to have committed (see `follow_feed`).
+    pub fn feed_position(&self) -> i64 {
+        self.feed_position.load(Ordering::Acquire)
+    }
+
+    /// Reads where the feed stands every `every`, for the writes of other
+    /// processes sharing the database, until the future is dropped. A failed
+    /// read is left for the next turn.
+    pub async fn follow_feed(self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Ok(seq) = self.read(super::history::last_seq).await {
+                self.feed_position.fetch_max(seq, Ordering::AcqRel);
+            }
         }
     }
 
@@ -219,13 +249,16 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error>,
     {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        in_transaction(&mut conn, |conn| {
+        let (result, seq) = in_transaction(&mut conn, |conn| {
             let mut tx = WriteTx::begin(conn, &actor)?;
             let started_at = tx.seq;
             let result = f(&mut tx)?;
+            let seq = tx.seq;
             tx.finish(started_at)?;
-            Ok(result)
-        })
+            Ok::<_, E>((result, seq))
+        })?;
+        self.feed_position.fetch_max(seq, Ordering::AcqRel);
+        Ok(result)
     }
 
     /// A read on the calling thread, outside a request.

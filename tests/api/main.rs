@@ -50,4 +50,5 @@ mod status_updates;
 mod storage;
 mod tokens;
 mod versioning;
+mod view_cache;
 mod webhooks;

@@ -6,13 +6,14 @@
 //! Every write here records a revision and a change-feed event in the same
 //! transaction as the row, and every change is conditional on `If-Match`.
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{
     conditional::{current, with_etag, IfMatch},
     idempotency, merge_patch,
     request_body::Input,
+    view_cache::{self, ViewCache},
 };
 use crate::{
     auth::{scope, Caller, Principal},
@@ -266,13 +267,36 @@ pub async fn find<R: Resource>(
         caller.principal()?;
         return versions::find_as_of::<R>(store, id, at).await;
     }
-    let (version, view) = store
+    let views = req
+        .app_data::<web::Data<ViewCache>>()
+        .filter(|_| !caller.sees_only_published());
+    let Some(views) = views else {
+        let (version, view) = store
+            .read(move |conn| {
+                let record = load_visible::<R>(conn, &caller, &id)?;
+                Ok::<_, ApiError>((R::version(&record), R::View::from(record)))
+            })
+            .await?;
+        return Ok(current(req, version, &view));
+    };
+    if let Some(kept) = views.get(store, R::TYPE, &id) {
+        return Ok(view_cache::answer(req, &kept));
+    }
+    let key = id.clone();
+    let (seq, version, body) = store
         .read(move |conn| {
+            // Read before the record: a write committed in between makes the
+            // entry older than it is, never newer.
+            let seq = history::last_seq(conn)?;
             let record = load_visible::<R>(conn, &caller, &id)?;
-            Ok::<_, ApiError>((R::version(&record), R::View::from(record)))
+            let version = R::version(&record);
+            let body = serde_json::to_vec(&R::View::from(record))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok::<_, ApiError>((seq, version, body))
         })
         .await?;
-    Ok(current(req, version, &view))
+    let kept = views.put(R::TYPE, key, version, seq, body);
+    Ok(view_cache::answer(req, &kept))
 }
 
 pub async fn create<R: TopLevel>(
