@@ -161,8 +161,14 @@ macro_rules! child_collection_endpoints {
             let page = page.to_request()?;
             let mut filter = filter.into_inner().into_filter();
             filter.published_only = caller.sees_only_published();
-            let items = store.read(move |conn| $list_fn(conn, &filter, &page)).await?;
-            Ok($crate::api::pagination::respond(&req, items, <$view>::from))
+            $crate::api::pagination::respond_kept(
+                &req,
+                &store,
+                &caller,
+                move |conn| $list_fn(conn, &filter, &page),
+                <$view>::from,
+            )
+            .await
         }
 
         #[utoipa::path(

@@ -1,13 +1,15 @@
 //! List pages: `limit` and an opaque `cursor` in, `items` and the way to the next
 //! page out (in the body and as an RFC 8288 `Link` header).
 
-use actix_web::{http::header, HttpRequest, HttpResponse};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::view_cache::{self, ViewCache};
 use crate::{
-    db::{Page, PageRequest},
+    auth::Caller,
+    db::{history, DbConnection, Page, PageRequest, Store, StoreError},
     error::{ApiError, FieldError},
 };
 
@@ -64,17 +66,73 @@ pub fn respond<R, T>(req: &HttpRequest, page: Page<R>, view: impl Fn(R) -> T) ->
 where
     T: ToSchema + Serialize,
 {
-    let next_cursor = page.next_after.as_deref().map(encode_cursor);
-    let next = next_cursor.as_deref().map(|c| next_link(req, c));
+    let (link, body) = paginated(req.path(), req.query_string(), page, view);
     let mut response = HttpResponse::Ok();
-    if let Some(link) = &next {
-        response.insert_header((header::LINK, format!("<{link}>; rel=\"next\"")));
+    if let Some(link) = link {
+        response.insert_header((header::LINK, link));
     }
-    response.json(Paginated {
+    response.json(body)
+}
+
+/// The page as served, and its `Link` header's value when more follow.
+fn paginated<R, T>(
+    path: &str,
+    query: &str,
+    page: Page<R>,
+    view: impl Fn(R) -> T,
+) -> (Option<String>, Paginated<T>)
+where
+    T: ToSchema + Serialize,
+{
+    let next_cursor = page.next_after.as_deref().map(encode_cursor);
+    let next = next_cursor.as_deref().map(|c| next_link(path, query, c));
+    let link = next.as_ref().map(|link| format!("<{link}>; rel=\"next\""));
+    let body = Paginated {
         items: page.items.into_iter().map(view).collect(),
         next_cursor,
         next,
-    })
+    };
+    (link, body)
+}
+
+/// `respond` for a list a token holder reads, through the kept answers
+/// (`view_cache`): the page is read, and its JSON built, only when no kept one
+/// is current. Anonymous readers always read.
+pub async fn respond_kept<R, T, F>(
+    req: &HttpRequest,
+    store: &Store,
+    caller: &Caller,
+    read: F,
+    view: fn(R) -> T,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Send + 'static,
+    T: ToSchema + Serialize + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<Page<R>, StoreError> + Send + 'static,
+{
+    let views = req
+        .app_data::<web::Data<ViewCache>>()
+        .filter(|_| !caller.sees_only_published());
+    let Some(views) = views else {
+        let page = store.read(read).await?;
+        return Ok(respond(req, page, view));
+    };
+    let key = view_cache::list_key(req);
+    if let Some(kept) = views.get(store, &key) {
+        return Ok(view_cache::answer(req, &kept));
+    }
+    let (path, query) = (req.path().to_string(), req.query_string().to_string());
+    let (seq, link, body) = store
+        .read(move |conn| {
+            // Read before the rows, as for a resource (`crud::find`).
+            let seq = history::last_seq(conn)?;
+            let (link, page) = paginated(&path, &query, read(conn)?, view);
+            let body = serde_json::to_vec(&page).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok::<_, ApiError>((seq, link, body))
+        })
+        .await?;
+    let kept = views.put_page(key, link, seq, body);
+    Ok(view_cache::answer(req, &kept))
 }
 
 pub(crate) fn encode_cursor(after: &str) -> String {
@@ -99,15 +157,14 @@ pub(crate) fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
 }
 
 /// The same request with `cursor` replaced, so filters carry over to the next page.
-fn next_link(req: &HttpRequest, cursor: &str) -> String {
-    let mut pairs: Vec<&str> = req
-        .query_string()
+fn next_link(path: &str, query: &str, cursor: &str) -> String {
+    let mut pairs: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("cursor="))
         .collect();
     let cursor_pair = format!("cursor={cursor}");
     pairs.push(&cursor_pair);
-    format!("{}?{}", req.path(), pairs.join("&"))
+    format!("{path}?{}", pairs.join("&"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::{demo::Demo, helpers::spawn_app};
 
 #[tokio::test]
 async fn a_kept_representation_gives_way_to_a_write_through_either_process() {
@@ -33,7 +33,9 @@ async fn a_kept_representation_gives_way_to_a_write_through_either_process() {
     assert_eq!(kept.status(), 304);
 
     // Written through the first process: its next read has the new version.
-    let renamed = first.patch(&path, &json!({"name": "Kept and renamed"})).await;
+    let renamed = first
+        .patch(&path, &json!({"name": "Kept and renamed"}))
+        .await;
     assert_eq!(renamed.status(), 200);
     let read: serde_json::Value = first.get(&path).await.json().await.unwrap();
     assert_eq!(
@@ -42,7 +44,9 @@ async fn a_kept_representation_gives_way_to_a_write_through_either_process() {
     );
 
     // Written through the second: the first follows the feed and lets go.
-    let again = second.patch(&path, &json!({"name": "Renamed elsewhere"})).await;
+    let again = second
+        .patch(&path, &json!({"name": "Renamed elsewhere"}))
+        .await;
     assert_eq!(again.status(), 200);
     let started = Instant::now();
     let seen = loop {
@@ -65,4 +69,41 @@ async fn a_kept_representation_gives_way_to_a_write_through_either_process() {
         .await
         .unwrap();
     assert_eq!(stale.status(), 200, "version 2 is no longer current");
+}
+
+#[tokio::test]
+async fn a_kept_list_page_gives_way_to_a_write() {
+    let demo = Demo::start().await;
+    let app = &demo.app;
+    let path = "/api/v1/actions?plan=SEND-LAIAP-2025&brag=red&limit=200";
+    let red = |page: &serde_json::Value| page["items"].as_array().unwrap().len();
+    let before = demo.json(path).await;
+    assert_eq!(
+        red(&demo.json(path).await),
+        red(&before),
+        "read again, the same"
+    );
+    let action = demo
+        .actions_of("SEND-LAIAP-2025", "Afl3.3")
+        .await
+        .into_iter()
+        .find(|a| a["brag"] != "red")
+        .expect("an action of Afl3.3 that is not red");
+    let reported = app
+        .post(
+            &format!(
+                "/api/v1/actions/{}/status-updates",
+                action["id"].as_str().unwrap()
+            ),
+            &json!({"brag": "red", "narrative": "Recruitment has slipped a quarter."}),
+        )
+        .await;
+    assert_eq!(reported.status(), 201);
+    let after = demo.json(path).await;
+    assert_eq!(red(&after), red(&before) + 1);
+    assert!(after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == action["id"]));
 }

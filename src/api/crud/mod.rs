@@ -279,10 +279,10 @@ pub async fn find<R: Resource>(
             .await?;
         return Ok(current(req, version, &view));
     };
-    if let Some(kept) = views.get(store, R::TYPE, &id) {
+    let key = view_cache::resource_key(R::TYPE, &id);
+    if let Some(kept) = views.get(store, &key) {
         return Ok(view_cache::answer(req, &kept));
     }
-    let key = id.clone();
     let (seq, version, body) = store
         .read(move |conn| {
             // Read before the record: a write committed in between makes the
@@ -295,7 +295,7 @@ pub async fn find<R: Resource>(
             Ok::<_, ApiError>((seq, version, body))
         })
         .await?;
-    let kept = views.put(R::TYPE, key, version, seq, body);
+    let kept = views.put(key, version, seq, body);
     Ok(view_cache::answer(req, &kept))
 }
 
