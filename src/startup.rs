@@ -161,7 +161,8 @@ fn server(
     let exposure = web::Data::new(config.exposure.clone());
     let bundle_limit = web::Data::new(EntryLimit(config.bundle_max_entries));
     let reports = web::Data::new(crate::api::report_cache::ReportCache::default());
-    let views = web::Data::new(crate::api::view_cache::ViewCache::default());
+    let views = (config.read_cache_mb > 0)
+        .then(|| web::Data::new(crate::api::view_cache::ViewCache::new(config.read_cache_mb)));
     let rate_limit = config
         .rate_limit
         .map(|per_minute| web::Data::new(RateLimit::per_minute(per_minute)));
@@ -169,6 +170,9 @@ fn server(
         let mut app = App::new();
         if let Some(limits) = &rate_limit {
             app = app.app_data(limits.clone());
+        }
+        if let Some(views) = &views {
+            app = app.app_data(views.clone());
         }
         app.wrap(middleware::from_fn(crate::api::nul::refuse_in_url))
             .wrap(crate::api::exposure::cors(&exposure))
@@ -184,7 +188,6 @@ fn server(
             .app_data(exposure.clone())
             .app_data(bundle_limit.clone())
             .app_data(reports.clone())
-            .app_data(views.clone())
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 ApiError::bad_request("invalid_query", format!("the query is invalid: {e}")).into()
             }))

@@ -228,14 +228,13 @@ struct Items {
 
 impl Items {
     fn load(tx: &mut WriteTx<'_>, items: &[ReadItem]) -> Result<Self, ApiError> {
-        let mut ids: Vec<&str> = items
+        let keys: Vec<(&str, &str, &str)> = items
             .iter()
-            .filter_map(|item| item.as_ref().ok().map(|i| i.measure_id.as_str()))
+            .filter_map(|item| item.as_ref().ok())
+            .map(|i| (i.measure_id.as_str(), i.period.as_str(), i.cohort.as_str()))
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
         Ok(Items {
-            batch: Batch::load(tx.conn, &ids)?,
+            batch: Batch::load(tx.conn, &keys)?,
             writable: HashSet::new(),
         })
     }
@@ -280,7 +279,7 @@ impl Items {
                 if Readings::input_of(&current) == input {
                     return Ok(Stored::Unchanged(current.id, current.version));
                 }
-                let reading = self.batch.update(tx, &measure, &current.id, input.into())?;
+                let reading = self.batch.update(tx, &measure, input.into())?;
                 (reading, false)
             }
             None => {
@@ -390,7 +389,7 @@ pub async fn create_reading_batch(
                     Err(e) => results.push((index, Err(e))),
                 }
             }
-            for moved in items_of.batch.judge_measures(tx) {
+            for moved in items_of.batch.judge_measures(tx)? {
                 let plan = moved.row.plan_id.clone();
                 record_in_plan::<Measures>(tx, moved, Operation::Update, Some(&plan))?;
             }

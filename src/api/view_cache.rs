@@ -12,7 +12,8 @@
 //! them as they commit; another process's writes on the same database are seen
 //! when the feed is next read (`Store::follow_feed`, every 100 ms). Only token
 //! holders are served from here: they read everything, while an anonymous
-//! reader's access depends on the plan as stored.
+//! reader's access depends on the plan as stored. `WAYMARK_READ_CACHE_MB` sets
+//! the memory they may take (8 MiB by default; 0 keeps none).
 
 use std::sync::Arc;
 
@@ -22,9 +23,6 @@ use moka::sync::Cache;
 
 use super::conditional::{etag, not_modified};
 use crate::{db::Store, domain::ResourceType};
-
-/// The most memory the kept answers take.
-const CAPACITY_BYTES: u64 = 8 * 1024 * 1024;
 
 pub struct Kept {
     /// A resource's version, its ETag.
@@ -41,11 +39,12 @@ pub struct Kept {
 #[derive(Clone)]
 pub struct ViewCache(Cache<String, Arc<Kept>>);
 
-impl Default for ViewCache {
-    fn default() -> Self {
+impl ViewCache {
+    /// Keeps answers in at most `mib` MiB.
+    pub fn new(mib: u64) -> Self {
         ViewCache(
             Cache::builder()
-                .max_capacity(CAPACITY_BYTES)
+                .max_capacity(mib * 1024 * 1024)
                 .weigher(|key: &String, kept: &Arc<Kept>| {
                     u32::try_from(key.len() + kept.body.len()).unwrap_or(u32::MAX)
                 })

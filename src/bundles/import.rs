@@ -394,8 +394,17 @@ fn readings(
     old: &mut Existing,
     report: &mut ImportReport,
 ) -> Result<(), ApiError> {
-    let ids: Vec<&str> = measure_ids.iter().map(String::as_str).collect();
-    let mut batch = Batch::load(tx.conn, &ids)?;
+    let keys: Vec<(&str, &str, &str)> = bundle
+        .measures
+        .iter()
+        .zip(measure_ids)
+        .flat_map(|(m, id)| {
+            m.readings
+                .iter()
+                .map(move |r| (id.as_str(), r.period.as_str(), r.cohort.as_str()))
+        })
+        .collect();
+    let mut batch = Batch::load(tx.conn, &keys)?;
     for (i, (m, id)) in bundle.measures.iter().zip(measure_ids).enumerate() {
         for (r, input) in m.readings.iter().enumerate() {
             old.readings
@@ -405,11 +414,10 @@ fn readings(
                     report.readings.unchanged += 1;
                     continue;
                 }
-                Some(current) => {
-                    let current = current.id.clone();
+                Some(_) => {
                     report.readings.updated += 1;
                     (
-                        batch.update(tx, id, &current, input.clone().into()),
+                        batch.update(tx, id, input.clone().into()),
                         Operation::Update,
                     )
                 }
@@ -427,7 +435,7 @@ fn readings(
             record_in_plan::<Readings>(tx, stored, operation, Some(plan))?;
         }
     }
-    for moved in batch.judge_measures(tx) {
+    for moved in batch.judge_measures(tx)? {
         record_in_plan::<Measures>(tx, moved, Operation::Update, Some(plan))?;
     }
     batch.store(tx.conn)?;

@@ -54,6 +54,8 @@ pub struct Config {
     pub exposure: Exposure,
     /// Most entries one plan bundle may hold.
     pub bundle_max_entries: usize,
+    /// Memory for kept answers (`api::view_cache`), in MiB; 0: none are kept.
+    pub read_cache_mb: u64,
     /// Requests a minute per caller; `None`: no limit.
     pub rate_limit: Option<std::num::NonZeroU32>,
 }
@@ -181,6 +183,7 @@ impl Config {
         Ok(Config {
             rate_limit,
             bundle_max_entries: env.ranged("WAYMARK_BUNDLE_MAX_ENTRIES", 10, 1_000_000)?,
+            read_cache_mb: env.ranged("WAYMARK_READ_CACHE_MB", 0, 1024)?,
             webhooks,
             exposure,
             demo_plans,

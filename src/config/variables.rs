@@ -180,6 +180,11 @@ pub const VARIABLES: &[Variable] = &[
         help: "most entries (priorities, outcomes, actions, measures, readings, risks and the rows inside them) one plan bundle may hold, so that one import cannot hold other partners' writes for long (10-1000000)",
     },
     Variable {
+        name: "WAYMARK_READ_CACHE_MB",
+        default: "8",
+        help: "memory for answers kept for the next token holder's GET of a resource or a list page, until the next write (0-1024); 0 turns keeping them off",
+    },
+    Variable {
         name: "WAYMARK_HTTPS",
         default: "false",
         help: "true when clients reach the service over HTTPS (directly or through a proxy): answers carry Strict-Transport-Security",

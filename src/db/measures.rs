@@ -505,18 +505,29 @@ fn headline(measure: &Measure, mut series: Vec<Point>) -> (TargetStatus, Option<
     (status, trend(recent, measure.row.direction))
 }
 
-/// The measure's headline (status against target, trend) from all its readings.
-pub fn headline_of(
+/// The measure's headline (status against target, trend) from its readings
+/// as stored, but for those in `written`, taken as given there instead: a
+/// batch judges its measures before it writes.
+pub fn headline_with(
+    conn: &mut DbConnection,
     measure: &Measure,
-    readings: &[super::readings::ReadingRow],
-) -> (TargetStatus, Option<Trend>) {
+    written: &[&super::readings::ReadingRow],
+) -> Result<(TargetStatus, Option<Trend>), StoreError> {
     let main = main_cohort(measure);
-    let series = readings
-        .iter()
-        .filter(|r| r.cohort == main)
-        .map(|r| (r.period.clone(), r.value, r.created_at))
-        .collect();
-    headline(measure, series)
+    let replaced: Vec<&str> = written.iter().map(|r| r.id.as_str()).collect();
+    let mut series: Vec<Point> = readings::table
+        .filter(readings::measure_id.eq(&measure.row.id))
+        .filter(readings::cohort.eq(&main))
+        .filter(readings::id.ne_all(&replaced))
+        .select((readings::period, readings::value, readings::created_at))
+        .load(conn)?;
+    series.extend(
+        written
+            .iter()
+            .filter(|r| r.cohort == main)
+            .map(|r| (r.period.clone(), r.value, r.created_at)),
+    );
+    Ok(headline(measure, series))
 }
 
 /// Stores the measure's headline; says whether it moved.

@@ -1,7 +1,8 @@
-//! A batch of readings written set-based: the measures and their readings are
-//! read once, every item is applied in memory in order (judged against its
-//! target), each measure's headline is recomputed once at the end, and what
-//! changed is written in a few statements. Row by row, a batch of 1,000
+//! A batch of readings written set-based: the measures and the readings the
+//! batch names are read once, every item is applied in memory in order (judged
+//! against its target), each measure's headline is recomputed once at the end
+//! from its readings as they will be, and what changed is written in a few
+//! statements. Row by row, a batch of 1,000
 //! readings was some 18 round trips per reading, and judging the measure after
 //! each one read and sorted all its readings a thousand times.
 
@@ -17,13 +18,25 @@ use super::{
     DbConnection, StoreError, WriteTx,
 };
 
-/// Rows per INSERT, within both backends' limits on bound parameters.
+fn key_of(row: &ReadingRow) -> Key {
+    (
+        row.measure_id.clone(),
+        row.period.clone(),
+        row.cohort.clone(),
+    )
+}
+
+/// Rows per INSERT, and values per IN list, within both backends' limits on
+/// bound parameters.
 const ROWS_PER_INSERT: usize = 1000;
+
+/// A reading's key within its measure's readings: (measure, period, cohort).
+type Key = (String, String, String);
 
 pub struct Batch {
     measures: HashMap<String, Measure>,
-    /// Every reading of the batch's measures, as it stands after the items so far.
-    readings: HashMap<String, Vec<ReadingRow>>,
+    /// The readings the batch names, as stored or as the items so far made them.
+    readings: HashMap<Key, ReadingRow>,
     created: HashSet<String>,
     changed: HashSet<String>,
     /// Measures with a reading written, to be judged again.
@@ -33,24 +46,37 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Reads the measures named (those that exist) and all their readings.
-    pub fn load(conn: &mut DbConnection, measure_ids: &[&str]) -> Result<Self, StoreError> {
-        let measures = measures::get_many(conn, measure_ids)?;
-        let known: Vec<&str> = measures.keys().map(String::as_str).collect();
-        let mut by_measure: HashMap<String, Vec<ReadingRow>> = HashMap::new();
-        for row in readings::table
-            .filter(readings::measure_id.eq_any(&known))
-            .select(ReadingRow::as_select())
-            .load(conn)?
-        {
-            by_measure
-                .entry(row.measure_id.clone())
-                .or_default()
-                .push(row);
+    /// Reads the measures named (those that exist) and their readings of the
+    /// periods and cohorts named: `keys` are (measure, period, cohort).
+    pub fn load(conn: &mut DbConnection, keys: &[(&str, &str, &str)]) -> Result<Self, StoreError> {
+        let mut measure_ids: Vec<&str> = keys.iter().map(|k| k.0).collect();
+        measure_ids.sort_unstable();
+        measure_ids.dedup();
+        let mut periods: Vec<&str> = keys.iter().map(|k| k.1).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        let measures = measures::get_many(conn, &measure_ids)?;
+        let wanted: HashSet<(&str, &str, &str)> = keys.iter().copied().collect();
+        let mut readings = HashMap::new();
+        for chunk in periods.chunks(ROWS_PER_INSERT) {
+            for row in readings::table
+                .filter(readings::measure_id.eq_any(&measure_ids))
+                .filter(readings::period.eq_any(chunk))
+                .select(ReadingRow::as_select())
+                .load(conn)?
+            {
+                if wanted.contains(&(
+                    row.measure_id.as_str(),
+                    row.period.as_str(),
+                    row.cohort.as_str(),
+                )) {
+                    readings.insert(key_of(&row), row);
+                }
+            }
         }
         Ok(Batch {
             measures,
-            readings: by_measure,
+            readings,
             created: HashSet::new(),
             changed: HashSet::new(),
             touched: HashSet::new(),
@@ -65,9 +91,7 @@ impl Batch {
     /// The measure's reading for the period and cohort, as the batch stands.
     pub fn find(&self, measure: &str, period: &str, cohort: &str) -> Option<&ReadingRow> {
         self.readings
-            .get(measure)?
-            .iter()
-            .find(|r| r.period == period && r.cohort == cohort)
+            .get(&(measure.to_string(), period.to_string(), cohort.to_string()))
     }
 
     /// A new reading of `measure` (which has none for the period and cohort).
@@ -98,31 +122,23 @@ impl Batch {
         };
         self.created.insert(row.id.clone());
         self.touched.insert(measure.to_string());
-        self.readings
-            .entry(measure.to_string())
-            .or_default()
-            .push(row.clone());
+        self.readings.insert(key_of(&row), row.clone());
         Ok(row)
     }
 
-    /// New fields for the reading `id` of `measure`, found with `find`.
+    /// New fields for the reading of `measure` their period and cohort name,
+    /// found with `find`.
     pub fn update(
         &mut self,
         tx: &WriteTx<'_>,
         measure: &str,
-        id: &str,
         fields: ReadingFields,
     ) -> Result<ReadingRow, StoreError> {
         let m = self.measures.get(measure).ok_or(StoreError::NotFound)?;
         check_value(m.row.kind, &fields)?;
         let target_status = measures::judge(m, &fields.cohort, &fields.period, fields.value);
-        let row = self
-            .readings
-            .get_mut(measure)
-            .and_then(|rows| rows.iter_mut().find(|r| r.id == id))
-            .ok_or(StoreError::NotFound)?;
-        row.period = fields.period;
-        row.cohort = fields.cohort;
+        let key = (measure.to_string(), fields.period, fields.cohort);
+        let row = self.readings.get_mut(&key).ok_or(StoreError::NotFound)?;
         row.value = fields.value;
         row.text_value = fields.text_value;
         row.status = fields.status;
@@ -132,26 +148,32 @@ impl Batch {
         row.version += 1;
         row.updated_at = tx.now;
         row.updated_by = tx.actor.to_string();
-        let row = row.clone();
-        if !self.created.contains(id) {
-            self.changed.insert(id.to_string());
+        if !self.created.contains(&row.id) {
+            self.changed.insert(row.id.clone());
         }
         self.touched.insert(measure.to_string());
-        Ok(row)
+        Ok(row.clone())
     }
 
-    /// Judges each measure a reading was written to by all its readings now:
-    /// those whose status or trend moved are a new version, returned to be
-    /// recorded. The batch moves a measure once, however many of its readings
-    /// it holds.
-    pub fn judge_measures(&mut self, tx: &WriteTx<'_>) -> Vec<Measure> {
+    /// Judges each measure a reading was written to by its readings as they
+    /// will be: those whose status or trend moved are a new version, returned
+    /// to be recorded. The batch moves a measure once, however many of its
+    /// readings it holds.
+    pub fn judge_measures(&mut self, tx: &mut WriteTx<'_>) -> Result<Vec<Measure>, StoreError> {
         let mut moved = Vec::new();
         for id in std::mem::take(&mut self.touched) {
+            let Some(m) = self.measures.get(&id) else {
+                continue;
+            };
+            let written: Vec<&ReadingRow> = self
+                .readings
+                .values()
+                .filter(|r| r.measure_id == id)
+                .collect();
+            let headline = measures::headline_with(tx.conn, m, &written)?;
             let Some(m) = self.measures.get_mut(&id) else {
                 continue;
             };
-            let series = self.readings.get(&id).map_or(&[][..], Vec::as_slice);
-            let headline = measures::headline_of(m, series);
             if headline == (m.row.target_status, m.row.trend) {
                 continue;
             }
@@ -162,13 +184,13 @@ impl Batch {
             moved.push(m.clone());
             self.moved.insert(id);
         }
-        moved
+        Ok(moved)
     }
 
     /// Writes what the items changed: new readings in multi-row INSERTs, then
     /// each changed reading and each moved measure as it finally stands.
     pub fn store(self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        let rows = self.readings.values().flatten();
+        let rows = self.readings.values();
         let created: Vec<&ReadingRow> = rows
             .clone()
             .filter(|r| self.created.contains(&r.id))
