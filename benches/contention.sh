@@ -29,16 +29,19 @@ run_backend() { # BACKEND DATABASE_URL
   port=$(free_port)
   token=$(WAYMARK_DATA_DIR="$work" target/release/waymark token --sub benchmark --role admin)
   DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn \
-    WAYMARK_RATE_LIMIT_PER_MINUTE=0 WAYMARK_BUNDLE_MAX_ENTRIES=100000 \
+    WAYMARK_RATE_LIMIT_PER_MINUTE=0 WAYMARK_BUNDLE_MAX_ENTRIES=100000 WAYMARK_MAX_BODY_BYTES=67108864 \
     target/release/waymark >"$work/$backend.log" 2>&1 &
   server=$!
   for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   base="http://127.0.0.1:$port/api/v1"
   action=$(curl -fsS -H "Authorization: Bearer $token" "$base/actions?plan=SEND-LAIAP-2025&limit=1" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-  # The bundle: the SEND plan's, its priorities, outcomes and actions repeated
-  # to 5 x 5 x 480 = 12,000 actions under a new ref, without measures or risks.
-  curl -fsS -H "Authorization: Bearer $token" "$base/plans/SEND-LAIAP-2025/bundle" | python3 -c '
+  # The bundle: the SEND plan's under a new ref, with 5 x 5 x 480 = 12,000
+  # more actions in five more priorities, each like the plan's first action.
+  local plan
+  plan=$(curl -fsS -H "Authorization: Bearer $token" "$base/plans?ref=SEND-LAIAP-2025" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  curl -fsS -H "Authorization: Bearer $token" "$base/plans/$plan/bundle" | python3 -c '
 import copy, json, sys
 bundle = json.load(sys.stdin)
 template = next(a for p in bundle["priorities"] for o in p["outcomes"] for a in o["actions"])
@@ -58,10 +61,8 @@ for p in range(5):
             action["brag"] = ["grey", "amber", "green", "red"][n % 4]
             actions.append(action)
         outcomes.append(dict(outcome, ref="B%d.%d" % (p, o), actions=actions))
-    priorities.append(dict(priority, ref="B%d" % p, outcomes=outcomes, actions=[]))
-bundle["priorities"] = priorities
-bundle["measures"] = []
-bundle["risks"] = []
+    priorities.append(dict(priority, ref="B%d" % p, title="Bulk priority %d" % p, outcomes=outcomes, actions=[]))
+bundle["priorities"] += priorities
 bundle["plan"]["ref"] = "BULK-12000"
 json.dump(bundle, sys.stdout)
 ' >"$work/bundle.json"
@@ -75,6 +76,10 @@ json.dump(bundle, sys.stdout)
     -H "Content-Type: application/json" --data-binary "@$work/bundle.json" "$base/plan-bundles" >"$work/import.status"
   took=$(( ($(date +%s%N) - started) / 1000000 ))
   wait "$load"
+  case "$(cat "$work/import.status")" in
+    2*) ;;
+    *) echo "$backend   the import was refused: $(head -c 600 "$work/import.json")" ;;
+  esac
   python3 - "$backend" "$(cat "$work/import.status")" "$took" "$work/wrk.txt" <<'PY'
 import re, sys
 backend, status, took, path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -90,8 +95,9 @@ worst = float(worst.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[worst.grou
 print("%-9s import of 12,000 actions: HTTP %s in %d ms" % (backend, status, took))
 print("%-9s status updates meanwhile: %.0f/s, p50 %.1f ms, p99 %.1f ms, worst %.0f ms, %d not 2xx"
       % (backend, rps, ms("50%"), ms("99%"), worst, bad))
-met = ms("99%") <= 100 and bad == 0
-print("%-9s target p99 <= 100 ms and no 503 during the import: %s" % (backend, "met" if met else "MISSED"))
+met = ms("99%") <= 100 and bad == 0 and status.startswith("2")
+print("%-9s target p99 <= 100 ms and no 503 during the import (which must succeed): %s"
+      % (backend, "met" if met else "MISSED"))
 PY
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }

@@ -108,6 +108,21 @@ run_backend() {
   printf '%-9s %-46s %s MiB\n' "$backend" "peak resident memory over all cases" "$peak"
   echo "memory $peak" >>"$work/$backend.figures"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  # The same reads with no answers kept (WAYMARK_READ_CACHE_MB=0): what a read
+  # costs when a write has just retired what was kept.
+  port=$(free_port)
+  env "${auth_env[@]}" DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn \
+    WAYMARK_READ_CACHE_MB=0 target/release/waymark >>"$work/$backend.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  base="http://127.0.0.1:$port/api/v1"
+  etag=$(api -o /dev/null -D - "$base/actions/$action" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
+  row "$backend" get_read "GET one action, nothing kept" "$base/actions/$action"
+  row "$backend" not_modified_read "the 304, nothing kept" -H "If-None-Match: $etag" "$base/actions/$action"
+  row "$backend" list_plan_read "one plan's red actions, nothing kept" "$base/actions?plan_id=$plan&brag=red&limit=50"
+  row "$backend" list_org_read "one organisation's overdue, nothing kept" "$base/actions?organisation_id=$org&overdue=true&limit=50"
+  row "$backend" list_all_read "actions across plans, nothing kept" "$base/actions?limit=50"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
   targets "$backend"
 }
 
@@ -142,6 +157,10 @@ else:
     print("%-9s target %-50s not measured (set WAYMARK_BENCH_DIRECTUS_PATCH from benches/directus.sh)" % (backend, "PATCH >= 10x Directus"))
 mem = float(rows["memory"][0])
 checks.append(("peak resident memory <= 64 MiB", mem, mem <= 64))
+checks.append(("(nothing kept) GET one action >= %.2f of the ceiling" % (0.20 if sqlite else 0.10),
+               share("get_read"), share("get_read") >= (0.20 if sqlite else 0.10)))
+for k in ("list_plan_read", "list_org_read", "list_all_read"):
+    checks.append(("(nothing kept) %s p99 <= 15 ms" % k, p99(k), p99(k) <= 15))
 for label, value, met in checks:
     print("%-9s target %-50s %10s  %s" % (backend, label, value, "met" if met else "MISSED"))
 PY
