@@ -41,7 +41,8 @@ row() { # BACKEND KEY LABEL WRK-ARGS...
   figures=$(measure "$@")
   read -r rps _ <<<"$figures"
   share=$(python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$rps" "$ceiling_rps" 2>/dev/null || echo "-")
-  printf '%-9s %-46s %s %8s\n' "$backend" "$label" "$figures" "$share"
+  printf '%-9s %-46s %s %8s %9s\n' "$backend" "$label" "$figures" "$share" \
+    "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$server/status" 2>/dev/null)"
   echo "$key $figures $share" >>"$work/$backend.figures"
 }
 # Every API call carries an admin token as production issues them: RS256, signed
@@ -89,6 +90,23 @@ run_backend() {
   read -r ceiling_rps _ <<<"$figures"
   printf '%-9s %-46s %s %8s\n' "$backend" "ceiling: fixed $bytes-byte JSON, bare actix-web" "$figures" "1.000"
   kill "$ceiling"; wait "$ceiling" 2>/dev/null || true
+  # The reads first with no answers kept (WAYMARK_READ_CACHE_MB=0), on a second
+  # server on the same database: what a read costs when a write has just
+  # retired what was kept. Then the same reads with answers kept.
+  local kept_base=$base kept_server=$server
+  port=$(free_port)
+  env "${auth_env[@]}" DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn \
+    WAYMARK_READ_CACHE_MB=0 target/release/waymark >>"$work/$backend.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  base="http://127.0.0.1:$port/api/v1"
+  row "$backend" get_read "GET one action, nothing kept" "$base/actions/$action"
+  row "$backend" not_modified_read "the 304, nothing kept" -H "If-None-Match: $etag" "$base/actions/$action"
+  row "$backend" list_plan_read "one plan's red actions, nothing kept" "$base/actions?plan_id=$plan&brag=red&limit=50"
+  row "$backend" list_org_read "one organisation's overdue, nothing kept" "$base/actions?organisation_id=$org&overdue=true&limit=50"
+  row "$backend" list_all_read "actions across plans, nothing kept" "$base/actions?limit=50"
+  kill "$server"; wait "$server" 2>/dev/null || true
+  server=$kept_server base=$kept_base
   row "$backend" get "GET one action (RS256 token, ETag)" "$base/actions/$action"
   row "$backend" not_modified "the same GET answered 304 (If-None-Match)" -H "If-None-Match: $etag" "$base/actions/$action"
   row "$backend" list_plan "actions of one plan, brag=red, 50 a page" "$base/actions?plan_id=$plan&brag=red&limit=50"
@@ -107,21 +125,6 @@ run_backend() {
   peak=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$server/status")
   printf '%-9s %-46s %s MiB\n' "$backend" "peak resident memory over all cases" "$peak"
   echo "memory $peak" >>"$work/$backend.figures"
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
-  # The same reads with no answers kept (WAYMARK_READ_CACHE_MB=0): what a read
-  # costs when a write has just retired what was kept.
-  port=$(free_port)
-  env "${auth_env[@]}" DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn \
-    WAYMARK_READ_CACHE_MB=0 target/release/waymark >>"$work/$backend.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-  base="http://127.0.0.1:$port/api/v1"
-  etag=$(api -o /dev/null -D - "$base/actions/$action" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
-  row "$backend" get_read "GET one action, nothing kept" "$base/actions/$action"
-  row "$backend" not_modified_read "the 304, nothing kept" -H "If-None-Match: $etag" "$base/actions/$action"
-  row "$backend" list_plan_read "one plan's red actions, nothing kept" "$base/actions?plan_id=$plan&brag=red&limit=50"
-  row "$backend" list_org_read "one organisation's overdue, nothing kept" "$base/actions?organisation_id=$org&overdue=true&limit=50"
-  row "$backend" list_all_read "actions across plans, nothing kept" "$base/actions?limit=50"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   targets "$backend"
 }
@@ -177,7 +180,7 @@ loaded=$(api "http://127.0.0.1:$cold_port/api/v1/plans" | json_field '["items"].
 echo "cold start on an empty SQLite file until /readyz answers 200: $cold s, with $loaded demo plans loaded ($(grep -o 'loaded [0-9]* demo plans in [0-9]* ms' "$work/cold.log"))"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
-printf '%-9s %-46s %10s %8s %8s %6s %8s\n' backend case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling"
+printf '%-9s %-46s %10s %8s %8s %6s %8s %9s\n' backend case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling" "peak MiB"
 run_backend sqlite "sqlite://$work/bench.db"
 if [ -n "$pg_admin" ]; then
   db="waymark_bench_$$"
