@@ -12,7 +12,9 @@
 //! a time and commit in that same order: a reader that has seen seq N never later
 //! finds a commit below N, and a rolled-back write returns its seqs unused, so
 //! the feed has no gaps. The cost is one writer at a time, which SQLite imposes
-//! anyway and which a partnership's write rate never approaches.
+//! anyway; a write's revisions and feed events are kept in memory and stored in
+//! a few multi-row statements just before it commits (`WriteTx::finish`), so
+//! that the lock is held for as few round trips as the write needs.
 
 use std::{
     sync::{
@@ -82,32 +84,6 @@ impl<'a> WriteTx<'a> {
             seq,
             recorded: Vec::new(),
         })
-    }
-
-    /// Runs `f` in a savepoint: when it fails, what it wrote is undone — its feed
-    /// seqs and recorded changes too — and the transaction goes on.
-    pub fn savepoint<T, E>(
-        &mut self,
-        f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
-    ) -> Result<T, E>
-    where
-        E: From<diesel::result::Error>,
-    {
-        type Manager = <DbConnection as Connection>::TransactionManager;
-        let (seq, recorded) = (self.seq, self.recorded.len());
-        Manager::begin_transaction(self.conn)?;
-        match f(self) {
-            Ok(value) => {
-                Manager::commit_transaction(self.conn)?;
-                Ok(value)
-            }
-            Err(e) => {
-                self.seq = seq;
-                self.recorded.truncate(recorded);
-                Manager::rollback_transaction(self.conn)?;
-                Err(e)
-            }
-        }
     }
 
     pub fn finish(mut self, started_at: i64) -> Result<(), StoreError> {
