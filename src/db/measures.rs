@@ -476,11 +476,16 @@ fn main_cohort(measure: &Measure) -> String {
 /// One reading of a series: its period, value and when it was recorded.
 type Point = (String, Option<f64>, NaiveDateTime);
 
-/// The main cohort's readings of the measure.
-fn main_series(conn: &mut DbConnection, measure: &Measure) -> Result<Vec<Point>, StoreError> {
+/// The main cohort's readings of the measure, but for those `replaced`.
+fn main_series(
+    conn: &mut DbConnection,
+    measure: &Measure,
+    replaced: &[&str],
+) -> Result<Vec<Point>, StoreError> {
     Ok(readings::table
         .filter(readings::measure_id.eq(&measure.row.id))
         .filter(readings::cohort.eq(main_cohort(measure)))
+        .filter(readings::id.ne_all(replaced))
         .select((readings::period, readings::value, readings::created_at))
         .load(conn)?)
 }
@@ -515,12 +520,7 @@ pub fn headline_with(
 ) -> Result<(TargetStatus, Option<Trend>), StoreError> {
     let main = main_cohort(measure);
     let replaced: Vec<&str> = written.iter().map(|r| r.id.as_str()).collect();
-    let mut series: Vec<Point> = readings::table
-        .filter(readings::measure_id.eq(&measure.row.id))
-        .filter(readings::cohort.eq(&main))
-        .filter(readings::id.ne_all(&replaced))
-        .select((readings::period, readings::value, readings::created_at))
-        .load(conn)?;
+    let mut series = main_series(conn, measure, &replaced)?;
     series.extend(
         written
             .iter()
@@ -568,7 +568,7 @@ pub fn refresh_after_reading(
             .set(readings::target_status.eq(judge(&measure, &cohort, &period, value)))
             .execute(conn)?;
     }
-    let series = main_series(conn, &measure)?;
+    let series = main_series(conn, &measure, &[])?;
     store_headline(conn, &measure, series)
 }
 

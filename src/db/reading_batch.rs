@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
@@ -17,6 +18,39 @@ use super::{
     schema::{measures as measure_table, readings},
     DbConnection, StoreError, WriteTx,
 };
+use crate::domain::plan::{ReadingStatus, TargetStatus};
+
+/// What a batch writes of a reading, new or changed, beside its key and
+/// creation.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = readings, treat_none_as_null = true)]
+struct Stored<'a> {
+    value: Option<f64>,
+    text_value: Option<&'a str>,
+    status: ReadingStatus,
+    comment: Option<&'a str>,
+    source_system: Option<&'a str>,
+    target_status: TargetStatus,
+    version: i64,
+    updated_at: NaiveDateTime,
+    updated_by: &'a str,
+}
+
+impl<'a> Stored<'a> {
+    fn of(r: &'a ReadingRow) -> Self {
+        Stored {
+            value: r.value,
+            text_value: r.text_value.as_deref(),
+            status: r.status,
+            comment: r.comment.as_deref(),
+            source_system: r.source_system.as_deref(),
+            target_status: r.target_status,
+            version: r.version,
+            updated_at: r.updated_at,
+            updated_by: &r.updated_by,
+        }
+    }
+}
 
 fn key_of(row: &ReadingRow) -> Key {
     (
@@ -205,19 +239,9 @@ impl Batch {
                             readings::measure_id.eq(&r.measure_id),
                             readings::period.eq(&r.period),
                             readings::cohort.eq(&r.cohort),
-                            readings::value.eq(r.value),
-                            readings::text_value.eq(r.text_value.as_deref()),
-                            readings::status.eq(r.status),
-                            readings::comment.eq(r.comment.as_deref()),
-                            readings::source_system.eq(r.source_system.as_deref()),
-                            (
-                                readings::target_status.eq(r.target_status),
-                                readings::version.eq(r.version),
-                                readings::created_at.eq(r.created_at),
-                                readings::created_by.eq(&r.created_by),
-                                readings::updated_at.eq(r.updated_at),
-                                readings::updated_by.eq(&r.updated_by),
-                            ),
+                            Stored::of(r),
+                            readings::created_at.eq(r.created_at),
+                            readings::created_by.eq(&r.created_by),
                         )
                     })
                     .collect()
@@ -228,17 +252,7 @@ impl Batch {
         }
         for r in rows.filter(|r| self.changed.contains(&r.id)) {
             diesel::update(readings::table.find(&r.id))
-                .set((
-                    readings::value.eq(r.value),
-                    readings::text_value.eq(r.text_value.as_deref()),
-                    readings::status.eq(r.status),
-                    readings::comment.eq(r.comment.as_deref()),
-                    readings::source_system.eq(r.source_system.as_deref()),
-                    readings::target_status.eq(r.target_status),
-                    readings::version.eq(r.version),
-                    readings::updated_at.eq(r.updated_at),
-                    readings::updated_by.eq(&r.updated_by),
-                ))
+                .set(Stored::of(r))
                 .execute(conn)?;
         }
         for id in &self.moved {
