@@ -7,6 +7,7 @@
 
 mod access_matrix;
 mod as_of;
+mod balancer;
 mod bodies;
 mod bundles;
 mod cli;
@@ -36,6 +37,7 @@ mod operations;
 mod organisations;
 mod outage;
 mod owners;
+mod pair;
 mod plan_changes;
 mod plan_items;
 mod plan_summary;

@@ -24,10 +24,24 @@ impl Drop for Server {
 }
 
 pub async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
+    start_on(database_url, data_dir, free_port(), &[]).await
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
-        .port();
+        .port()
+}
+
+/// Starts the binary on `port` with some configuration variables set, and
+/// waits until it is ready.
+pub async fn start_on(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    port: u16,
+    vars: &[(&str, &str)],
+) -> Server {
     let child = Command::new(BINARY)
         .arg("serve")
         .env("DATABASE_URL", database_url)
@@ -35,6 +49,7 @@ pub async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
         .env("WAYMARK_DATA_DIR", data_dir)
         .env("WAYMARK_DEMO_PLANS", "false")
         .env("RUST_LOG", "warn")
+        .envs(vars.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -54,17 +69,22 @@ pub async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
 }
 
 pub fn admin_client(data_dir: &std::path::Path) -> Client {
+    crate::helpers::token_client(&admin_token(data_dir))
+}
+
+/// An admin's token from `waymark token`, signed with the secret the server
+/// keeps in `data_dir`.
+pub fn admin_token(data_dir: &std::path::Path) -> String {
     let out = Command::new(BINARY)
         .args(["token", "--sub", "crash-test", "--role", "admin"])
         .env("WAYMARK_DATA_DIR", data_dir)
         .output()
         .expect("waymark token");
     assert!(out.status.success(), "waymark token failed");
-    let token = String::from_utf8(out.stdout)
+    String::from_utf8(out.stdout)
         .expect("a token")
         .trim()
-        .to_string();
-    crate::helpers::token_client(&token)
+        .to_string()
 }
 
 impl Server {

@@ -22,7 +22,7 @@ use crate::{
     meetings,
 };
 
-const QUICK_RETRIES: &[(&str, &str)] = &[
+pub const QUICK_RETRIES: &[(&str, &str)] = &[
     ("WAYMARK_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8"),
     ("WAYMARK_WEBHOOK_POLL_MS", "50"),
     ("WAYMARK_WEBHOOK_RETRY_BASE_MS", "100"),
@@ -32,11 +32,11 @@ const QUICK_RETRIES: &[(&str, &str)] = &[
 
 /// One request as the receiver got it.
 #[derive(Debug, Clone)]
-struct Received {
-    id: String,
+pub struct Received {
+    pub id: String,
     timestamp: String,
     signature: String,
-    body: String,
+    pub body: String,
     at: Instant,
 }
 
@@ -44,7 +44,7 @@ struct Received {
 /// then 204 for the rest.
 type Script = Arc<Mutex<Vec<(u16, Option<&'static str>)>>>;
 
-struct Receiver {
+pub struct Receiver {
     port: u16,
     seen: Arc<Mutex<Vec<Received>>>,
     script: Script,
@@ -76,7 +76,7 @@ impl Receiver {
         receiver
     }
 
-    fn up() -> Receiver {
+    pub fn up() -> Receiver {
         let mut receiver = Receiver::down();
         receiver.start();
         receiver
@@ -133,11 +133,11 @@ impl Receiver {
         tokio::spawn(server);
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/waymark-events", self.port)
     }
 
-    fn seen(&self) -> Vec<Received> {
+    pub fn seen(&self) -> Vec<Received> {
         self.seen.lock().unwrap().clone()
     }
 
@@ -146,7 +146,7 @@ impl Receiver {
     }
 
     /// Waits until `count` different messages have arrived.
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
+    pub async fn wait_for(&self, count: usize) -> Vec<Received> {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.ids().len() < count {
             assert!(
@@ -170,7 +170,7 @@ impl Drop for Receiver {
 
 /// Verifies a message as a receiver must: the signature over
 /// `id.timestamp.body` under the secret's key, and a timestamp within 5 minutes.
-fn verify(secret: &str, message: &Received) {
+pub fn verify(secret: &str, message: &Received) {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").expect("a whsec_ secret"))
         .expect("a base64 key");
