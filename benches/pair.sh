@@ -43,6 +43,9 @@ psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
 url="${pg_admin%/*}/$db?sslmode=disable"
 echo "== generating $plans plans on PostgreSQL" >&2
 DATABASE_URL="$url" RUST_LOG=warn target/release/examples/generate "$plans" >&2
+# Statistics and visibility for the rows just written, so that autovacuum does
+# not do it during the first case.
+psql "${pg_admin%/*}/$db" -qc "VACUUM ANALYZE" >/dev/null
 token=$(WAYMARK_DATA_DIR="$work" target/release/waymark token --sub benchmark --role admin)
 
 # Instance N (0 or 1) on core N; HAProxy in front of A and B (both the same

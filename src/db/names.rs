@@ -175,14 +175,14 @@ pub fn latest_updates<'a>(
     use diesel::dsl::max;
     let mut found = HashMap::new();
     for chunk in unique(action_ids).chunks(CHUNK) {
-        let newest: Vec<Option<String>> = status_updates::table
-            .filter(status_updates::action_id.eq_any(chunk))
-            .group_by(status_updates::action_id)
-            .select(max(status_updates::id))
-            .load(conn)?;
-        let newest: Vec<String> = newest.into_iter().flatten().collect();
+        // One round trip: the newest ids as a subquery, not a list sent back.
+        let newest = diesel::alias!(status_updates as newest);
+        let newest = newest
+            .filter(newest.field(status_updates::action_id).eq_any(chunk))
+            .group_by(newest.field(status_updates::action_id))
+            .select(max(newest.field(status_updates::id)));
         let rows: Vec<LatestUpdateRow> = status_updates::table
-            .filter(status_updates::id.eq_any(&newest))
+            .filter(status_updates::id.nullable().eq_any(newest))
             .select((
                 status_updates::action_id,
                 status_updates::id,
