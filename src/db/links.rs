@@ -12,20 +12,28 @@ use super::{
 };
 use crate::domain::links::{Relation, Target};
 
-/// The ids of the actions led by an owner of `organisation`, as a subquery.
+/// The ids of the actions led by an owner of `organisation`, as a subquery: one
+/// range of the `links_organisation` index.
 #[diesel::dsl::auto_type]
 pub fn actions_led_by_organisation(organisation: String) -> _ {
     let lead: &'static str = Relation::ActionLead.as_str();
     links::table
         .filter(links::relation.eq(lead))
-        .filter(
-            links::target_id.eq_any(
-                owners::table
-                    .filter(owners::organisation_id.eq(organisation))
-                    .select(owners::id),
-            ),
-        )
+        .filter(links::organisation_id.eq(organisation))
         .select(links::parent_id)
+}
+
+/// Keeps the organisation beside every link to `owner` when the owner moves to
+/// another (or to none).
+pub fn owner_moved(
+    conn: &mut DbConnection,
+    owner: &str,
+    organisation: Option<&str>,
+) -> Result<(), StoreError> {
+    diesel::update(links::table.filter(links::target_id.eq(owner)))
+        .set(links::organisation_id.eq(organisation))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Replaces the links of `parent` in `relation` with `targets`, in order. `field`
@@ -37,8 +45,16 @@ pub fn replace(
     targets: &[String],
     field: &str,
 ) -> Result<(), StoreError> {
+    let organisations = match relation.target() {
+        Target::Owner => organisations_of_owners(conn, targets)?,
+        _ => HashMap::new(),
+    };
     for (i, target) in targets.iter().enumerate() {
-        if !exists(conn, relation.target(), target)? {
+        let found = match relation.target() {
+            Target::Owner => organisations.contains_key(target),
+            other => exists(conn, other, target)?,
+        };
+        if !found {
             return Err(StoreError::UnknownReference {
                 field: format!("{field}[{i}]"),
                 id: target.clone(),
@@ -58,10 +74,26 @@ pub fn replace(
                 links::parent_id.eq(parent),
                 links::target_id.eq(target),
                 links::position.eq::<i32>(position),
+                links::organisation_id.eq(organisations.get(target).cloned().flatten()),
             ))
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Owner id → its organisation, for the owners of `ids` that exist.
+fn organisations_of_owners(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashMap<String, Option<String>>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, Option<String>)> = owners::table
+        .filter(owners::id.eq_any(ids))
+        .select((owners::id, owners::organisation_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The targets of each parent in `relation`, in order.

@@ -185,6 +185,7 @@ pub fn update(
     if changed == 0 {
         return Err(StoreError::NotFound);
     }
+    super::links::owner_moved(tx.conn, id, fields.organisation_id.as_deref())?;
     replace_holders(tx.conn, id, holders)?;
     external_refs::replace(tx.conn, TYPE, id, refs)?;
     get(tx.conn, id)

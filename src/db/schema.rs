@@ -56,6 +56,7 @@ diesel::table! {
         parent_id -> Text,
         target_id -> Text,
         position -> Integer,
+        organisation_id -> Nullable<Text>,
     }
 }
 

@@ -251,3 +251,69 @@ async fn the_feed_from_now_or_from_a_time_and_what_an_update_changed() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_owner_moved_to_another_organisation_takes_the_actions_it_leads_along() {
+    let demo = Demo::start().await;
+    let owners = demo.all("/api/v1/owners?organisation=CNWL").await;
+    let (owner, led) = {
+        let mut found = None;
+        for owner in &owners {
+            let id = owner["id"].as_str().unwrap();
+            let led = demo.all(&format!("/api/v1/actions?lead_id={id}")).await;
+            if !led.is_empty() {
+                found = Some((id.to_string(), led));
+                break;
+            }
+        }
+        found.expect("a CNWL owner who leads actions in the demo plans")
+    };
+    let ids = |actions: &[Value]| -> Vec<String> {
+        actions
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let cnwl_before = ids(&demo.all("/api/v1/actions?organisation=CNWL").await);
+    assert!(ids(&led).iter().all(|id| cnwl_before.contains(id)));
+
+    let moved_to = demo.app.organisation("MOVED", "voluntary_sector").await;
+    let moved = demo
+        .app
+        .patch(
+            &format!("/api/v1/owners/{owner}"),
+            &json!({"organisation_id": moved_to["id"]}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let now_led = ids(&demo.all("/api/v1/actions?organisation=MOVED").await);
+    assert_eq!(
+        now_led,
+        ids(&led),
+        "the moved owner's actions, by its new organisation"
+    );
+    // What CNWL still leads: every action before, less those whose only CNWL
+    // lead was the owner that moved.
+    let cnwl_owners: Vec<&str> = owners.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let expected: Vec<String> = cnwl_before
+        .iter()
+        .filter(|id| {
+            !led.iter().any(|a| {
+                a["id"] == **id
+                    && a["lead_ids"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .all(|lead| lead == owner || !cnwl_owners.contains(&lead))
+            })
+        })
+        .cloned()
+        .collect();
+    assert!(
+        expected.len() < cnwl_before.len(),
+        "some actions left CNWL with the owner"
+    );
+    let cnwl_after = ids(&demo.all("/api/v1/actions?organisation=CNWL").await);
+    assert_eq!(cnwl_after, expected);
+}
