@@ -4,7 +4,14 @@
 //! `MultiConnection::establish` (which tries each variant in turn, and SQLite takes
 //! any string as a file name, hiding the real PostgreSQL error).
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use diesel::{connection::SimpleConnection, prelude::*};
 
@@ -117,23 +124,89 @@ pub fn prepare_sqlite(url: &DatabaseUrl, timeout: Duration) -> Result<(), String
 pub struct Manager {
     url: DatabaseUrl,
     timeout: Duration,
+    /// Raised each time a connection is found dead: the connections made
+    /// before may have died with it (a restarted server drops them all).
+    losses: Arc<AtomicU64>,
+}
+
+/// A connection in the pool, and what is known of its health.
+pub struct Pooled {
+    conn: DbConnection,
+    /// `Manager::losses` when this connection last answered.
+    known_good: u64,
+    losses: Arc<AtomicU64>,
+    broken: bool,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+impl Pooled {
+    /// Called with what a use of the connection gave. A PostgreSQL connection
+    /// can die with its server or its network: one that no longer answers after
+    /// a failure is closed rather than pooled, and every connection older than
+    /// the loss is asked once at its next checkout. Asking only then spares
+    /// every request the statement a check at each checkout costs. A SQLite
+    /// file cannot go away so.
+    pub fn check_after<T, E>(&mut self, outcome: &Result<T, E>) {
+        if outcome.is_err()
+            && matches!(self.conn, DbConnection::Postgres(_))
+            && self.conn.batch_execute("SELECT 1").is_err()
+        {
+            self.broken = true;
+            self.losses.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+impl Pooled {
+    /// Whether `check_after` found this connection dead.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
 }
 
 impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = ConnectionError;
 
-    fn connect(&self) -> Result<DbConnection, ConnectionError> {
-        self.url.connect(self.timeout)
+    fn connect(&self) -> Result<Pooled, ConnectionError> {
+        let known_good = self.losses.load(Ordering::Acquire);
+        let conn = self.url.connect(self.timeout)?;
+        Ok(Pooled {
+            conn,
+            known_good,
+            losses: self.losses.clone(),
+            broken: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+    /// Asks the database only when a connection was lost since this one last
+    /// answered.
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectionError> {
+        let losses = self.losses.load(Ordering::Acquire);
+        if conn.known_good == losses {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1")
-            .map_err(ConnectionError::CouldntSetupConfiguration)
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+        conn.known_good = losses;
+        Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.broken
     }
 }
 
@@ -142,16 +215,15 @@ impl r2d2::ManageConnection for Manager {
 pub fn build_pool(url: &DatabaseUrl, size: u32, timeout: Duration) -> Pool {
     r2d2::Pool::builder()
         .max_size(size)
-        // A PostgreSQL connection can die with its server or network, and a dead
-        // one is found and replaced at checkout; a SQLite file cannot go away so,
-        // and the check was one more statement on every request.
-        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
+        // `Manager::is_valid` asks the database only after a loss.
+        .test_on_check_out(true)
         .min_idle(Some(0))
         .connection_timeout(timeout)
         .error_handler(Box::new(LogPoolErrors))
         .build_unchecked(Manager {
             url: url.clone(),
             timeout,
+            losses: Arc::default(),
         })
 }
 

@@ -166,7 +166,9 @@ impl Store {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(StoreError::from)?;
-            f(&mut conn)
+            let outcome = f(&mut conn);
+            conn.check_after(&outcome);
+            outcome
         })
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))?
@@ -205,13 +207,15 @@ impl Store {
             .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn = pool.get().map_err(StoreError::from)?;
-            in_transaction(&mut conn, |conn| {
+            let mut conn = begun(&pool)?;
+            let outcome = in_transaction(&mut conn, |conn| {
                 if matches!(conn, DbConnection::Sqlite(_)) {
                     lock_writes(conn)?;
                 }
                 f(conn)
-            })
+            });
+            conn.check_after(&outcome);
+            outcome
         })
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))?
@@ -224,15 +228,17 @@ impl Store {
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
         E: From<StoreError> + From<diesel::result::Error>,
     {
-        let mut conn = self.pool.get().map_err(StoreError::from)?;
-        let (result, seq) = in_transaction(&mut conn, |conn| {
+        let mut conn = begun(&self.pool)?;
+        let outcome = in_transaction(&mut conn, |conn| {
             let mut tx = WriteTx::begin(conn, &actor)?;
             let started_at = tx.seq;
             let result = f(&mut tx)?;
             let seq = tx.seq;
             tx.finish(started_at)?;
             Ok::<_, E>((result, seq))
-        })?;
+        });
+        conn.check_after(&outcome);
+        let (result, seq) = outcome?;
         self.feed_position.fetch_max(seq, Ordering::AcqRel);
         Ok(result)
     }
@@ -244,7 +250,9 @@ impl Store {
         E: From<StoreError>,
     {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        f(&mut conn)
+        let outcome = f(&mut conn);
+        conn.check_after(&outcome);
+        outcome
     }
 
     /// Checks that a connection can be had and answers a trivial query.
@@ -257,16 +265,38 @@ impl Store {
     }
 }
 
-/// `Connection::transaction`, except that a COMMIT whose answer was lost with
-/// the connection is reported as `InDoubt`: the server may have stored it, so
-/// the client must not be told it was refused.
+type Transactions = <DbConnection as Connection>::TransactionManager;
+
+/// A connection with its transaction begun. A connection the database ended
+/// while it sat in the pool fails at BEGIN, before anything is done, so the
+/// transaction begins again on another: after a restart or a failover the
+/// first write does not fail for the connection it was handed.
+fn begun(pool: &Pool) -> Result<r2d2::PooledConnection<super::connection::Manager>, StoreError> {
+    let mut conn = pool.get()?;
+    let began = Transactions::begin_transaction(&mut conn);
+    conn.check_after(&began);
+    match began {
+        Ok(()) => Ok(conn),
+        Err(_) if conn.is_broken() => {
+            drop(conn);
+            let mut conn = pool.get()?;
+            Transactions::begin_transaction(&mut conn)?;
+            Ok(conn)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The rest of `Connection::transaction` on a connection from `begun`, except
+/// that a COMMIT whose answer was lost with the connection is reported as
+/// `InDoubt`: the server may have stored it, so the client must not be told
+/// it was refused.
 fn in_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<StoreError> + From<diesel::result::Error>,
 {
-    type Manager = <DbConnection as Connection>::TransactionManager;
-    Manager::begin_transaction(conn)?;
+    type Manager = Transactions;
     match f(conn) {
         Ok(value) => Manager::commit_transaction(conn)
             .map(|()| value)

@@ -398,3 +398,68 @@ async fn a_write_whose_commit_answer_is_lost_says_it_may_have_been_stored_and_it
     assert_eq!(retried.headers()["idempotent-replayed"], "true");
     assert_eq!(app.last_seq().await, before + 1, "and it is stored once");
 }
+
+/// Connections the server ends while nobody is asking (a restart, a failover,
+/// an idle timeout in between) are not given out again: once the service has
+/// found one dead, each older one is asked before use, and every request after
+/// that answers 200.
+#[tokio::test]
+async fn connections_the_database_ended_are_replaced_before_requests_meet_them() {
+    let db = TestDatabase::create();
+    if !db.is_postgres() {
+        eprintln!("skipped on SQLite: a file's connections cannot be ended from outside");
+        return;
+    }
+    let url = db.url();
+    let name = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    // Nothing kept: every read goes to the database.
+    let app = Arc::new(
+        spawn_app_on(
+            db,
+            &[
+                ("WAYMARK_DB_POOL_SIZE", "8"),
+                ("WAYMARK_WORKERS", "2"),
+                ("WAYMARK_READ_CACHE_MB", "0"),
+            ],
+        )
+        .await,
+    );
+    let org = app.organisation("ENDED", "other").await;
+    let path = format!("/api/v1/organisations/{}", org["id"].as_str().unwrap());
+    // Eight at once, so that the pool holds several connections.
+    let all_answer = |app: Arc<TestApp>, path: String| async move {
+        let requests = (0..8).map(|_| {
+            let (app, path) = (app.clone(), path.clone());
+            tokio::spawn(async move { app.get(&path).await.status().as_u16() })
+        });
+        let mut statuses = Vec::new();
+        for request in requests {
+            statuses.push(request.await.unwrap());
+        }
+        statuses
+    };
+    assert_eq!(all_answer(app.clone(), path.clone()).await, vec![200; 8]);
+
+    let admin_url = std::env::var(PG_ENV).unwrap();
+    let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+        ))
+        .unwrap();
+    // The service reads the feed's position every 100 ms: that read finds the
+    // first dead connection (and each later one finds another; the requests
+    // follow soon enough to meet the rest).
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    for _ in 0..3 {
+        assert_eq!(all_answer(app.clone(), path.clone()).await, vec![200; 8]);
+    }
+}
