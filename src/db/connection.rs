@@ -22,6 +22,7 @@ pub enum DbConnection {
 }
 
 pub type Pool = r2d2::Pool<Manager>;
+pub type Checkout = r2d2::PooledConnection<Manager>;
 
 /// A validated `DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
@@ -168,9 +169,7 @@ impl Pooled {
             self.losses.fetch_add(1, Ordering::AcqRel);
         }
     }
-}
 
-impl Pooled {
     /// Whether `check_after` found this connection dead.
     pub fn is_broken(&self) -> bool {
         self.broken

@@ -28,7 +28,7 @@ use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
 use diesel::{connection::TransactionManager, prelude::*, Connection};
 
-use super::{schema::write_lock, DbConnection, Pool, StoreError};
+use super::{connection::Checkout, schema::write_lock, DbConnection, Pool, StoreError};
 
 #[derive(Clone)]
 pub struct Store {
@@ -271,7 +271,7 @@ type Transactions = <DbConnection as Connection>::TransactionManager;
 /// while it sat in the pool fails at BEGIN, before anything is done, so the
 /// transaction begins again on another: after a restart or a failover the
 /// first write does not fail for the connection it was handed.
-fn begun(pool: &Pool) -> Result<r2d2::PooledConnection<super::connection::Manager>, StoreError> {
+fn begun(pool: &Pool) -> Result<Checkout, StoreError> {
     let mut conn = pool.get()?;
     let began = Transactions::begin_transaction(&mut conn);
     conn.check_after(&began);
@@ -296,12 +296,11 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<StoreError> + From<diesel::result::Error>,
 {
-    type Manager = Transactions;
     match f(conn) {
-        Ok(value) => Manager::commit_transaction(conn)
+        Ok(value) => Transactions::commit_transaction(conn)
             .map(|()| value)
             .map_err(|e| E::from(commit_failed(e))),
-        Err(e) => match Manager::rollback_transaction(conn) {
+        Err(e) => match Transactions::rollback_transaction(conn) {
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
             Err(rollback) => Err(rollback.into()),
         },
