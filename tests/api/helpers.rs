@@ -61,6 +61,14 @@ impl TestDatabase {
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDatabase::Postgres { .. })
     }
+
+    /// The PostgreSQL database's name; none for a SQLite file.
+    pub fn postgres_name(&self) -> Option<String> {
+        match self {
+            TestDatabase::Postgres { name, .. } => Some(name.clone()),
+            TestDatabase::Sqlite(_) => None,
+        }
+    }
 }
 
 impl Drop for TestDatabase {

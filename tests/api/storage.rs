@@ -198,16 +198,8 @@ async fn read_only_then_writable(app: &TestApp, make: impl Fn(bool)) {
 #[tokio::test]
 async fn a_read_only_database_answers_503_and_writes_resume_when_it_is_writable() {
     let db = TestDatabase::create();
-    if db.is_postgres() {
+    if let Some(name) = db.postgres_name() {
         let url = db.url();
-        let name = url
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .split('?')
-            .next()
-            .unwrap()
-            .to_string();
         let admin_url = std::env::var(PG_ENV).unwrap();
         let app = spawn_app_with(&[("DATABASE_URL", &url)]).await;
         read_only_then_writable(&app, |read_only| {
