@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Head-of-line blocking: while one partner imports a 12,000-action plan bundle
 # (one request, one transaction), other partners post status updates to the
-# demo plans' actions with wrk (8 connections). Prints how long the import
+# SEND plan's actions, each in turn, with wrk (8 connections). Prints how long the import
 # took, the status updates' rate, p50, p99 and worst latency over the whole
 # run and how many did not answer 2xx, on SQLite and on PostgreSQL, with the
 # target: p99 <= 100 ms and no 503 while the import runs.
@@ -25,7 +25,7 @@ cargo build --release --locked --quiet --bin waymark
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 run_backend() { # BACKEND DATABASE_URL
-  local backend=$1 url=$2 port token base action
+  local backend=$1 url=$2 port token base action reported
   port=$(free_port)
   token=$(WAYMARK_DATA_DIR="$work" target/release/waymark token --sub benchmark --role admin)
   DATABASE_URL="$url" WAYMARK_DATA_DIR="$work" WAYMARK_PORT="$port" RUST_LOG=warn \
@@ -34,8 +34,10 @@ run_backend() { # BACKEND DATABASE_URL
   server=$!
   for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   base="http://127.0.0.1:$port/api/v1"
-  action=$(curl -fsS -H "Authorization: Bearer $token" "$base/actions?plan=SEND-LAIAP-2025&limit=1" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  # The partners' status updates go to the SEND plan's actions in turn.
+  reported=$(curl -fsS -H "Authorization: Bearer $token" "$base/actions?plan=SEND-LAIAP-2025&limit=50" \
+    | python3 -c 'import json,sys; print(" ".join(a["id"] for a in json.load(sys.stdin)["items"]))')
+  action=${reported%% *}
   # The bundle: the SEND plan's under a new ref, with 5 x 5 x 480 = 12,000
   # more actions in five more priorities, each like the plan's first action.
   local plan
@@ -66,8 +68,9 @@ bundle["priorities"] += priorities
 bundle["plan"]["ref"] = "BULK-12000"
 json.dump(bundle, sys.stdout)
 ' >"$work/bundle.json"
+  # shellcheck disable=SC2086
   wrk -t1 -c8 -d"${seconds}s" --timeout 30s --latency -H "Authorization: Bearer $token" \
-    -s benches/status_update.lua "$base/actions/$action/status-updates" >"$work/wrk.txt" &
+    -s benches/status_update.lua "$base/actions/$action/status-updates" -- $reported >"$work/wrk.txt" &
   local load=$!
   sleep 2
   local started took

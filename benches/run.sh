@@ -114,7 +114,12 @@ run_backend() {
   row "$backend" list_all "actions across plans, 50 a page" "$base/actions?limit=50"
   row "$backend" tree "plan tree (250 actions, 25 measures)" "$base/plans/$plan?include=tree"
   row "$backend" patch "PATCH an action (row, revision, event)" -s benches/patch.lua "$base/actions/$action"
-  row "$backend" status_update "status update (report + action version)" -s benches/status_update.lua "$base/actions/$action/status-updates"
+  # Partners report on their own actions: the updates go to the plan's first
+  # 50 actions in turn.
+  local reported
+  reported=$(api "$base/plans/$plan/actions?limit=50" | python3 -c 'import json, sys; print(" ".join(a["id"] for a in json.load(sys.stdin)["items"]))')
+  # shellcheck disable=SC2086
+  row "$backend" status_update "status updates (report + action version)" -s benches/status_update.lua "$base/actions/$action/status-updates" -- $reported
   local measure_id
   measure_id=$(api "$base/plans/$plan/measures?limit=1" | json_field '["items"][0]["id"]')
   # One connection: the latency is one batch's own time, not time queued

@@ -143,9 +143,8 @@ fn in_tx<T>(
             organisation: None,
         };
         let mut tx = WriteTx::begin(conn, &actor)?;
-        let started_at = tx.seq;
         let result = f(&mut tx)?;
-        tx.finish(started_at)?;
+        tx.finish()?;
         Ok(result)
     })
 }

@@ -152,7 +152,11 @@ fn seed() -> Result<(), String> {
     init_logging();
     let config = Config::from_env().map_err(|e| e.to_string())?;
     let pool = startup::prepare_database(&config).map_err(|e| e.to_string())?;
-    let store = crate::db::Store::new(pool, config.db_timeout);
+    let store = crate::db::Store::new(
+        pool,
+        config.db_timeout,
+        config.database.writers(config.pool_size),
+    );
     let loaded = crate::seed::load(&store)?;
     for report in &loaded.reports {
         let counts = [

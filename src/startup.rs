@@ -32,7 +32,11 @@ impl Application {
     /// Migrates the database, binds the port and builds the server (not yet running).
     pub fn build(config: &Config) -> Result<Self, ConfigError> {
         let auth = web::Data::new(auth::authenticator(&config.auth)?);
-        let store = Store::new(prepare_database(config)?, config.db_timeout);
+        let store = Store::new(
+            prepare_database(config)?,
+            config.db_timeout,
+            config.database.writers(config.pool_size),
+        );
         if config.demo_plans {
             load_demo_plans(&store)?;
         }

@@ -34,7 +34,7 @@ use crate::{
     auth::Caller,
     db::{
         idempotency::{self, Answer, Lookup},
-        Actor, Store, WriteTx,
+        locks, Actor, Store, WriteTx,
     },
     error::ApiError,
 };
@@ -141,6 +141,12 @@ where
             let Some(keyed) = keyed else {
                 return Ok((respond(work(tx)?)?, false));
             };
+            // A retry that arrives while the first attempt still runs waits
+            // for it here, then finds its answer.
+            locks::named(
+                tx.conn,
+                &format!("idempotency {} {}", keyed.subject, keyed.key),
+            )?;
             match idempotency::lookup(tx.conn, &keyed.subject, &keyed.key, &keyed.fingerprint)? {
                 Lookup::Done(answer) => {
                     keyed.kept.store(true, Ordering::Release);

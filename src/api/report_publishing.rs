@@ -21,9 +21,9 @@ use crate::{
     auth::{scope, Caller},
     db::{
         highlight_reports::{self as query, DraftFields, ReportRow},
-        meetings, Store,
+        locks, meetings, Store,
     },
-    domain::change::Operation,
+    domain::{change::Operation, ResourceType},
     error::ApiError,
     reports::model::Comment,
 };
@@ -72,6 +72,7 @@ pub async fn comment_on_report(
     let text = body.0.text.trim().to_string();
     let (version, view) = store
         .write(caller.actor(), move |tx| {
+            locks::row(tx.conn, ResourceType::HighlightReport, &id)?;
             let current = crud::load::<HighlightReports>(tx.conn, &id)?;
             scope::edit_plan(tx.conn, &who, &current.plan_id)?;
             still_draft(&current)?;
@@ -128,6 +129,7 @@ pub async fn publish_report(
     let id = id.into_inner();
     let (tag, frozen) = store
         .write(caller.actor(), move |tx| {
+            locks::row(tx.conn, ResourceType::HighlightReport, &id)?;
             let current = crud::load::<HighlightReports>(tx.conn, &id)?;
             scope::edit_plan(tx.conn, &who, &current.plan_id)?;
             still_draft(&current)?;

@@ -28,7 +28,7 @@ use crate::{
     db::{
         history::Change,
         idempotency::Answer,
-        plans,
+        locks, plans,
         status_updates::{self as query, NewStatusUpdate, StatusUpdateFilter, StatusUpdateRow},
         Store,
     },
@@ -186,6 +186,7 @@ pub async fn create_status_update(
         &store,
         caller.actor(),
         move |tx| {
+            locks::row(tx.conn, ResourceType::Action, &action_id)?;
             let current = crud::load::<Actions>(tx.conn, &action_id)?;
             precondition.check_if_given(Actions::version(&current))?;
             let before = Actions::input_of(&current);

@@ -31,7 +31,7 @@ use crate::{
         risks::Risks,
     },
     auth::{scope, Principal},
-    db::{keys, reading_batch::Batch, tree, WriteTx},
+    db::{action_batch, actions::ActionWrite, keys, locks, reading_batch::Batch, tree, WriteTx},
     domain::change::Operation,
     error::ApiError,
 };
@@ -90,6 +90,10 @@ pub fn import(
     who: &Principal,
     bundle: &Bundle,
 ) -> Result<ImportReport, ApiError> {
+    // Imports queue behind one another (not behind other writes): each finds
+    // or creates organisations, owners, bodies and its plan by their keys,
+    // which two imports at once could both find missing.
+    locks::named(tx.conn, "bundle import")?;
     let mut report = ImportReport::default();
     let mut keys = Keys::default();
     reference_data(tx, who, bundle, &mut keys, &mut report)?;
@@ -258,6 +262,7 @@ fn plan(
     let current = match keys::plan_by_ref(tx.conn, &input.r#ref)? {
         Some(id) => {
             scope::edit_plan(tx.conn, who, &id)?;
+            locks::plan_contents(tx.conn, &id)?;
             let current = Plans::get(tx.conn, &id)?;
             scope::change_partners(
                 tx.conn,
@@ -354,6 +359,8 @@ fn contents(
             keys.outcomes.insert(outcome.r#ref.clone(), id);
         }
     }
+    let mut changed = Vec::new();
+    let mut added = Vec::new();
     for PlacedAction {
         path,
         action,
@@ -362,8 +369,17 @@ fn contents(
     } in actions_in_order(bundle)
     {
         let input = convert::action_input(action, &parent, position(index), keys);
-        let current = old.actions.remove(&action.r#ref);
-        upsert_in::<Actions>(tx, current, input, &mut report.actions, plan).map_err(at(&path))?;
+        match old.actions.remove(&action.r#ref) {
+            Some(current) => changed.push((path, current, input)),
+            None => added.push((path, ActionWrite::from(input))),
+        }
+    }
+    // The new ones first, all at once: one the bundle changes may now be
+    // monitored in one it adds.
+    add_actions(tx, plan, added, report)?;
+    for (path, current, input) in changed {
+        upsert_in::<Actions>(tx, Some(current), input, &mut report.actions, plan)
+            .map_err(at(&path))?;
     }
     let mut measure_ids = Vec::with_capacity(bundle.measures.len());
     for (i, m) in bundle.measures.iter().enumerate() {
@@ -381,6 +397,29 @@ fn contents(
             .map_err(at(&format!("risks[{i}]")))?;
     }
     leftovers(tx, old, report)
+}
+
+/// Stores the bundle's new actions, given with their paths, in a few
+/// multi-row statements.
+fn add_actions(
+    tx: &mut WriteTx<'_>,
+    plan: &str,
+    added: Vec<(String, ActionWrite)>,
+    report: &mut ImportReport,
+) -> Result<(), ApiError> {
+    let (paths, writes): (Vec<String>, Vec<ActionWrite>) = added.into_iter().unzip();
+    let stored = action_batch::insert_many(tx, plan, &writes).map_err(|e| {
+        let error = ApiError::from(e.error);
+        match e.index.and_then(|i| paths.get(i)) {
+            Some(path) => at(path)(error),
+            None => error,
+        }
+    })?;
+    for action in stored {
+        report.actions.created += 1;
+        record_in_plan::<Actions>(tx, action, Operation::Create, Some(plan))?;
+    }
+    Ok(())
 }
 
 /// The measures' readings, as one batch: thousands of them are common (a

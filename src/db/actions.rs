@@ -89,13 +89,13 @@ pub const TYPE: ResourceType = ResourceType::Action;
 /// the references a client wrote.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = actions, treat_none_as_null = true)]
-struct Placement {
-    priority_id: String,
-    outcome_id: Option<String>,
-    monitored_in_type: Option<RefTarget>,
-    monitored_in_id: Option<String>,
-    details_in_type: Option<RefTarget>,
-    details_in_id: Option<String>,
+pub(super) struct Placement {
+    pub(super) priority_id: String,
+    pub(super) outcome_id: Option<String>,
+    pub(super) monitored_in_type: Option<RefTarget>,
+    pub(super) monitored_in_id: Option<String>,
+    pub(super) details_in_type: Option<RefTarget>,
+    pub(super) details_in_id: Option<String>,
 }
 
 /// What a client wrote, before the store resolves its references.
@@ -342,56 +342,122 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Action, StoreError> {
     Ok(attach(conn, vec![row])?.remove(0))
 }
 
-/// Finds what a "monitored in" ref names in the plan: an outcome, an action or a
-/// priority, in that order.
-fn resolve_ref(
-    conn: &mut DbConnection,
-    plan: &str,
-    r: &str,
-) -> Result<Option<(RefTarget, String)>, StoreError> {
-    use super::schema::outcomes as outcome_table;
-    let outcome: Option<String> = outcome_table::table
-        .filter(
-            outcome_table::plan_id
-                .eq(plan)
-                .and(outcome_table::ref_.eq(r)),
-        )
-        .select(outcome_table::id)
-        .first(conn)
-        .optional()?;
-    if let Some(id) = outcome {
-        return Ok(Some((RefTarget::Outcome, id)));
-    }
-    let action: Option<String> = actions::table
-        .filter(actions::plan_id.eq(plan).and(actions::ref_.eq(r)))
-        .select(actions::id)
-        .first(conn)
-        .optional()?;
-    if let Some(id) = action {
-        return Ok(Some((RefTarget::Action, id)));
-    }
-    let priority: Option<String> = priority_table::table
-        .filter(
-            priority_table::plan_id
-                .eq(plan)
-                .and(priority_table::ref_.eq(r)),
-        )
-        .select(priority_table::id)
-        .first(conn)
-        .optional()?;
-    Ok(priority.map(|id| (RefTarget::Priority, id)))
+/// How `resolve` finds a plan's items: a query each (`InDatabase`), or in
+/// what a batch of new actions read once (`action_batch`).
+pub(super) trait PlanItems {
+    /// The priority of `outcome`; `field` names it for the error when it is
+    /// not an outcome of the plan.
+    fn priority_of(
+        &mut self,
+        conn: &mut DbConnection,
+        outcome: &str,
+        field: &str,
+    ) -> Result<String, StoreError>;
+    /// Fails unless `priority` is a priority of the plan.
+    fn check_priority(
+        &mut self,
+        conn: &mut DbConnection,
+        priority: &str,
+        field: &str,
+    ) -> Result<(), StoreError>;
+    /// What a "monitored in" ref names in the plan: an outcome, an action or a
+    /// priority, in that order.
+    fn find(
+        &mut self,
+        conn: &mut DbConnection,
+        r: &str,
+    ) -> Result<Option<(RefTarget, String)>, StoreError>;
+    /// Fails with `Duplicate` when another action of the plan has `r`.
+    fn check_ref_free(
+        &mut self,
+        conn: &mut DbConnection,
+        r: &str,
+        own_id: Option<&str>,
+    ) -> Result<(), StoreError>;
 }
 
-/// Resolves the client's references within `plan` into where the action sits.
-fn resolve(
+/// A plan's items, looked up in the database one at a time.
+struct InDatabase<'a>(&'a str);
+
+impl PlanItems for InDatabase<'_> {
+    fn priority_of(
+        &mut self,
+        conn: &mut DbConnection,
+        outcome: &str,
+        field: &str,
+    ) -> Result<String, StoreError> {
+        Ok(outcomes::place_of(conn, outcome, field, Some(self.0))?.1)
+    }
+
+    fn check_priority(
+        &mut self,
+        conn: &mut DbConnection,
+        priority: &str,
+        field: &str,
+    ) -> Result<(), StoreError> {
+        priorities::plan_of(conn, priority, field, Some(self.0)).map(drop)
+    }
+
+    fn find(
+        &mut self,
+        conn: &mut DbConnection,
+        r: &str,
+    ) -> Result<Option<(RefTarget, String)>, StoreError> {
+        use super::schema::outcomes as outcome_table;
+        let plan = self.0;
+        let outcome: Option<String> = outcome_table::table
+            .filter(
+                outcome_table::plan_id
+                    .eq(plan)
+                    .and(outcome_table::ref_.eq(r)),
+            )
+            .select(outcome_table::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = outcome {
+            return Ok(Some((RefTarget::Outcome, id)));
+        }
+        let action: Option<String> = actions::table
+            .filter(actions::plan_id.eq(plan).and(actions::ref_.eq(r)))
+            .select(actions::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = action {
+            return Ok(Some((RefTarget::Action, id)));
+        }
+        let priority: Option<String> = priority_table::table
+            .filter(
+                priority_table::plan_id
+                    .eq(plan)
+                    .and(priority_table::ref_.eq(r)),
+            )
+            .select(priority_table::id)
+            .first(conn)
+            .optional()?;
+        Ok(priority.map(|id| (RefTarget::Priority, id)))
+    }
+
+    fn check_ref_free(
+        &mut self,
+        conn: &mut DbConnection,
+        r: &str,
+        own_id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        priorities::check_ref_free(conn, RefTarget::Action, self.0, r, own_id)
+    }
+}
+
+/// Resolves the client's references within the plan into where the action
+/// with `own_id` (none for a new one) sits.
+pub(super) fn resolve(
     conn: &mut DbConnection,
-    plan: &str,
+    items: &mut impl PlanItems,
     write: &ActionWrite,
     own_id: Option<&str>,
 ) -> Result<Placement, StoreError> {
     let priority = match (&write.outcome_id, &write.priority_id) {
         (Some(outcome), given) => {
-            let (_, priority) = outcomes::place_of(conn, outcome, "outcome_id", Some(plan))?;
+            let priority = items.priority_of(conn, outcome, "outcome_id")?;
             if given.as_ref().is_some_and(|g| g != &priority) {
                 return Err(StoreError::Invalid {
                     field: "priority_id".into(),
@@ -402,7 +468,7 @@ fn resolve(
             priority
         }
         (None, Some(priority)) => {
-            priorities::plan_of(conn, priority, "priority_id", Some(plan))?;
+            items.check_priority(conn, priority, "priority_id")?;
             priority.clone()
         }
         (None, None) => {
@@ -414,7 +480,7 @@ fn resolve(
         }
     };
     let (monitored_in_type, monitored_in_id) = match &write.monitored_in {
-        Some(r) => match resolve_ref(conn, plan, r)? {
+        Some(r) => match items.find(conn, r)? {
             Some((_, id)) if Some(id.as_str()) == own_id => {
                 return Err(StoreError::Invalid {
                     field: "monitored_in".into(),
@@ -433,7 +499,7 @@ fn resolve(
         None => (None, None),
     };
     let (details_in_type, details_in_id) = match &write.details_in {
-        Some(r) => match resolve_ref(conn, plan, r)? {
+        Some(r) => match items.find(conn, r)? {
             Some((RefTarget::Action, _)) => {
                 return Err(StoreError::Invalid {
                     field: "details_in".into(),
@@ -453,7 +519,7 @@ fn resolve(
         },
         None => (None, None),
     };
-    priorities::check_ref_free(conn, RefTarget::Action, plan, &write.fields.ref_, own_id)?;
+    items.check_ref_free(conn, &write.fields.ref_, own_id)?;
     Ok(Placement {
         priority_id: priority,
         outcome_id: write.outcome_id.clone(),
@@ -468,7 +534,7 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Ac
     if !super::plans::exists(tx.conn, plan)? {
         return Err(StoreError::NotFound);
     }
-    let placement = resolve(tx.conn, plan, &write, None)?;
+    let placement = resolve(tx.conn, &mut InDatabase(plan), &write, None)?;
     let id = super::new_id();
     diesel::insert_into(actions::table)
         .values((
@@ -490,7 +556,7 @@ pub fn update(
     plan: &str,
     write: ActionWrite,
 ) -> Result<Action, StoreError> {
-    let placement = resolve(tx.conn, plan, &write, Some(id))?;
+    let placement = resolve(tx.conn, &mut InDatabase(plan), &write, Some(id))?;
     diesel::update(actions::table.find(id))
         .set((&write.fields, &placement, audit::updated!(actions, tx)))
         .execute(tx.conn)?;

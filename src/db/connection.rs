@@ -59,6 +59,16 @@ impl DatabaseUrl {
         }
     }
 
+    /// How many writes may run at once with a pool of `pool_size`: SQLite
+    /// lets one write at a time; PostgreSQL runs as many as half the pool,
+    /// keeping the other half for reads.
+    pub fn writers(&self, pool_size: u32) -> usize {
+        match self {
+            DatabaseUrl::Sqlite(_) => 1,
+            DatabaseUrl::Postgres(_) => usize::try_from(pool_size / 2).unwrap_or(1).max(1),
+        }
+    }
+
     pub fn sqlite_path(&self) -> Option<&std::path::Path> {
         match self {
             DatabaseUrl::Sqlite(p) => Some(p),
@@ -69,8 +79,14 @@ impl DatabaseUrl {
     pub fn connect(&self, timeout: Duration) -> ConnectionResult<DbConnection> {
         match self {
             DatabaseUrl::Postgres(url) => {
-                diesel::PgConnection::establish(&with_connect_timeout(url, timeout))
-                    .map(DbConnection::Postgres)
+                let mut conn =
+                    diesel::PgConnection::establish(&with_connect_timeout(url, timeout))?;
+                // Writers run side by side and lock the rows they change: one
+                // that waits for another's rows longer than a writer waits
+                // for its turn answers 503 too, rather than hold its caller.
+                conn.batch_execute(&format!("SET lock_timeout = {}", timeout.as_millis()))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Postgres(conn))
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;

@@ -72,6 +72,11 @@ impl From<DieselError> for StoreError {
                     code: READ_ONLY,
                     detail: info.message().to_string(),
                 },
+                // Two PostgreSQL writers that each wait for a row the other
+                // locked: the database ends one, which may simply try again.
+                DatabaseErrorKind::SerializationFailure => {
+                    StoreError::Unavailable(info.message().to_string())
+                }
                 // SQLite reports a lock held past busy_timeout as a plain error.
                 _ if is_lock_timeout(info.message()) => {
                     StoreError::Unavailable(info.message().to_string())
@@ -177,7 +182,10 @@ fn storage_fault(message: &str) -> Option<&'static str> {
 }
 
 fn is_lock_timeout(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
+    message.contains("database is locked")
+        || message.contains("database is busy")
+        || message.contains("deadlock detected")
+        || message.contains("lock timeout")
 }
 
 impl From<r2d2::Error> for StoreError {

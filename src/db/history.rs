@@ -52,7 +52,6 @@ pub struct EventRow {
 
 /// A change recorded during a write, stored with the others when it commits.
 pub(super) struct Recorded {
-    seq: i64,
     resource_type: ResourceType,
     resource_id: String,
     version: i64,
@@ -66,12 +65,10 @@ pub(super) struct Recorded {
 const ROWS_PER_INSERT: usize = 1000;
 
 impl WriteTx<'_> {
-    /// Takes the next feed seq for one change and keeps its revision and event
-    /// until the transaction commits (`flush`); returns the seq.
-    pub fn record(&mut self, change: Change<'_>) -> Result<i64, StoreError> {
-        self.seq += 1;
+    /// Keeps one change's revision and event until the write finishes, which
+    /// gives it its feed seq and stores it (`flush`).
+    pub fn record(&mut self, change: Change<'_>) -> Result<(), StoreError> {
         self.recorded.push(Recorded {
-            seq: self.seq,
             resource_type: change.resource_type,
             resource_id: change.resource_id.to_string(),
             version: change.version,
@@ -79,19 +76,21 @@ impl WriteTx<'_> {
             plan_id: change.plan_id.map(str::to_string),
             snapshot: change.snapshot.to_string(),
         });
-        Ok(self.seq)
+        Ok(())
     }
 
-    /// Stores the recorded revisions and events: a few multi-row statements for
-    /// the whole write, where one pair per change cost a batch of 1,000 readings
-    /// thousands of round trips.
-    pub(super) fn flush(&mut self) -> Result<(), StoreError> {
-        let recorded = std::mem::take(&mut self.recorded);
+    /// Stores the recorded revisions and events, the first with seq `first`
+    /// and the rest after it in the order recorded: a few multi-row statements
+    /// for the whole write, where one pair per change cost a batch of 1,000
+    /// readings thousands of round trips.
+    pub(super) fn flush(&mut self, first: i64) -> Result<(), StoreError> {
+        let recorded: Vec<(i64, Recorded)> =
+            (first..).zip(std::mem::take(&mut self.recorded)).collect();
         for chunk in recorded.chunks(ROWS_PER_INSERT) {
             let rows = || -> Vec<_> {
                 chunk
                     .iter()
-                    .map(|r| {
+                    .map(|(seq, r)| {
                         (
                             revisions::resource_type.eq(r.resource_type),
                             revisions::resource_id.eq(&r.resource_id),
@@ -99,7 +98,7 @@ impl WriteTx<'_> {
                             revisions::operation.eq(r.operation),
                             revisions::actor.eq(self.actor),
                             revisions::at.eq(self.now),
-                            revisions::seq.eq(r.seq),
+                            revisions::seq.eq(seq),
                             revisions::snapshot.eq(&r.snapshot),
                             revisions::actor_organisation.eq(self.actor_organisation),
                         )
@@ -112,9 +111,9 @@ impl WriteTx<'_> {
             let rows = || -> Vec<_> {
                 chunk
                     .iter()
-                    .map(|r| {
+                    .map(|(seq, r)| {
                         (
-                            events::seq.eq(r.seq),
+                            events::seq.eq(seq),
                             events::resource_type.eq(r.resource_type),
                             events::resource_id.eq(&r.resource_id),
                             events::version.eq(r.version),

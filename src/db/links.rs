@@ -82,17 +82,23 @@ pub fn replace(
 }
 
 /// Owner id → its organisation, for the owners of `ids` that exist.
-fn organisations_of_owners(
+pub(super) fn organisations_of_owners(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> Result<HashMap<String, Option<String>>, StoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, Option<String>)> = owners::table
+    let owners = owners::table
         .filter(owners::id.eq_any(ids))
-        .select((owners::id, owners::organisation_id))
-        .load(conn)?;
+        .select((owners::id, owners::organisation_id));
+    // On PostgreSQL the owners stay as read until the write commits: an owner
+    // moved to another organisation at the same time (`owner_moved`) waits, and
+    // then moves the links written here too.
+    let rows: Vec<(String, Option<String>)> = match conn {
+        DbConnection::Postgres(pg) => owners.for_share().load(pg)?,
+        DbConnection::Sqlite(lite) => owners.load(lite)?,
+    };
     Ok(rows.into_iter().collect())
 }
 

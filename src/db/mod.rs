@@ -1,6 +1,7 @@
 //! Persistence: the connection type for both backends, embedded migrations, the
 //! read and write paths every resource goes through, and per-resource queries.
 
+pub mod action_batch;
 pub mod actions;
 pub mod as_of;
 mod audit;
@@ -14,6 +15,7 @@ pub mod history;
 pub mod idempotency;
 pub mod keys;
 pub mod links;
+pub mod locks;
 pub mod measures;
 pub mod meetings;
 pub mod migrations;

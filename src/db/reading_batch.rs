@@ -89,6 +89,7 @@ impl Batch {
         let mut periods: Vec<&str> = keys.iter().map(|k| k.1).collect();
         periods.sort_unstable();
         periods.dedup();
+        super::locks::rows(conn, crate::domain::ResourceType::Measure, &measure_ids)?;
         let measures = measures::get_many(conn, &measure_ids)?;
         let wanted: HashSet<(&str, &str, &str)> = keys.iter().copied().collect();
         let mut readings = HashMap::new();

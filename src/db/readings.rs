@@ -8,7 +8,10 @@ use super::{
     schema::{measures as measure_table, plans, readings},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
-use crate::domain::plan::{MeasureKind, ReadingStatus, TargetStatus};
+use crate::domain::{
+    plan::{MeasureKind, ReadingStatus, TargetStatus},
+    ResourceType,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = readings)]
@@ -164,6 +167,7 @@ pub fn insert(
     measure: &str,
     fields: ReadingFields,
 ) -> Result<(ReadingRow, bool), StoreError> {
+    super::locks::row(tx.conn, ResourceType::Measure, measure)?;
     let kind: Option<MeasureKind> = measure_table::table
         .find(measure)
         .select(measure_table::kind)
@@ -194,6 +198,7 @@ pub fn update(
     measure: &str,
     fields: ReadingFields,
 ) -> Result<(ReadingRow, bool), StoreError> {
+    super::locks::row(tx.conn, ResourceType::Measure, measure)?;
     let kind: MeasureKind = measure_table::table
         .find(&measure)
         .select(measure_table::kind)
@@ -209,6 +214,7 @@ pub fn update(
 
 /// Deletes the reading; says whether its measure's headline moved.
 pub fn delete(tx: &mut WriteTx<'_>, id: &str, measure: &str) -> Result<bool, StoreError> {
+    super::locks::row(tx.conn, ResourceType::Measure, measure)?;
     diesel::delete(readings::table.find(id)).execute(tx.conn)?;
     measures::refresh_after_reading(tx.conn, measure, None)
 }

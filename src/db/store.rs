@@ -1,20 +1,23 @@
 //! The two ways into the database: `read` and `write`. Both run on actix's
 //! blocking thread pool so a slow query never stalls an HTTP worker.
 //!
-//! Every write goes through `Store::write`, one transaction that starts by taking
-//! the write lock row. That gives SQLite its write lock up front (so concurrent
-//! writers queue on `busy_timeout` instead of failing a lock upgrade).
+//! Every write goes through `Store::write`, one transaction. The change feed
+//! must come out in commit order with no gaps, which a database sequence would
+//! not give (it hands out numbers in start order while transactions commit in
+//! any order, and a rollback leaves a hole). So a write records its changes in
+//! memory, and just before it commits (`WriteTx::finish`) takes the lock row
+//! `write_lock`, advances `last_seq` by as many changes as it made, and stores
+//! their revisions and feed events in a few multi-row statements. Writers
+//! stamp seqs one at a time and commit in that order, holding the row only for
+//! those last round trips: a reader that has seen seq N never later finds a
+//! commit below N, and a rolled-back write never took any.
 //!
-//! It is also what keeps the change feed in commit order on PostgreSQL, where a
-//! sequence would hand out numbers in start order while transactions commit in
-//! any order. Here seqs come from `write_lock.last_seq`, read and advanced only
-//! while the transaction holds that row, so writers take seqs one transaction at
-//! a time and commit in that same order: a reader that has seen seq N never later
-//! finds a commit below N, and a rolled-back write returns its seqs unused, so
-//! the feed has no gaps. The cost is one writer at a time, which SQLite imposes
-//! anyway; a write's revisions and feed events are kept in memory and stored in
-//! a few multi-row statements just before it commits (`WriteTx::finish`), so
-//! that the lock is held for as few round trips as the write needs.
+//! On PostgreSQL writers otherwise run side by side (up to half the pool), so
+//! one partner's large import does not hold another's status update; a write
+//! that decides on what it read locks those rows first (`locks`). SQLite has
+//! one writer at a time whatever we do: there a write takes the database's
+//! write lock with its first statement, so that writers queue on it instead
+//! of failing a lock upgrade.
 
 use std::{
     sync::{
@@ -34,10 +37,11 @@ use super::{connection::Checkout, schema::write_lock, DbConnection, Pool, StoreE
 pub struct Store {
     pool: Pool,
     /// Writers of this process queue here, in arrival order, before they take a
-    /// connection. Only one of them would get the database's write lock anyway;
-    /// the others would hold pooled connections and, on SQLite, poll the lock
-    /// with a back-off that gave a one-second tail under 32 concurrent writers.
-    writers: Arc<tokio::sync::Mutex<()>>,
+    /// connection: one at a time on SQLite, where only one would get the write
+    /// lock anyway and the others would poll it with a back-off that gave a
+    /// one-second tail under 32 concurrent writers; on PostgreSQL as many as
+    /// half the pool, leaving the rest to reads.
+    writers: Arc<tokio::sync::Semaphore>,
     /// How long a writer may wait for its turn before answering 503.
     timeout: Duration,
     /// The newest change-feed seq this process knows committed: its own
@@ -61,39 +65,49 @@ pub struct WriteTx<'a> {
     /// The writer's organisation, recorded in revisions and the change feed.
     pub actor_organisation: Option<&'a str>,
     pub now: NaiveDateTime,
-    /// The last change-feed seq used; `record` takes the next one.
-    pub seq: i64,
     /// Changes recorded and not yet stored (`finish` stores them).
     pub(super) recorded: Vec<super::history::Recorded>,
 }
 
 impl<'a> WriteTx<'a> {
-    /// Takes the write lock and reads where the feed stands. Call inside a
-    /// transaction; `finish` writes the feed position back before commit.
+    /// Starts a write in an open transaction; on SQLite it takes the
+    /// database's write lock first. `finish` stores what it recorded.
     pub fn begin(conn: &'a mut DbConnection, actor: &'a Actor) -> Result<Self, StoreError> {
-        lock_writes(conn)?;
-        let seq = write_lock::table
-            .find(1)
-            .select(write_lock::last_seq)
-            .first(conn)?;
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            lock_writes(conn)?;
+        }
         Ok(WriteTx {
             conn,
             actor: &actor.subject,
             actor_organisation: actor.organisation.as_deref(),
             now: now(),
-            seq,
             recorded: Vec::new(),
         })
     }
 
-    pub fn finish(mut self, started_at: i64) -> Result<(), StoreError> {
-        self.flush()?;
-        if self.seq != started_at {
-            diesel::update(write_lock::table.find(1))
-                .set(write_lock::last_seq.eq(self.seq))
-                .execute(self.conn)?;
+    /// Takes the feed's lock row, stamps the recorded changes with the next
+    /// seqs and stores them; the caller commits next. Returns the last seq
+    /// taken, if the write changed anything.
+    pub fn finish(mut self) -> Result<Option<i64>, StoreError> {
+        let taken =
+            i64::try_from(self.recorded.len()).map_err(|e| StoreError::Internal(e.to_string()))?;
+        if taken == 0 {
+            return Ok(None);
         }
-        Ok(())
+        let advance = diesel::update(write_lock::table.find(1))
+            .set(write_lock::last_seq.eq(write_lock::last_seq + taken));
+        let last: i64 = match &mut *self.conn {
+            DbConnection::Postgres(pg) => advance.returning(write_lock::last_seq).get_result(pg)?,
+            conn => {
+                advance.execute(conn)?;
+                write_lock::table
+                    .find(1)
+                    .select(write_lock::last_seq)
+                    .first(conn)?
+            }
+        };
+        self.flush(last - taken + 1)?;
+        Ok(Some(last))
     }
 }
 
@@ -129,10 +143,11 @@ impl<T> Page<T> {
 }
 
 impl Store {
-    pub fn new(pool: Pool, timeout: Duration) -> Self {
+    /// A store whose writers run `writers` at a time (see `Store::writers`).
+    pub fn new(pool: Pool, timeout: Duration, writers: usize) -> Self {
         Store {
             pool,
-            writers: Arc::default(),
+            writers: Arc::new(tokio::sync::Semaphore::new(writers.max(1))),
             timeout,
             feed_position: Arc::default(),
         }
@@ -182,9 +197,7 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
         T: Send + 'static,
     {
-        let _turn = tokio::time::timeout(self.timeout, self.writers.lock())
-            .await
-            .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
+        let _turn = self.turn().await?;
         let store = self.clone();
         web::block(move || store.write_blocking(actor, f))
             .await
@@ -202,9 +215,7 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
         T: Send + 'static,
     {
-        let _turn = tokio::time::timeout(self.timeout, self.writers.lock())
-            .await
-            .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?;
+        let _turn = self.turn().await?;
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = begun(&pool)?;
@@ -221,6 +232,15 @@ impl Store {
         .map_err(|e| StoreError::Internal(e.to_string()))?
     }
 
+    /// Waits for a writer's place, for as long as the store's timeout.
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, StoreError> {
+        let closed = |_| StoreError::Internal("the writers' queue is closed".into());
+        tokio::time::timeout(self.timeout, self.writers.acquire())
+            .await
+            .map_err(|_| StoreError::Unavailable("timed out waiting for earlier writes".into()))?
+            .map_err(closed)
+    }
+
     /// `write` on the calling thread, for work outside a request (loading the demo
     /// plans at start, `waymark seed`); it does not queue behind in-process writers.
     pub fn write_blocking<T, E, F>(&self, actor: Actor, f: F) -> Result<T, E>
@@ -231,15 +251,15 @@ impl Store {
         let mut conn = begun(&self.pool)?;
         let outcome = in_transaction(&mut conn, |conn| {
             let mut tx = WriteTx::begin(conn, &actor)?;
-            let started_at = tx.seq;
             let result = f(&mut tx)?;
-            let seq = tx.seq;
-            tx.finish(started_at)?;
+            let seq = tx.finish()?;
             Ok::<_, E>((result, seq))
         });
         conn.check_after(&outcome);
         let (result, seq) = outcome?;
-        self.feed_position.fetch_max(seq, Ordering::AcqRel);
+        if let Some(seq) = seq {
+            self.feed_position.fetch_max(seq, Ordering::AcqRel);
+        }
         Ok(result)
     }
 
@@ -328,8 +348,8 @@ pub fn now() -> NaiveDateTime {
     t - chrono::Duration::nanoseconds(i64::from(t.and_utc().timestamp_subsec_nanos() % 1000))
 }
 
-/// An update that changes nothing still takes the row's lock (PostgreSQL) and the
-/// database's write lock (SQLite) until the transaction ends.
+/// An update that changes nothing still takes SQLite's write lock until the
+/// transaction ends.
 fn lock_writes(conn: &mut DbConnection) -> Result<(), StoreError> {
     diesel::update(write_lock::table.find(1))
         .set(write_lock::last_seq.eq(write_lock::last_seq))

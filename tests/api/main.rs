@@ -54,3 +54,4 @@ mod tokens;
 mod versioning;
 mod view_cache;
 mod webhooks;
+mod writers;

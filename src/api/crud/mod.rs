@@ -20,7 +20,7 @@ use crate::{
     db::{
         history::{self, Change},
         idempotency::Answer,
-        DbConnection, Store, StoreError, WriteTx,
+        locks, DbConnection, Store, StoreError, WriteTx,
     },
     domain::{change::Operation, ResourceType},
     error::ApiError,
@@ -399,6 +399,7 @@ async fn change<R: Resource>(
     let who = caller.principal()?.clone();
     let (version, view) = store
         .write(caller.actor(), move |tx| {
+            locks::row(tx.conn, R::TYPE, &id)?;
             let current = load::<R>(tx.conn, &id)?;
             R::writable(tx.conn, &who, &current)?;
             precondition.check(R::version(&current))?;
@@ -447,6 +448,7 @@ pub async fn delete<R: Resource>(
     let who = caller.principal()?.clone();
     store
         .write(caller.actor(), move |tx| {
+            locks::row(tx.conn, R::TYPE, &id)?;
             let current = load::<R>(tx.conn, &id)?;
             R::writable(tx.conn, &who, &current)?;
             precondition.check(R::version(&current))?;
