@@ -258,8 +258,19 @@ fn when_filters<'a>(mut query: ActionQuery<'a>, filter: &ActionFilter) -> Action
 
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut leads = links::load(conn, Relation::ActionLead, &ids)?;
-    let mut external = external_refs::load(conn, TYPE, &ids)?;
+    let leads = links::load(conn, Relation::ActionLead, &ids)?;
+    let external = external_refs::load(conn, TYPE, &ids)?;
+    attach_known(conn, rows, leads, external)
+}
+
+/// `attach`, given the actions' leads and external refs by action id.
+pub(super) fn attach_known(
+    conn: &mut DbConnection,
+    rows: Vec<ActionRow>,
+    mut leads: HashMap<String, Vec<String>>,
+    mut external: HashMap<String, Vec<ExternalRef>>,
+) -> Result<Vec<Action>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let refs = monitored_refs(conn, &rows)?;
     let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
     let mut updates = names::latest_updates(conn, ids.iter().copied())?;
