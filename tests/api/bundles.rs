@@ -170,6 +170,79 @@ async fn importing_again_writes_new_versions_only_for_what_changed() {
     );
 }
 
+/// New actions are stored all at once, before the changed ones: a changed
+/// action may be monitored in a new one, and each new action's first revision
+/// is the action as it is read.
+#[tokio::test]
+async fn a_changed_action_can_be_monitored_in_one_the_same_import_adds() {
+    let app = spawn_app().await;
+    let mut bundle = send_plan();
+    let first = json_of(app.post(IMPORT, &bundle).await, 201).await;
+    let plan_id = first["plan_id"].as_str().unwrap().to_string();
+
+    let actions = bundle["priorities"][2]["outcomes"][2]["actions"]
+        .as_array_mut()
+        .unwrap();
+    assert_eq!(actions[6]["ref"], "Afl3.3/7");
+    actions[6]["monitored_in"] = json!("Afl3.3/9");
+    actions.push(json!({
+        "ref": "Afl3.3/8", "description": "Report the waiting list quarterly",
+        "leads": ["CAMHS Transformation lead", "SEND Lead"], "due": "TBD", "brag": "grey",
+        "monitored_in": "Afl3.3/9"
+    }));
+    actions.push(json!({
+        "ref": "Afl3.3/9", "description": "Publish the waiting list",
+        "leads": ["SEND Lead"], "brag": "amber",
+        "external_refs": [{"system": "camhs-tracker", "id": "WL-9"}]
+    }));
+    let second = json_of(app.post(IMPORT, &bundle).await, 200).await;
+    assert_eq!(
+        second["actions"],
+        json!({"created": 2, "updated": 1, "unchanged": 70, "deleted": 0})
+    );
+
+    let find = |r: &str| format!("/api/v1/actions?plan_id={plan_id}&ref={r}");
+    let changed = json_of(app.get(&find("Afl3.3/7")).await, 200).await;
+    assert_eq!(changed["items"][0]["monitored_in"]["ref"], "Afl3.3/9");
+    for r in ["Afl3.3/8", "Afl3.3/9"] {
+        let listed = json_of(app.get(&find(r)).await, 200).await;
+        let id = listed["items"][0]["id"].as_str().unwrap().to_string();
+        let read = json_of(app.get(&format!("/api/v1/actions/{id}")).await, 200).await;
+        let first = json_of(
+            app.get(&format!("/api/v1/actions/{id}/versions/1")).await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            first["snapshot"], read,
+            "{r}: its first revision is as read"
+        );
+    }
+    let added = json_of(app.get(&find("Afl3.3/8")).await, 200).await;
+    let leads: Vec<&str> = added["items"][0]["leads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        leads,
+        ["CAMHS Transformation lead", "SEND Lead"],
+        "in order"
+    );
+    assert_eq!(added["items"][0]["monitored_in"]["ref"], "Afl3.3/9");
+    let by_external = json_of(
+        app.get("/api/v1/actions?external_ref=camhs-tracker:WL-9")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(by_external["items"][0]["ref"], "Afl3.3/9");
+
+    let exported = export(&app, &json!(plan_id)).await;
+    assert_eq!(difference(&exported, &bundle, ""), None);
+}
+
 #[tokio::test]
 async fn a_bad_bundle_is_refused_whole_with_every_bad_element_named() {
     let app = spawn_app().await;
