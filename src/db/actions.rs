@@ -90,12 +90,12 @@ pub const TYPE: ResourceType = ResourceType::Action;
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = actions, treat_none_as_null = true)]
 pub(super) struct Placement {
-    pub(super) priority_id: String,
-    pub(super) outcome_id: Option<String>,
-    pub(super) monitored_in_type: Option<RefTarget>,
-    pub(super) monitored_in_id: Option<String>,
-    pub(super) details_in_type: Option<RefTarget>,
-    pub(super) details_in_id: Option<String>,
+    priority_id: String,
+    outcome_id: Option<String>,
+    monitored_in_type: Option<RefTarget>,
+    monitored_in_id: Option<String>,
+    details_in_type: Option<RefTarget>,
+    details_in_id: Option<String>,
 }
 
 /// What a client wrote, before the store resolves its references.
