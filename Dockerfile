@@ -10,6 +10,7 @@ WORKDIR /src
 
 # Dependencies only: a stub crate with the real manifest, cached until it changes.
 COPY Cargo.toml Cargo.lock ./
+COPY .cargo .cargo
 RUN mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \

@@ -139,6 +139,11 @@ pub fn prepare_database(config: &Config) -> Result<db::Pool, ConfigError> {
             applied.join(", ")
         );
     }
+    // Without statistics a query is planned by guesswork, yet a start must
+    // not fail for want of them.
+    if let Err(e) = db::refresh_statistics(&mut conn) {
+        log::warn!("planner statistics were not refreshed: {e}");
+    }
     Ok(db::build_pool(
         &config.database,
         config.pool_size,

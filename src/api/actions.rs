@@ -403,7 +403,7 @@ impl Resource for Actions {
         current: &ActionRecord,
         input: Self::Input,
     ) -> Result<ActionRecord, StoreError> {
-        query::update(tx, &current.row.id, &current.row.plan_id, input.into())
+        query::update(tx, current, input.into())
     }
 
     fn delete(tx: &mut WriteTx<'_>, current: &ActionRecord) -> Result<(), StoreError> {

@@ -233,7 +233,8 @@ pub async fn create_status_update(
                     action_version: Actions::version(&current) + 1,
                 },
             )?;
-            let updated = Actions::update(tx, &current, after)?;
+            let mut updated = Actions::update(tx, &current, after)?;
+            updated.latest_update = Some(row.as_latest());
             if Actions::version(&updated) != row.action_version {
                 return Err(ApiError::Internal(format!(
                     "action {action_id} went to version {}, its report says {}",

@@ -561,12 +561,20 @@ pub fn insert(tx: &mut WriteTx<'_>, plan: &str, write: ActionWrite) -> Result<Ac
     get(tx.conn, &id)
 }
 
+/// Writes `write` over `current`, read in the same transaction. A write that
+/// leaves the action where it was, with the same leads and external refs (a
+/// status update, a BRAG or due-date change), is one UPDATE and a read of
+/// the row: nothing it points at is resolved or rewritten again, and its
+/// latest status update stays `current`'s (a status update sets its own).
 pub fn update(
     tx: &mut WriteTx<'_>,
-    id: &str,
-    plan: &str,
+    current: &Action,
     write: ActionWrite,
 ) -> Result<Action, StoreError> {
+    if stays_in_place(current, &write) {
+        return update_in_place(tx, current, write.fields);
+    }
+    let (id, plan) = (current.row.id.as_str(), current.row.plan_id.as_str());
     let placement = resolve(tx.conn, &mut InDatabase(plan), &write, Some(id))?;
     diesel::update(actions::table.find(id))
         .set((&write.fields, &placement, audit::updated!(actions, tx)))
@@ -574,6 +582,50 @@ pub fn update(
     links::replace(tx.conn, Relation::ActionLead, id, &write.leads, "lead_ids")?;
     external_refs::replace(tx.conn, TYPE, id, &write.external_refs)?;
     get(tx.conn, id)
+}
+
+/// Whether `write` keeps `current`'s place, references, leads and external
+/// refs exactly, so none of them needs resolving or writing again.
+fn stays_in_place(current: &Action, write: &ActionWrite) -> bool {
+    let row = &current.row;
+    let same_priority = match (&write.outcome_id, &write.priority_id) {
+        (Some(_), None) => true,
+        (_, Some(priority)) => priority == &row.priority_id,
+        (None, None) => false,
+    };
+    same_priority
+        && write.outcome_id == row.outcome_id
+        && write.fields.ref_ == row.ref_
+        && write.monitored_in == current.monitored_in_ref
+        && write.details_in == current.details_in_ref
+        && write.monitored_in.is_some() == row.monitored_in_id.is_some()
+        && write.details_in.is_some() == row.details_in_id.is_some()
+        && write.leads == current.leads
+        && write.external_refs == current.external_refs
+}
+
+fn update_in_place(
+    tx: &mut WriteTx<'_>,
+    current: &Action,
+    fields: ActionFields,
+) -> Result<Action, StoreError> {
+    let id = current.row.id.as_str();
+    let update =
+        diesel::update(actions::table.find(id)).set((&fields, audit::updated!(actions, tx)));
+    let row = match &mut *tx.conn {
+        DbConnection::Postgres(pg) => update.returning(ActionRow::as_returning()).get_result(pg)?,
+        conn => {
+            update.execute(conn)?;
+            actions::table
+                .find(id)
+                .select(ActionRow::as_select())
+                .get_result(conn)?
+        }
+    };
+    Ok(Action {
+        row,
+        ..current.clone()
+    })
 }
 
 pub fn delete(tx: &mut WriteTx<'_>, id: &str) -> Result<(), StoreError> {

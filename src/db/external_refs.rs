@@ -21,12 +21,16 @@ pub fn load(
     if ids.is_empty() {
         return Ok(out);
     }
-    let rows: Vec<(String, String, String)> = refs::table
+    let query = refs::table
         .filter(refs::resource_type.eq(resource_type))
-        .filter(refs::resource_id.eq_any(ids))
         .order((refs::resource_id, refs::position))
         .select((refs::resource_id, refs::system, refs::external_id))
-        .load(conn)?;
+        .into_boxed();
+    // One resource by `=`: SQLite can keep that statement prepared.
+    let rows: Vec<(String, String, String)> = match ids {
+        [one] => query.filter(refs::resource_id.eq(*one)).load(conn)?,
+        many => query.filter(refs::resource_id.eq_any(many)).load(conn)?,
+    };
     for (resource, system, id) in rows {
         out.entry(resource)
             .or_default()

@@ -108,12 +108,16 @@ pub fn load(
     relation: Relation,
     parents: &[&str],
 ) -> Result<HashMap<String, Vec<String>>, StoreError> {
-    let rows: Vec<(String, String)> = links::table
+    let query = links::table
         .filter(links::relation.eq(relation.as_str()))
-        .filter(links::parent_id.eq_any(parents))
         .order((links::parent_id, links::position))
         .select((links::parent_id, links::target_id))
-        .load(conn)?;
+        .into_boxed();
+    // One parent by `=`: SQLite can keep that statement prepared, not an IN list.
+    let rows: Vec<(String, String)> = match parents {
+        [one] => query.filter(links::parent_id.eq(*one)).load(conn)?,
+        many => query.filter(links::parent_id.eq_any(many)).load(conn)?,
+    };
     let mut grouped: HashMap<String, Vec<String>> = HashMap::new();
     for (parent, target) in rows {
         grouped.entry(parent).or_default().push(target);

@@ -71,11 +71,14 @@ pub fn owners<'a>(
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, Named>, StoreError> {
     let rows = in_chunks(ids, |chunk| {
-        Ok(owners::table
+        let query = owners::table
             .left_join(organisations::table)
-            .filter(owners::id.eq_any(chunk))
             .select((owners::id, owners::name, organisations::code.nullable()))
-            .load(conn)?)
+            .into_boxed();
+        Ok(match chunk {
+            [one] => query.filter(owners::id.eq(*one)).load(conn)?,
+            many => query.filter(owners::id.eq_any(many)).load(conn)?,
+        })
     })?;
     Ok(named(rows).collect())
 }
@@ -156,15 +159,18 @@ pub struct LatestUpdate {
     pub by_organisation: Option<String>,
 }
 
-type LatestUpdateRow = (
-    String,
-    String,
-    Brag,
-    Option<String>,
-    NaiveDateTime,
-    String,
-    Option<String>,
-);
+/// The columns of a status update its action shows as its latest.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = status_updates)]
+struct LatestUpdateRow {
+    action_id: String,
+    id: String,
+    brag: Brag,
+    narrative: Option<String>,
+    created_at: NaiveDateTime,
+    created_by: String,
+    created_by_organisation: Option<String>,
+}
 
 /// Action id → its newest status update, for actions that have one. Ids are
 /// time-ordered (UUIDv7), so an action's newest update has its greatest id.
@@ -174,7 +180,19 @@ pub fn latest_updates<'a>(
 ) -> Result<HashMap<String, LatestUpdate>, StoreError> {
     use diesel::dsl::max;
     let mut found = HashMap::new();
-    for chunk in unique(action_ids).chunks(CHUNK) {
+    let ids = unique(action_ids);
+    if let [one] = ids.as_slice() {
+        // One action's newest by its index, in a statement SQLite keeps prepared.
+        let row: Option<LatestUpdateRow> = status_updates::table
+            .filter(status_updates::action_id.eq(*one))
+            .order(status_updates::id.desc())
+            .select(LatestUpdateRow::as_select())
+            .first(conn)
+            .optional()?;
+        found.extend(row.map(latest_update));
+        return Ok(found);
+    }
+    for chunk in ids.chunks(CHUNK) {
         // One round trip: the newest ids as a subquery, not a list sent back.
         let newest = diesel::alias!(status_updates as newest);
         let newest = newest
@@ -183,29 +201,26 @@ pub fn latest_updates<'a>(
             .select(max(newest.field(status_updates::id)));
         let rows: Vec<LatestUpdateRow> = status_updates::table
             .filter(status_updates::id.nullable().eq_any(newest))
-            .select((
-                status_updates::action_id,
-                status_updates::id,
-                status_updates::brag,
-                status_updates::narrative,
-                status_updates::created_at,
-                status_updates::created_by,
-                status_updates::created_by_organisation,
-            ))
+            .select(LatestUpdateRow::as_select())
             .load(conn)?;
-        for (action, id, brag, narrative, at, by, by_organisation) in rows {
-            let update = LatestUpdate {
-                id,
-                brag,
-                narrative,
-                at,
-                by,
-                by_organisation,
-            };
-            found.insert(action, update);
-        }
+        found.extend(rows.into_iter().map(latest_update));
     }
     Ok(found)
+}
+
+/// An action's id and its newest update.
+fn latest_update(row: LatestUpdateRow) -> (String, LatestUpdate) {
+    (
+        row.action_id,
+        LatestUpdate {
+            id: row.id,
+            brag: row.brag,
+            narrative: row.narrative,
+            at: row.created_at,
+            by: row.created_by,
+            by_organisation: row.created_by_organisation,
+        },
+    )
 }
 
 /// A measure's newest reading of one cohort.

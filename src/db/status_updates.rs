@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::{
     audit, keys, links,
+    names::LatestUpdate,
     schema::{plans, status_updates},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -29,6 +30,20 @@ pub struct StatusUpdateRow {
     pub updated_by: String,
 }
 
+impl StatusUpdateRow {
+    /// This update as its action's newest.
+    pub fn as_latest(&self) -> LatestUpdate {
+        LatestUpdate {
+            id: self.id.clone(),
+            brag: self.brag,
+            narrative: self.narrative.clone(),
+            at: self.created_at,
+            by: self.created_by.clone(),
+            by_organisation: self.created_by_organisation.clone(),
+        }
+    }
+}
+
 /// What a new status update says.
 pub struct NewStatusUpdate<'a> {
     pub action_id: &'a str,
@@ -39,25 +54,41 @@ pub struct NewStatusUpdate<'a> {
     pub action_version: i64,
 }
 
+/// Stores `new` and returns it as stored, built here rather than read back:
+/// every column is either what was sent or what the write stamped.
 pub fn insert(
     tx: &mut WriteTx<'_>,
     new: NewStatusUpdate<'_>,
 ) -> Result<StatusUpdateRow, StoreError> {
-    let id = super::new_id();
+    let row = StatusUpdateRow {
+        id: super::new_id(),
+        action_id: new.action_id.to_string(),
+        plan_id: new.plan_id.to_string(),
+        brag: new.brag,
+        narrative: new.narrative.map(str::to_string),
+        evidence: new.evidence,
+        action_version: new.action_version,
+        version: 1,
+        created_at: tx.now,
+        created_by: tx.actor.to_string(),
+        created_by_organisation: tx.actor_organisation.map(str::to_string),
+        updated_at: tx.now,
+        updated_by: tx.actor.to_string(),
+    };
     diesel::insert_into(status_updates::table)
         .values((
-            status_updates::id.eq(&id),
-            status_updates::action_id.eq(new.action_id),
-            status_updates::plan_id.eq(new.plan_id),
-            status_updates::brag.eq(new.brag),
-            status_updates::narrative.eq(new.narrative),
-            status_updates::evidence.eq(&new.evidence),
-            status_updates::action_version.eq(new.action_version),
+            status_updates::id.eq(&row.id),
+            status_updates::action_id.eq(&row.action_id),
+            status_updates::plan_id.eq(&row.plan_id),
+            status_updates::brag.eq(row.brag),
+            status_updates::narrative.eq(&row.narrative),
+            status_updates::evidence.eq(&row.evidence),
+            status_updates::action_version.eq(row.action_version),
             audit::created!(status_updates, tx),
-            status_updates::created_by_organisation.eq(tx.actor_organisation),
+            status_updates::created_by_organisation.eq(&row.created_by_organisation),
         ))
         .execute(tx.conn)?;
-    get(tx.conn, &id)
+    Ok(row)
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<StatusUpdateRow, StoreError> {

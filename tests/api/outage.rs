@@ -336,8 +336,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Forwards both ways until the client, having sent `marker`, sends a COMMIT:
-/// that is forwarded, and the link is dropped once the database has had time
-/// to act on it, so its answer never reaches the service.
+/// that is forwarded, and the link is dropped when the database answers it,
+/// so the answer never reaches the service. The client sends COMMIT only once
+/// every earlier statement is answered, so the next answer is the COMMIT's.
 async fn cut_after_commit(
     client: tokio::net::TcpStream,
     server: tokio::net::TcpStream,
@@ -346,19 +347,41 @@ async fn cut_after_commit(
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
-    let answers = tokio::spawn(async move {
-        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+    let committing = Arc::new(AtomicBool::new(false));
+    let (answered, commit_answered) = tokio::sync::oneshot::channel::<()>();
+    let answers = tokio::spawn({
+        let committing = committing.clone();
+        async move {
+            let mut buffer = vec![0u8; 64 * 1024];
+            while let Ok(n) = server_read.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                if committing.load(Ordering::Acquire) {
+                    let _ = answered.send(());
+                    return;
+                }
+                if client_write.write_all(&buffer[..n]).await.is_err() {
+                    break;
+                }
+            }
+        }
     });
     let mut marked = false;
     let mut buffer = vec![0u8; 64 * 1024];
     while let Ok(n) = client_read.read(&mut buffer).await {
-        if n == 0 || server_write.write_all(&buffer[..n]).await.is_err() {
+        if n == 0 {
             break;
         }
         marked |= contains(&buffer[..n], marker);
-        if marked && contains(&buffer[..n], b"COMMIT") {
+        let commit = marked && contains(&buffer[..n], b"COMMIT");
+        committing.store(commit, Ordering::Release);
+        if server_write.write_all(&buffer[..n]).await.is_err() {
+            break;
+        }
+        if commit {
+            let _ = tokio::time::timeout(Duration::from_secs(30), commit_answered).await;
             answers.abort();
-            tokio::time::sleep(Duration::from_millis(500)).await;
             return;
         }
     }
