@@ -9,9 +9,14 @@
 //! than deadlock. On SQLite a write holds the database's write lock from its
 //! first statement, so these are no-ops there.
 
+use std::marker::PhantomData;
+
 use diesel::{
+    pg::Pg,
     prelude::*,
-    sql_types::{Array, BigInt, Text},
+    query_builder::{AstPass, QueryFragment, QueryId},
+    serialize::ToSql,
+    sql_types::{Array, BigInt, HasSqlType, Text},
 };
 
 use super::{DbConnection, StoreError};
@@ -32,15 +37,52 @@ pub fn rows(conn: &mut DbConnection, kind: ResourceType, ids: &[&str]) -> Result
     if ids.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "SELECT 1 FROM {} WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        table(kind)
-    );
-    diesel::sql_query(sql)
-        .bind::<Array<Text>, _>(ids)
-        .execute(pg)?;
+    let head = format!("SELECT 1 FROM {} WHERE id = ANY(", table(kind));
+    Locking::<Array<Text>, _>::new(head, ids, ") ORDER BY id FOR UPDATE").execute(pg)?;
     Ok(())
 }
+
+/// A locking statement with one bound value, kept prepared by its text:
+/// diesel's `sql_query` prepares afresh each time, a parse, a plan and a
+/// round trip more for every write that locks.
+struct Locking<'a, ST, V: ?Sized> {
+    head: String,
+    value: &'a V,
+    tail: &'static str,
+    sql_type: PhantomData<ST>,
+}
+
+impl<'a, ST, V: ?Sized> Locking<'a, ST, V> {
+    fn new(head: String, value: &'a V, tail: &'static str) -> Self {
+        Locking {
+            head,
+            value,
+            tail,
+            sql_type: PhantomData,
+        }
+    }
+}
+
+/// No static id: the statement cache keys it by its text, which names the table.
+impl<ST, V: ?Sized> QueryId for Locking<'_, ST, V> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST, V> QueryFragment<Pg> for Locking<'_, ST, V>
+where
+    V: ToSql<ST, Pg> + ?Sized,
+    Pg: HasSqlType<ST>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(&self.head);
+        out.push_bind_param::<ST, V>(self.value)?;
+        out.push_sql(self.tail);
+        Ok(())
+    }
+}
+
+impl<ST, V: ?Sized> RunQueryDsl<diesel::PgConnection> for Locking<'_, ST, V> {}
 
 /// Locks one row of `kind`.
 pub fn row(conn: &mut DbConnection, kind: ResourceType, id: &str) -> Result<(), StoreError> {
@@ -55,20 +97,19 @@ pub fn plan_contents(conn: &mut DbConnection, plan: &str) -> Result<(), StoreErr
     let DbConnection::Postgres(pg) = conn else {
         return Ok(());
     };
-    let statements = ["plans WHERE id = $1"].into_iter().map(String::from).chain(
+    let statements = ["plans WHERE id = "].into_iter().map(String::from).chain(
         ["priorities", "outcomes", "actions", "measures", "risks"]
-            .map(|contents| format!("{contents} WHERE plan_id = $1")),
+            .map(|contents| format!("{contents} WHERE plan_id = ")),
     );
     for rows in statements {
-        diesel::sql_query(format!("SELECT 1 FROM {rows} ORDER BY id FOR UPDATE"))
-            .bind::<Text, _>(plan)
-            .execute(pg)?;
+        let head = format!("SELECT 1 FROM {rows}");
+        Locking::<Text, _>::new(head, plan, " ORDER BY id FOR UPDATE").execute(pg)?;
     }
-    diesel::sql_query(
-        "SELECT 1 FROM readings r JOIN measures m ON m.id = r.measure_id \
-         WHERE m.plan_id = $1 ORDER BY r.id FOR UPDATE OF r",
+    Locking::<Text, _>::new(
+        "SELECT 1 FROM readings r JOIN measures m ON m.id = r.measure_id WHERE m.plan_id = ".into(),
+        plan,
+        " ORDER BY r.id FOR UPDATE OF r",
     )
-    .bind::<Text, _>(plan)
     .execute(pg)?;
     Ok(())
 }
@@ -80,9 +121,8 @@ pub fn named(conn: &mut DbConnection, name: &str) -> Result<(), StoreError> {
     let DbConnection::Postgres(pg) = conn else {
         return Ok(());
     };
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<BigInt, _>(name_key(name))
-        .execute(pg)?;
+    let key = name_key(name);
+    Locking::<BigInt, _>::new("SELECT pg_advisory_xact_lock(".into(), &key, ")").execute(pg)?;
     Ok(())
 }
 

@@ -94,18 +94,23 @@ impl<'a> WriteTx<'a> {
         if taken == 0 {
             return Ok(None);
         }
-        let advance = diesel::update(write_lock::table.find(1))
-            .set(write_lock::last_seq.eq(write_lock::last_seq + taken));
-        let last: i64 = match &mut *self.conn {
-            DbConnection::Postgres(pg) => advance.returning(write_lock::last_seq).get_result(pg)?,
-            conn => {
-                advance.execute(conn)?;
-                write_lock::table
-                    .find(1)
-                    .select(write_lock::last_seq)
-                    .first(conn)?
-            }
-        };
+        if let DbConnection::Postgres(pg) = &mut *self.conn {
+            let last = super::history::store_on_postgres(
+                pg,
+                &self.recorded,
+                self.actor,
+                self.now,
+                self.actor_organisation,
+            )?;
+            return Ok(Some(last));
+        }
+        diesel::update(write_lock::table.find(1))
+            .set(write_lock::last_seq.eq(write_lock::last_seq + taken))
+            .execute(self.conn)?;
+        let last: i64 = write_lock::table
+            .find(1)
+            .select(write_lock::last_seq)
+            .get_result(self.conn)?;
         self.flush(last - taken + 1)?;
         Ok(Some(last))
     }
