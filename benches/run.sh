@@ -7,7 +7,8 @@
 #
 # Needs wrk (Debian: apt-get install wrk), curl and python3. PostgreSQL is reached
 # at WAYMARK_BENCH_PG_URL (an admin URL; default postgres://postgres@127.0.0.1:5432/postgres);
-# set it empty to measure SQLite only.
+# set it empty to measure SQLite only, and WAYMARK_BENCH_SQLITE=0 to measure
+# PostgreSQL only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -186,7 +187,7 @@ echo "cold start on an empty SQLite file until /readyz answers 200: $cold s, wit
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 printf '%-9s %-46s %10s %8s %8s %6s %8s %9s\n' backend case "req/s" "p50 ms" "p99 ms" "non2xx" "/ceiling" "peak MiB"
-run_backend sqlite "sqlite://$work/bench.db"
+[ "${WAYMARK_BENCH_SQLITE:-1}" = 0 ] || run_backend sqlite "sqlite://$work/bench.db"
 if [ -n "$pg_admin" ]; then
   db="waymark_bench_$$"
   psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
