@@ -258,8 +258,15 @@ fn when_filters<'a>(mut query: ActionQuery<'a>, filter: &ActionFilter) -> Action
 
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let leads = links::load(conn, Relation::ActionLead, &ids)?;
     let external = external_refs::load(conn, TYPE, &ids)?;
+    if let [row] = rows.as_slice() {
+        // One action (a GET, a write's read before and after): its leads and
+        // their names in one query.
+        let (targets, owners) = names::linked_owners(conn, Relation::ActionLead, &row.id)?;
+        let leads = HashMap::from([(row.id.clone(), targets)]);
+        return with_owners(conn, rows, leads, &owners, external);
+    }
+    let leads = links::load(conn, Relation::ActionLead, &ids)?;
     attach_known(conn, rows, leads, external)
 }
 
@@ -267,17 +274,28 @@ pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Actio
 pub(super) fn attach_known(
     conn: &mut DbConnection,
     rows: Vec<ActionRow>,
+    leads: HashMap<String, Vec<String>>,
+    external: HashMap<String, Vec<ExternalRef>>,
+) -> Result<Vec<Action>, StoreError> {
+    let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
+    with_owners(conn, rows, leads, &owners, external)
+}
+
+/// `attach_known`, given the leads' names too.
+fn with_owners(
+    conn: &mut DbConnection,
+    rows: Vec<ActionRow>,
     mut leads: HashMap<String, Vec<String>>,
+    owners: &HashMap<String, Named>,
     mut external: HashMap<String, Vec<ExternalRef>>,
 ) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let refs = monitored_refs(conn, &rows)?;
-    let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
     let mut updates = names::latest_updates(conn, ids.iter().copied())?;
     Ok(rows
         .into_iter()
         .map(|row| Action {
-            lead_names: names::in_order(leads.get(&row.id).map_or(&[], Vec::as_slice), &owners),
+            lead_names: names::in_order(leads.get(&row.id).map_or(&[], Vec::as_slice), owners),
             leads: leads.remove(&row.id).unwrap_or_default(),
             external_refs: external.remove(&row.id).unwrap_or_default(),
             latest_update: updates.remove(&row.id),

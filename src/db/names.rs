@@ -10,11 +10,12 @@ use diesel::prelude::*;
 
 use super::{
     schema::{
-        governance_bodies, organisations, owners, plans, priorities, readings, status_updates,
+        governance_bodies, links, organisations, owners, plans, priorities, readings,
+        status_updates,
     },
     DbConnection, StoreError,
 };
-use crate::domain::plan::Brag;
+use crate::domain::{links::Relation, plan::Brag};
 
 /// What an id names, as a reader needs it beside the id.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +82,34 @@ pub fn owners<'a>(
         })
     })?;
     Ok(named(rows).collect())
+}
+
+/// One parent's links in `relation` in order, each with its owner named when
+/// the owner exists: a lead's names read with its links in one query.
+pub fn linked_owners(
+    conn: &mut DbConnection,
+    relation: Relation,
+    parent: &str,
+) -> Result<(Vec<String>, HashMap<String, Named>), StoreError> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = links::table
+        .left_join(owners::table.on(owners::id.eq(links::target_id)))
+        .left_join(
+            organisations::table.on(organisations::id.nullable().eq(owners::organisation_id)),
+        )
+        .filter(links::relation.eq(relation.as_str()))
+        .filter(links::parent_id.eq(parent))
+        .order(links::position)
+        .select((
+            links::target_id,
+            owners::name.nullable(),
+            organisations::code.nullable(),
+        ))
+        .load(conn)?;
+    let targets = rows.iter().map(|(id, _, _)| id.clone()).collect();
+    let named = rows
+        .into_iter()
+        .filter_map(|(id, name, organisation)| Some((id, name?, organisation)));
+    Ok((targets, self::named(named.collect()).collect()))
 }
 
 /// Organisations with their own code.
