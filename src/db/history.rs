@@ -348,12 +348,15 @@ impl diesel::query_builder::QueryFragment<Pg> for StoreChanges<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("WITH taken AS (UPDATE write_lock SET last_seq = last_seq + ");
         out.push_bind_param::<BigInt, _>(&self.taken)?;
-        out.push_sql(" WHERE id = 1 RETURNING last_seq - ");
+        out.push_sql(" WHERE id = 1 RETURNING last_seq, last_seq - ");
         out.push_bind_param::<BigInt, _>(&self.taken)?;
-        out.push_sql(
-            " AS before), changes AS (SELECT c.resource_type, c.resource_id, c.version, \
-             c.operation, c.plan_id, c.snapshot, taken.before + c.n AS seq FROM taken, unnest(",
-        );
+        out.push_sql(" AS before), changes AS (SELECT c.*, taken.before + c.n AS seq, ");
+        out.push_bind_param::<Text, _>(&self.actor)?;
+        out.push_sql("::text AS actor, ");
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql("::timestamp AS at, ");
+        out.push_bind_param::<Nullable<Text>, _>(&self.actor_organisation)?;
+        out.push_sql("::text AS actor_organisation FROM taken, unnest(");
         out.push_bind_param::<Array<Text>, _>(&self.resource_types)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Text>, _>(&self.resource_ids)?;
@@ -369,26 +372,12 @@ impl diesel::query_builder::QueryFragment<Pg> for StoreChanges<'_> {
             ") WITH ORDINALITY AS c(resource_type, resource_id, version, operation, plan_id, \
              snapshot, n)), revision AS (INSERT INTO revisions (resource_type, resource_id, \
              version, operation, actor, at, seq, snapshot, actor_organisation) SELECT \
-             resource_type, resource_id, version, operation, ",
+             resource_type, resource_id, version, operation, actor, at, seq, snapshot, \
+             actor_organisation FROM changes), event AS (INSERT INTO events (seq, \
+             resource_type, resource_id, version, operation, actor, at, plan_id, \
+             actor_organisation) SELECT seq, resource_type, resource_id, version, operation, \
+             actor, at, plan_id, actor_organisation FROM changes) SELECT last_seq FROM taken",
         );
-        out.push_bind_param::<Text, _>(&self.actor)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.at)?;
-        out.push_sql(", seq, snapshot, ");
-        out.push_bind_param::<Nullable<Text>, _>(&self.actor_organisation)?;
-        out.push_sql(
-            " FROM changes), event AS (INSERT INTO events (seq, resource_type, resource_id, \
-             version, operation, actor, at, plan_id, actor_organisation) SELECT seq, \
-             resource_type, resource_id, version, operation, ",
-        );
-        out.push_bind_param::<Text, _>(&self.actor)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.at)?;
-        out.push_sql(", plan_id, ");
-        out.push_bind_param::<Nullable<Text>, _>(&self.actor_organisation)?;
-        out.push_sql(" FROM changes) SELECT before + ");
-        out.push_bind_param::<BigInt, _>(&self.taken)?;
-        out.push_sql(" FROM taken");
         Ok(())
     }
 }
