@@ -30,6 +30,8 @@ pub struct Balancer {
     /// What balances: "HAProxy" or the in-process round robin.
     pub kind: &'static str,
     haproxy: Option<Child>,
+    /// HAProxy's own messages: servers going down and up.
+    log: Option<tempfile::NamedTempFile>,
     round_robin: Option<JoinHandle<()>>,
 }
 
@@ -79,20 +81,33 @@ pub async fn start(a: u16, b: u16) -> Balancer {
     }
 }
 
+impl Balancer {
+    /// What HAProxy said of the servers, for a failing test to show.
+    pub fn log(&self) -> String {
+        self.log
+            .as_ref()
+            .and_then(|file| std::fs::read_to_string(file.path()).ok())
+            .unwrap_or_default()
+    }
+}
+
 fn with_haproxy(binary: &Path, port: u16, a: u16, b: u16) -> Balancer {
+    let log = tempfile::NamedTempFile::new().expect("a file for HAProxy's log");
+    let stderr = log.reopen().expect("HAProxy's log opens");
     let child = Command::new(binary)
         .args(["-db", "-f", CONFIG])
         .env("WAYMARK_LB_BIND", format!("127.0.0.1:{port}"))
         .env("WAYMARK_A", format!("127.0.0.1:{a}"))
         .env("WAYMARK_B", format!("127.0.0.1:{b}"))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("haproxy starts");
     Balancer {
         base: format!("http://127.0.0.1:{port}"),
         kind: "HAProxy",
         haproxy: Some(child),
+        log: Some(log),
         round_robin: None,
     }
 }
@@ -120,6 +135,7 @@ async fn round_robin(port: u16, servers: [u16; 2]) -> Balancer {
         base: format!("http://127.0.0.1:{port}"),
         kind: "a round robin of TCP connections (haproxy is not installed)",
         haproxy: None,
+        log: None,
         round_robin: Some(task),
     }
 }

@@ -23,7 +23,7 @@ use crate::{
     balancer,
     crash::{every_acknowledged_write_and_no_half_write, write_until_stopped, OnFailure},
     helpers::TestDatabase,
-    process::{admin_token, free_port, start_on, Server},
+    process::{admin_token, free_port, start_logging_to, Server},
     webhooks::{verify, Receiver, QUICK_RETRIES},
 };
 
@@ -42,15 +42,18 @@ struct Pair {
     vars: &'static [(&'static str, &'static str)],
     balancer: balancer::Balancer,
     client: Client,
+    /// Each instance's log, shown when a test fails.
+    logs: tempfile::TempDir,
 }
 
 impl Pair {
     async fn start(db: &TestDatabase, vars: &'static [(&'static str, &'static str)]) -> Pair {
         let (url, data) = (db.url(), tempfile::tempdir().unwrap());
+        let logs = tempfile::tempdir().unwrap();
         let ports = [free_port(), free_port()];
         // One after the other: the first migrates the new database.
-        let a = start_on(&url, data.path(), ports[0], vars).await;
-        let b = start_on(&url, data.path(), ports[1], vars).await;
+        let a = start_instance(&url, data.path(), ports[0], vars, logs.path(), 0).await;
+        let b = start_instance(&url, data.path(), ports[1], vars, logs.path(), 1).await;
         let balancer = balancer::start(ports[0], ports[1]).await;
         eprintln!("the pair is behind {}", balancer.kind);
         // A connection per request: behind the round robin of connections,
@@ -71,7 +74,63 @@ impl Pair {
             vars,
             balancer,
             client,
+            logs,
         }
+    }
+
+    async fn restart(&mut self, instance: usize) {
+        self.servers[instance] = start_instance(
+            &self.url,
+            self.data.path(),
+            self.ports[instance],
+            self.vars,
+            self.logs.path(),
+            instance,
+        )
+        .await;
+    }
+
+    /// Waits up to 30 s for `done`; if it does not come, fails with what the
+    /// balancer and each instance said and how each answered the writes.
+    async fn wait_until(&self, what: &str, done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            if Instant::now() >= deadline {
+                panic!("waited 30 s for {what}\n{}", self.diagnosis().await);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    async fn diagnosis(&self) -> String {
+        let mut said = format!("HAProxy:\n{}", self.balancer.log());
+        for (instance, server) in self.servers.iter().enumerate() {
+            let log = std::fs::read_to_string(self.logs.path().join(format!("{instance}.log")))
+                .unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            let answers = match Client::new()
+                .get(format!("{}/metrics", server.base))
+                .timeout(Duration::from_secs(5))
+                .send()
+                .await
+            {
+                Ok(metrics) => metrics
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|l| l.starts_with("waymark_http_requests_total{"))
+                    .filter(|l| !l.contains("method=\"GET\""))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Err(e) => format!("no metrics: {e}"),
+            };
+            said += &format!(
+                "\ninstance {instance}, last of its log:\n{}\nits writes' answers:\n{answers}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
+        said
     }
 
     fn api(&self) -> String {
@@ -118,12 +177,20 @@ impl Pair {
     }
 }
 
-async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(Instant::now() < deadline, "waited 30 s for {what}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+async fn start_instance(
+    url: &str,
+    data: &std::path::Path,
+    port: u16,
+    vars: &[(&str, &str)],
+    logs: &std::path::Path,
+    instance: usize,
+) -> Server {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(logs.join(format!("{instance}.log")))
+        .expect("the instance's log opens");
+    start_logging_to(url, data, port, vars, log.into()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -136,7 +203,8 @@ async fn either_instance_of_a_pair_killed_under_load_loses_no_acknowledged_write
     let writers = pair.writers(&acknowledged, &stop);
     for round in 0..ROUNDS {
         let start = count();
-        wait_until("writes through the pair", || count() >= start + PER_ROUND).await;
+        pair.wait_until("writes through the pair", || count() >= start + PER_ROUND)
+            .await;
         let victim = round % 2;
         pair.servers[victim].child.kill().expect("SIGKILL");
         pair.servers[victim]
@@ -145,19 +213,20 @@ async fn either_instance_of_a_pair_killed_under_load_loses_no_acknowledged_write
             .expect("the killed instance is reaped");
         // The other instance takes every write while its partner is down.
         let before = count();
-        wait_until("the surviving instance to take the writes", || {
+        pair.wait_until("the surviving instance to take the writes", || {
             count() >= before + PER_ROUND / 2
         })
         .await;
-        pair.servers[victim] =
-            start_on(&pair.url, pair.data.path(), pair.ports[victim], pair.vars).await;
+        pair.restart(victim).await;
         // Back in the balancer's rotation before its partner's turn to be killed.
         let deadline = Instant::now() + Duration::from_secs(30);
         while pair.writes_answered_by(victim).await < 10.0 {
-            assert!(
-                Instant::now() < deadline,
-                "the restarted instance takes no writes"
-            );
+            if Instant::now() >= deadline {
+                panic!(
+                    "the restarted instance takes no writes\n{}",
+                    pair.diagnosis().await
+                );
+            }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -229,7 +298,7 @@ async fn through_a_pair_a_feed_reader_sees_each_version_once_in_order_and_each_e
             }
         })
     };
-    wait_until("writes through the pair", || {
+    pair.wait_until("writes through the pair", || {
         acknowledged.lock().unwrap().len() >= 3 * PER_ROUND
     })
     .await;

@@ -42,6 +42,18 @@ pub async fn start_on(
     port: u16,
     vars: &[(&str, &str)],
 ) -> Server {
+    start_logging_to(database_url, data_dir, port, vars, Stdio::null()).await
+}
+
+/// As `start_on`, with the server's log (its warnings and errors) written to
+/// `log`, for a test that shows it when it fails.
+pub async fn start_logging_to(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    port: u16,
+    vars: &[(&str, &str)],
+    log: Stdio,
+) -> Server {
     let child = Command::new(BINARY)
         .arg("serve")
         .env("DATABASE_URL", database_url)
@@ -51,7 +63,7 @@ pub async fn start_on(
         .env("RUST_LOG", "warn")
         .envs(vars.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the server starts");
     let base = format!("http://127.0.0.1:{port}");
