@@ -26,9 +26,10 @@ use crate::{
         Caller,
     },
     db::{
+        actions::get_to_report,
         history::Change,
         idempotency::Answer,
-        locks, plans,
+        plans,
         status_updates::{self as query, NewStatusUpdate, StatusUpdateFilter, StatusUpdateRow},
         Store,
     },
@@ -186,8 +187,7 @@ pub async fn create_status_update(
         &store,
         caller.actor(),
         move |tx| {
-            locks::row(tx.conn, ResourceType::Action, &action_id)?;
-            let current = crud::load::<Actions>(tx.conn, &action_id)?;
+            let current = crud::load_by::<Actions>(tx.conn, &action_id, get_to_report)?;
             precondition.check_if_given(Actions::version(&current))?;
             let before = Actions::input_of(&current);
             let mut after = Actions::input_of(&current);

@@ -259,15 +259,34 @@ fn when_filters<'a>(mut query: ActionQuery<'a>, filter: &ActionFilter) -> Action
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let external = external_refs::load(conn, TYPE, &ids)?;
-    if let [row] = rows.as_slice() {
-        // One action (a GET, a write's read before and after): its leads and
-        // their names in one query.
-        let (targets, owners) = names::linked_owners(conn, Relation::ActionLead, &row.id)?;
-        let leads = HashMap::from([(row.id.clone(), targets)]);
-        return with_owners(conn, rows, leads, &owners, external);
+    if rows.len() == 1 {
+        return attach_one(conn, rows, external, Newest::Read);
     }
     let leads = links::load(conn, Relation::ActionLead, &ids)?;
     attach_known(conn, rows, leads, external)
+}
+
+/// Whether an action is read with its newest status update.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Newest {
+    Read,
+    /// A status update being written is the action's newest: the one before
+    /// it is not read only to be replaced.
+    Replaced,
+}
+
+/// One action (a GET, a write's read before and after): its leads and their
+/// names in one query.
+fn attach_one(
+    conn: &mut DbConnection,
+    rows: Vec<ActionRow>,
+    external: HashMap<String, Vec<ExternalRef>>,
+    newest: Newest,
+) -> Result<Vec<Action>, StoreError> {
+    let id = rows.first().map(|row| row.id.clone()).unwrap_or_default();
+    let (targets, owners) = names::linked_owners(conn, Relation::ActionLead, &id)?;
+    let leads = HashMap::from([(id, targets)]);
+    with_owners(conn, rows, leads, &owners, external, newest)
 }
 
 /// `attach`, given the actions' leads and external refs by action id.
@@ -278,7 +297,7 @@ pub(super) fn attach_known(
     external: HashMap<String, Vec<ExternalRef>>,
 ) -> Result<Vec<Action>, StoreError> {
     let owners = names::owners(conn, leads.values().flatten().map(String::as_str))?;
-    with_owners(conn, rows, leads, &owners, external)
+    with_owners(conn, rows, leads, &owners, external, Newest::Read)
 }
 
 /// `attach_known`, given the leads' names too.
@@ -288,10 +307,14 @@ fn with_owners(
     mut leads: HashMap<String, Vec<String>>,
     owners: &HashMap<String, Named>,
     mut external: HashMap<String, Vec<ExternalRef>>,
+    newest: Newest,
 ) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let refs = monitored_refs(conn, &rows)?;
-    let mut updates = names::latest_updates(conn, ids.iter().copied())?;
+    let mut updates = match newest {
+        Newest::Read => names::latest_updates(conn, ids.iter().copied())?,
+        Newest::Replaced => HashMap::new(),
+    };
     Ok(rows
         .into_iter()
         .map(|row| Action {
@@ -369,6 +392,19 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Action, StoreError> {
         .select(ActionRow::as_select())
         .first(conn)?;
     Ok(attach(conn, vec![row])?.remove(0))
+}
+
+/// An action about to get a status update: its row locked until the
+/// transaction ends, taken in the read (on SQLite the write lock already holds
+/// it), and without its newest status update, which the new one replaces.
+pub fn get_to_report(conn: &mut DbConnection, id: &str) -> Result<Action, StoreError> {
+    let row = actions::table.find(id);
+    let row = match conn {
+        DbConnection::Postgres(pg) => row.select(ActionRow::as_select()).for_update().first(pg)?,
+        DbConnection::Sqlite(lite) => row.select(ActionRow::as_select()).first(lite)?,
+    };
+    let external = external_refs::load(conn, TYPE, &[id])?;
+    Ok(attach_one(conn, vec![row], external, Newest::Replaced)?.remove(0))
 }
 
 /// How `resolve` finds a plan's items: a query each (`InDatabase`), or in

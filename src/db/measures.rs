@@ -476,7 +476,8 @@ fn main_cohort(measure: &Measure) -> String {
 /// One reading of a series: its period, value and when it was recorded.
 type Point = (String, Option<f64>, NaiveDateTime);
 
-/// The main cohort's readings of the measure, but for those `replaced`.
+/// The main cohort's readings of the measure, but for those `replaced`: the
+/// stored readings a batch is changing (its new ones are not stored yet).
 fn main_series(
     conn: &mut DbConnection,
     measure: &Measure,
@@ -495,7 +496,8 @@ fn main_series(
 /// order by the last day of their period; a period without a date counts from
 /// when its reading was recorded ("Latest DfE termly scorecard").
 fn headline(measure: &Measure, mut series: Vec<Point>) -> (TargetStatus, Option<Trend>) {
-    series.sort_by_key(|(period, _, recorded)| {
+    // The key parses the period: once per reading, not once per comparison.
+    series.sort_by_cached_key(|(period, _, recorded)| {
         (
             period::end_of(period).unwrap_or_else(|| recorded.date()),
             *recorded,
@@ -512,14 +514,20 @@ fn headline(measure: &Measure, mut series: Vec<Point>) -> (TargetStatus, Option<
 
 /// The measure's headline (status against target, trend) from its readings
 /// as stored, but for those in `written`, taken as given there instead: a
-/// batch judges its measures before it writes.
+/// batch judges its measures before it writes. `stored` says which of them are
+/// stored already, and so are left out of what is read.
 pub fn headline_with(
     conn: &mut DbConnection,
     measure: &Measure,
     written: &[&super::readings::ReadingRow],
+    stored: impl Fn(&str) -> bool,
 ) -> Result<(TargetStatus, Option<Trend>), StoreError> {
     let main = main_cohort(measure);
-    let replaced: Vec<&str> = written.iter().map(|r| r.id.as_str()).collect();
+    let replaced: Vec<&str> = written
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|id| stored(id))
+        .collect();
     let mut series = main_series(conn, measure, &replaced)?;
     series.extend(
         written

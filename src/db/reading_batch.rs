@@ -205,7 +205,8 @@ impl Batch {
                 .values()
                 .filter(|r| r.measure_id == id)
                 .collect();
-            let headline = measures::headline_with(tx.conn, m, &written)?;
+            let headline =
+                measures::headline_with(tx.conn, m, &written, |id| !self.created.contains(id))?;
             let Some(m) = self.measures.get_mut(&id) else {
                 continue;
             };

@@ -182,7 +182,16 @@ pub trait Child: Resource {
 
 /// Loads a live record: 404 when it never existed, 410 when it was deleted.
 pub fn load<R: Resource>(conn: &mut DbConnection, id: &str) -> Result<R::Record, ApiError> {
-    match R::get(conn, id) {
+    load_by::<R>(conn, id, R::get)
+}
+
+/// `load`, reading the record with `get`.
+pub fn load_by<R: Resource>(
+    conn: &mut DbConnection,
+    id: &str,
+    get: impl FnOnce(&mut DbConnection, &str) -> Result<R::Record, StoreError>,
+) -> Result<R::Record, ApiError> {
+    match get(conn, id) {
         Ok(record) => Ok(record),
         Err(StoreError::NotFound) if history::is_deleted(conn, R::TYPE, id)? => {
             Err(ApiError::Gone {
