@@ -10,7 +10,9 @@ use crate::domain::ResourceType;
 use super::names::{self, Named};
 
 use super::{
-    audit, external_refs, keys, links, outcomes, priorities,
+    audit, external_refs, keys, links, outcomes,
+    prepared::Prepared,
+    priorities,
     schema::{actions, links as link_table, plans, priorities as priority_table},
     DbConnection, Page, PageRequest, StoreError, WriteTx,
 };
@@ -667,13 +669,15 @@ fn update_in_place(
     let update =
         diesel::update(actions::table.find(id)).set((&fields, audit::updated!(actions, tx)));
     let row = match &mut *tx.conn {
-        DbConnection::Postgres(pg) => update.returning(ActionRow::as_returning()).get_result(pg)?,
-        conn => {
-            update.execute(conn)?;
+        DbConnection::Postgres(pg) => {
+            Prepared(update.returning(ActionRow::as_returning())).get_result(pg)?
+        }
+        DbConnection::Sqlite(lite) => {
+            Prepared(update).execute(lite)?;
             actions::table
                 .find(id)
                 .select(ActionRow::as_select())
-                .get_result(conn)?
+                .get_result(lite)?
         }
     };
     Ok(Action {

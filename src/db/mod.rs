@@ -24,6 +24,7 @@ pub mod organisations;
 pub mod outcomes;
 pub mod owners;
 pub mod plans;
+mod prepared;
 pub mod priorities;
 pub mod reading_batch;
 pub mod readings;

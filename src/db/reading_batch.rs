@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use super::{
     measures::{self, Measure},
     on_backend,
+    prepared::Prepared,
     readings::{check_value, ReadingFields, ReadingRow},
     schema::{measures as measure_table, readings},
     DbConnection, StoreError, WriteTx,
@@ -253,23 +254,21 @@ impl Batch {
                 .execute(c))?;
         }
         for r in rows.filter(|r| self.changed.contains(&r.id)) {
-            diesel::update(readings::table.find(&r.id))
-                .set(Stored::of(r))
-                .execute(conn)?;
+            let update = diesel::update(readings::table.find(&r.id)).set(Stored::of(r));
+            on_backend!(&mut *conn, |c| Prepared(update).execute(c))?;
         }
         for id in &self.moved {
             let Some(m) = self.measures.get(id) else {
                 continue;
             };
-            diesel::update(measure_table::table.find(id))
-                .set((
-                    measure_table::target_status.eq(m.row.target_status),
-                    measure_table::trend.eq(m.row.trend),
-                    measure_table::version.eq(m.row.version),
-                    measure_table::updated_at.eq(m.row.updated_at),
-                    measure_table::updated_by.eq(&m.row.updated_by),
-                ))
-                .execute(conn)?;
+            let update = diesel::update(measure_table::table.find(id)).set((
+                measure_table::target_status.eq(m.row.target_status),
+                measure_table::trend.eq(m.row.trend),
+                measure_table::version.eq(m.row.version),
+                measure_table::updated_at.eq(m.row.updated_at),
+                measure_table::updated_by.eq(&m.row.updated_by),
+            ));
+            on_backend!(&mut *conn, |c| Prepared(update).execute(c))?;
         }
         Ok(())
     }
