@@ -263,7 +263,7 @@ pub fn seq_before(conn: &mut DbConnection, at: NaiveDateTime) -> Result<i64, Sto
 pub fn snapshots_around(
     conn: &mut DbConnection,
     versions: &[(String, String, i64)],
-) -> Result<std::collections::HashMap<(String, i64), serde_json::Value>, StoreError> {
+) -> Result<std::collections::HashMap<(String, i64), String>, StoreError> {
     let mut found = std::collections::HashMap::new();
     let mut kinds: Vec<&str> = versions.iter().map(|(t, _, _)| t.as_str()).collect();
     kinds.sort_unstable();
@@ -295,9 +295,7 @@ pub fn snapshots_around(
                     *k == kind && *i == id && (*v == version || *v - 1 == version)
                 });
                 if asked {
-                    let value = serde_json::from_str(&snapshot)
-                        .map_err(|e| StoreError::Internal(format!("a stored snapshot: {e}")))?;
-                    found.insert((id, version), value);
+                    found.insert((id, version), snapshot);
                 }
             }
         }
