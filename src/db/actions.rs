@@ -261,8 +261,9 @@ fn when_filters<'a>(mut query: ActionQuery<'a>, filter: &ActionFilter) -> Action
 pub fn attach(conn: &mut DbConnection, rows: Vec<ActionRow>) -> Result<Vec<Action>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let external = external_refs::load(conn, TYPE, &ids)?;
-    if rows.len() == 1 {
-        return attach_one(conn, rows, external, Newest::Read);
+    if let [_] = rows.as_slice() {
+        let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
+        return Ok(vec![attach_one(conn, row, external, Newest::Read)?]);
     }
     let leads = links::load(conn, Relation::ActionLead, &ids)?;
     attach_known(conn, rows, leads, external)
@@ -281,14 +282,15 @@ enum Newest {
 /// names in one query.
 fn attach_one(
     conn: &mut DbConnection,
-    rows: Vec<ActionRow>,
+    row: ActionRow,
     external: HashMap<String, Vec<ExternalRef>>,
     newest: Newest,
-) -> Result<Vec<Action>, StoreError> {
-    let id = rows.first().map(|row| row.id.clone()).unwrap_or_default();
-    let (targets, owners) = names::linked_owners(conn, Relation::ActionLead, &id)?;
-    let leads = HashMap::from([(id, targets)]);
-    with_owners(conn, rows, leads, &owners, external, newest)
+) -> Result<Action, StoreError> {
+    let (targets, owners) = names::linked_owners(conn, Relation::ActionLead, &row.id)?;
+    let leads = HashMap::from([(row.id.clone(), targets)]);
+    with_owners(conn, vec![row], leads, &owners, external, newest)?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// `attach`, given the actions' leads and external refs by action id.
@@ -406,7 +408,7 @@ pub fn get_to_report(conn: &mut DbConnection, id: &str) -> Result<Action, StoreE
         DbConnection::Sqlite(lite) => row.select(ActionRow::as_select()).first(lite)?,
     };
     let external = external_refs::load(conn, TYPE, &[id])?;
-    Ok(attach_one(conn, vec![row], external, Newest::Replaced)?.remove(0))
+    attach_one(conn, row, external, Newest::Replaced)
 }
 
 /// How `resolve` finds a plan's items: a query each (`InDatabase`), or in
